@@ -1,0 +1,172 @@
+"""Survey kind and geometry from trace-header values: 3D grid, 2D line or pre-stack gathers.
+
+Works on header arrays only (no samples), so it is the same for SEG-Y and SU. Pre-stack files
+are grouped by FFID (shots) or CDP; a pre-stack 3D file (several traces per inline/crossline
+bin) is grouped by bin and the gather key is then the CDP header when it numbers the bins one
+to one, otherwise the bin number ``i * n_crosslines + j + 1`` (``i``, ``j`` = inline and
+crossline index, in ascending line-number order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from geodesk.core.survey import HeaderBytes, SurveyError
+
+#: inline/crossline byte pairs tried when the chosen ones give no geometry
+ALTERNATIVE_LINES = ((189, 193), (9, 21), (5, 21), (221, 225), (17, 13), (9, 13), (197, 201))
+MIN_GRID_FILL = 0.75  # an alternative byte pair must fill most of its grid to count as 3D
+
+
+def _regular(values: np.ndarray) -> bool:
+    """Line numbers on a regular increment (gaps allowed), not scattered header garbage."""
+    u = np.unique(values)
+    if u.size < 3:
+        return True
+    step = np.gcd.reduce(np.diff(u))
+    return (u[-1] - u[0]) // step + 1 <= 4 * u.size
+
+
+@dataclass
+class Geometry:
+    """What :func:`detect` found; only the fields of ``kind`` are set."""
+
+    kind: str
+    header_bytes: HeaderBytes
+    inlines: np.ndarray | None = None
+    crosslines: np.ndarray | None = None
+    trace_grid: np.ndarray | None = None
+    sorting: str = ""
+    trace_numbers: np.ndarray | None = None
+    gather_key: str = ""
+    trace_keys: np.ndarray | None = None  # gather key of every trace
+    notes: list[str] = field(default_factory=list)
+
+
+def _classify(il: np.ndarray, xl: np.ndarray) -> tuple[str, int, int]:
+    """'grid', 'grid-ps', 'line', 'line-ps' or 'none', with the distinct line counts."""
+    n = len(il)
+    nil, nxl = np.unique(il).size, np.unique(xl).size
+    npair = np.unique(np.stack([il, xl], axis=1), axis=0).shape[0] if n else 0
+    if nil >= 2 and nxl >= 2:
+        if not (_regular(il) and _regular(xl)):  # scattered values: not line numbers
+            return "none", nil, nxl
+        return ("grid" if npair == n else "grid-ps"), nil, nxl
+    if nil >= 2 or nxl >= 2:
+        return ("line" if npair == n else "line-ps"), nil, nxl
+    return "none", nil, nxl
+
+
+def build_grid(il: np.ndarray, xl: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Sorted inlines, crosslines, trace grid (-1 = missing) and the file sorting."""
+    inlines, ii = np.unique(il, return_inverse=True)
+    crosslines, jj = np.unique(xl, return_inverse=True)
+    grid = np.full((inlines.size, crosslines.size), -1, dtype=np.int64)
+    grid[ii.ravel(), jj.ravel()] = np.arange(il.size)
+    il_changes = np.count_nonzero(np.diff(il))
+    xl_changes = np.count_nonzero(np.diff(xl))
+    return inlines, crosslines, grid, "inline" if il_changes <= xl_changes else "crossline"
+
+
+def _is_blocked(keys: np.ndarray) -> bool:
+    """True when equal keys sit together in the file (one run per distinct value)."""
+    runs = 1 + np.count_nonzero(np.diff(keys))
+    return runs == np.unique(keys).size
+
+
+def _line_numbers(il, xl, cdp) -> np.ndarray:
+    if np.unique(cdp).size == cdp.size and cdp.size > 1:
+        return cdp
+    if np.unique(il).size == il.size and il.size > 1:
+        return il
+    if np.unique(xl).size == xl.size and xl.size > 1:
+        return xl
+    return np.arange(1, il.size + 1, dtype=np.int64)
+
+
+def _bin_keys(il, xl, cdp) -> tuple[np.ndarray, str]:
+    _, ii = np.unique(il, return_inverse=True)
+    nxl = np.unique(xl).size
+    _, jj = np.unique(xl, return_inverse=True)
+    bins = ii.ravel() * nxl + jj.ravel() + 1
+    # the CDP header numbers the bins one to one: use it, the user knows those numbers
+    pairs = np.unique(np.stack([bins, cdp], axis=1), axis=0)
+    if np.unique(cdp).size > 1 and pairs.shape[0] == np.unique(bins).size == np.unique(cdp).size:
+        return cdp, "CDP header"
+    return bins.astype(np.int64), "bin number (inline index × crosslines + crossline index + 1)"
+
+
+def _prestack_key(ffid, cdp) -> str:
+    def usable(k):
+        return np.unique(k).size < k.size and _is_blocked(k) and np.any(k != 0)
+    if usable(ffid):
+        return "ffid"
+    if usable(cdp):
+        return "cdp"
+    if np.unique(cdp).size < cdp.size and np.any(cdp != 0) and np.unique(ffid).size == ffid.size:
+        return "cdp"
+    return "ffid"
+
+
+def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
+           kind: str | None = None, user_lines: bool = False) -> Geometry:
+    """Decide the survey kind and its geometry from header values read by ``read(byte)``."""
+    il, xl = read(hb.inline), read(hb.crossline)
+    shape, nil, nxl = _classify(il, xl)
+    tried = [(hb.inline, hb.crossline)]
+    if kind == "post3d" or (kind is None and shape == "none"):
+        offsets = read(hb.offset)
+        if shape != "grid" and not user_lines and (kind == "post3d" or
+                                                   np.unique(offsets).size <= 1):
+            for a, b in ALTERNATIVE_LINES:
+                if (a, b) in tried:
+                    continue
+                tried.append((a, b))
+                ail, axl = read(a), read(b)
+                s, na, nb = _classify(ail, axl)
+                if s == "grid" and n_traces >= MIN_GRID_FILL * na * nb:
+                    hb = hb.replace(inline=a, crossline=b)
+                    il, xl, shape = ail, axl, s
+                    break
+        if kind == "post3d" and shape != "grid":
+            pairs = ", ".join(f"{a}/{b}" for a, b in tried)
+            why = ("several traces share an inline/crossline bin (pre-stack?)"
+                   if shape == "grid-ps" else "no inline/crossline grid")
+            raise SurveyError(f"not a 3D post-stack volume: {why}; inline/crossline bytes tried: "
+                              f"{pairs}")
+    if user_lines and kind is None and shape == "none" and n_traces > 1:
+        raise SurveyError(f"inline byte {hb.inline} / crossline byte {hb.crossline} give no "
+                          f"geometry ({nil} distinct inline and {nxl} distinct crossline values "
+                          f"over {n_traces} traces)")
+    if kind is None:
+        kind = {"grid": "post3d", "line": "post2d", "grid-ps": "prestack",
+                "line-ps": "prestack"}.get(shape)
+    cdp = read(hb.cdp)
+    if kind is None:  # no line geometry: shots, CMPs or a plain list of traces
+        ffid, offsets = read(hb.ffid), read(hb.offset)
+
+        def repeated(k):
+            return np.unique(k).size < n_traces and np.any(k != 0)
+        stacked = np.unique(cdp).size == n_traces and np.unique(offsets).size <= 1
+        kind = "prestack" if n_traces > 1 and not stacked and (
+            repeated(ffid) or repeated(cdp) or np.unique(offsets).size > 1) else "post2d"
+        if kind == "post2d" and n_traces > 1:
+            pairs = ", ".join(f"{a}/{b}" for a, b in tried)
+            note = f"no inline/crossline geometry (bytes tried: {pairs}); read as a 2D line"
+            geo = Geometry("post2d", hb, trace_numbers=_line_numbers(il, xl, cdp), notes=[note])
+            return geo
+    if kind == "post3d":
+        inl, xln, grid, sorting = build_grid(il, xl)
+        return Geometry("post3d", hb, inlines=inl, crosslines=xln, trace_grid=grid,
+                        sorting=sorting)
+    if kind == "post2d":
+        return Geometry("post2d", hb, trace_numbers=_line_numbers(il, xl, cdp))
+    if shape in ("grid-ps", "line-ps"):
+        keys, how = _bin_keys(il, xl, cdp)
+        return Geometry("prestack", hb, gather_key="cdp", trace_keys=keys,
+                        notes=[f"pre-stack 3D: gathers keyed by {how}"])
+    key = _prestack_key(read(hb.ffid), cdp)
+    return Geometry("prestack", hb, gather_key=key, trace_keys=read(getattr(hb, key)))

@@ -1,0 +1,133 @@
+"""Optional HDF5 cache of a 3D volume, chunked for fast time slices.
+
+A SEG-Y file stores traces one after another, so a time slice touches every trace. The cache
+stores the volume as (inline, crossline, time) in chunks that are wide in inline/crossline and
+thin in time, so one slice reads a few chunks. It records the source file's path, size, mtime
+and header bytes, and is ignored as soon as the SEG-Y changes. Caches live in ``$GEODESK_CACHE``
+(or ``~/.cache/geodesk``) under a name derived from the source path, and a :class:`Post3D`
+finds them there on open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from geodesk.core.jobs import JobContext
+from geodesk.core.survey import SurveyError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from geodesk.core.survey import Post3D
+
+CACHE_VERSION = 1
+#: chunk shape (inlines, crosslines, samples), clipped to the volume (see bench_section_access)
+CHUNKS = (32, 128, 8)
+
+
+def cache_dir() -> Path:
+    """Folder for volume caches: ``$GEODESK_CACHE`` or ``~/.cache/geodesk``."""
+    return Path(os.environ.get("GEODESK_CACHE") or Path.home() / ".cache" / "geodesk")
+
+
+def default_cache_path(survey: Post3D) -> Path:
+    """Where the cache of ``survey`` lives by default (one file per source path)."""
+    key = hashlib.sha1(str(Path(survey.path).resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / f"{Path(survey.path).stem}-{key}.h5"
+
+
+def _source_stamp(survey: Post3D) -> dict:
+    st = os.stat(survey.path)
+    return {"source_path": str(Path(survey.path).resolve()), "source_size": int(st.st_size),
+            "source_mtime_ns": int(st.st_mtime_ns),
+            "header_bytes": json.dumps(survey.header_bytes.as_dict(), sort_keys=True),
+            "version": CACHE_VERSION}
+
+
+class VolumeCache:
+    """An open cache file: time slices by sample index, and a validity check."""
+
+    def __init__(self, path: str | os.PathLike):
+        import h5py
+
+        self.path = Path(path)
+        try:
+            self._h5 = h5py.File(self.path, "r")
+            self._data = self._h5["data"]
+        except (OSError, KeyError) as exc:
+            raise SurveyError(f"cannot read volume cache {self.path.name}: {exc}") from None
+
+    def valid_for(self, survey: Post3D) -> bool:
+        """True when the cache was built from this very file (path, size, mtime, bytes)."""
+        if self._h5 is None:
+            return False
+        try:
+            stamp = _source_stamp(survey)
+        except OSError:
+            return False
+        attrs = self._h5.attrs
+        same = all(attrs.get(k) == v for k, v in stamp.items())
+        return same and self._data.shape == (len(survey.inlines), len(survey.crosslines),
+                                             survey.n_samples)
+
+    def time_slice(self, k: int) -> np.ndarray:
+        """Samples at index ``k`` of every grid node, (n_inlines, n_crosslines) float32."""
+        return np.asarray(self._data[:, :, k], dtype=np.float32)
+
+    def close(self) -> None:
+        if self._h5 is not None:
+            self._h5.close()
+            self._h5 = None
+
+
+def find_cache(survey: Post3D) -> VolumeCache | None:
+    """The cache of ``survey`` in the cache folder if present and up to date, else None."""
+    path = default_cache_path(survey)
+    if not path.exists():
+        return None
+    try:
+        cache = VolumeCache(path)
+    except SurveyError:
+        return None
+    if cache.valid_for(survey):
+        return cache
+    cache.close()
+    return None
+
+
+def build_volume_cache(survey: Post3D, path: str | os.PathLike | None = None,
+                       ctx: JobContext | None = None) -> Path:
+    """Write the volume to an HDF5 cache, a block of inlines at a time; cancellable job.
+
+    The file is written under a temporary name and renamed when complete, so a cancelled or
+    failed build never leaves a cache that looks valid. Returns the cache path.
+    """
+    import h5py
+
+    ctx = ctx or JobContext()
+    dest = Path(path) if path is not None else default_cache_path(survey)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    nil, nxl, ns = len(survey.inlines), len(survey.crosslines), survey.n_samples
+    chunks = (min(CHUNKS[0], nil), min(CHUNKS[1], nxl), min(CHUNKS[2], ns))
+    try:
+        with h5py.File(tmp, "w") as h5:
+            h5.attrs.update(_source_stamp(survey))
+            data = h5.create_dataset("data", (nil, nxl, ns), dtype="f4", chunks=chunks)
+            h5.create_dataset("inlines", data=np.asarray(survey.inlines))
+            h5.create_dataset("crosslines", data=np.asarray(survey.crosslines))
+            block = chunks[0]
+            for i0 in range(0, nil, block):
+                ctx.progress(i0 / nil, f"caching inline {survey.inlines[i0]}")
+                rows = [survey.inline(int(il)).data for il in survey.inlines[i0:i0 + block]]
+                data[i0:i0 + len(rows)] = np.stack(rows)
+            ctx.progress(1.0, "cache complete")
+        os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return dest
