@@ -1,8 +1,10 @@
 """File-bound trace and header access: a read-only numpy memmap of the trace block plus segyio.
 
-Samples are decoded with numpy from the mapped bytes (see :mod:`geodesk.core.segy_decode`), which
-also gives vectorised fancy-index reads for crosslines and strided reads for time slices on grids
-with missing traces. Trace headers come from segyio's ``attributes`` when segyio agrees with the
+Samples of the formats segyio decodes exactly (int32, int16, IEEE, int8) are read through segyio's
+mmap'd ``trace.raw``; IBM floats (segyio mis-decodes unnormalised mantissas), the 24-bit formats
+and the rest are decoded with numpy from the mapped bytes (see :mod:`geodesk.core.segy_decode`).
+Time slices are one strided pass over the mapping, which segyio offers only for files it opened
+with a complete geometry. Trace headers come from segyio's ``attributes`` when segyio agrees with the
 layout GeoDesk worked out, otherwise from the same memmap. Every read first checks that the file
 was not truncated, replaced or deleted, so a changed file raises :class:`SurveyError` instead of
 a SIGBUS from the mapping.
@@ -20,12 +22,27 @@ from geodesk.core.segy_decode import decode_samples, sample_size
 from geodesk.core.segy_probe import TRACE_HEADER, Layout
 from geodesk.core.survey import HeaderStat, SurveyError
 
+#: Sample formats that segyio 1.9.14 decodes exactly (IBM is not: unnormalised mantissas).
+SEGYIO_EXACT_FORMATS = frozenset({2, 3, 5, 8})
+
 _FIELD_STARTS = sorted(int(v) for v in segyio.TraceField.enums())
 #: trace-header field start byte -> (segyio name, width in bytes)
 TRACE_FIELDS: dict[int, tuple[str, int]] = {
     b: (str(segyio.TraceField(b)), min(nxt - b, 4))
     for b, nxt in zip(_FIELD_STARTS, _FIELD_STARTS[1:] + [TRACE_HEADER + 1])
 }
+
+
+def _as_slice(idx: np.ndarray) -> slice | None:
+    """``idx`` as an equivalent slice when it is an arithmetic progression (a regular line)."""
+    if idx.size == 0:
+        return slice(0, 0)
+    if idx.size == 1:
+        return slice(int(idx[0]), int(idx[0]) + 1)
+    step = int(idx[1] - idx[0])
+    if step > 0 and np.all(np.diff(idx) == step):
+        return slice(int(idx[0]), int(idx[-1]) + 1, step)
+    return None
 
 
 def check_field(byte: int, what: str = "header") -> int:
@@ -104,19 +121,35 @@ class TraceStore:
 
     # -- samples -------------------------------------------------------------------------------
     def read(self, indices: np.ndarray | slice) -> np.ndarray:
-        """Samples of traces ``indices`` (array or slice) as float32 (k, ns)."""
+        """Samples of traces ``indices`` (array or slice) as float32 (k, ns).
+
+        Formats segyio decodes correctly are read through segyio (its mmap'd ``trace.raw``);
+        IBM (unnormalised mantissas), 24-bit and the other formats it misreads are decoded with
+        numpy from the mapped bytes.
+        """
         self.check()
-        if isinstance(indices, slice):
-            raw = self._mm[indices, TRACE_HEADER:]
-        else:
-            idx = np.asarray(indices, dtype=np.int64)
+        if not isinstance(indices, slice):
+            idx = np.asarray(indices, dtype=np.int64).reshape(-1)
             if idx.size and (idx.min() < 0 or idx.max() >= self.layout.n_traces):
                 raise IndexError(f"trace index out of range 0..{self.layout.n_traces - 1}")
-            if idx.size > 1 and np.all(np.diff(idx) == 1):
-                raw = self._mm[idx[0]:idx[-1] + 1, TRACE_HEADER:]
-            else:
-                raw = self._mm[idx, TRACE_HEADER:]
+            indices = _as_slice(idx) or idx
+        if self.segy is not None and self.layout.format_code in SEGYIO_EXACT_FORMATS:
+            return self._read_segyio(indices)
+        raw = self._mm[indices, TRACE_HEADER:]
         return decode_samples(raw, self.layout.format_code, self.layout.endian)
+
+    def _read_segyio(self, indices: np.ndarray | slice) -> np.ndarray:
+        raw = self.segy.trace.raw
+        if isinstance(indices, slice):
+            start, stop, step = indices.indices(self.layout.n_traces)
+            if len(range(start, stop, step)) == 0:
+                return np.zeros((0, self.layout.n_samples), dtype=np.float32)
+            out = raw[start:stop:step]
+            return np.asarray(out, dtype=np.float32).reshape(-1, self.layout.n_samples)
+        out = np.empty((indices.size, self.layout.n_samples), dtype=np.float32)
+        for row, i in enumerate(indices):  # irregular picks (grids with missing traces)
+            out[row] = raw[int(i)]
+        return out
 
     def read_sample(self, k: int) -> np.ndarray:
         """Sample ``k`` of every trace (float32, n_traces): one strided pass over the file."""
