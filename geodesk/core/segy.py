@@ -30,7 +30,7 @@ from geodesk.core.survey import (
 )
 from geodesk.core.textheader import decode_text
 
-SCALAR_BYTE = 71  # SourceGroupScalar: applies to coordinates (and, here, offsets)
+SCALAR_BYTE = 71  # SourceGroupScalar: applies to coordinates only (rev1: bytes 73-88, 181-188)
 
 
 def apply_scalar(values: np.ndarray, scalar: np.ndarray) -> np.ndarray:
@@ -281,10 +281,10 @@ class SegyPrestack(_SegySurvey, Prestack):
     def gather(self, key: int) -> Section:
         idx = self.gather_indices(key)
         hb = self.header_bytes
-        sv = self._store.header_values(SCALAR_BYTE)[idx]
         heads = {name: self._store.header_values(b)[idx] for name, b in
                  (("ffid", hb.ffid), ("channel", hb.channel), ("cdp", hb.cdp))}
-        heads["offset"] = apply_scalar(self._store.header_values(hb.offset)[idx], sv)
+        # SEG-Y rev1/rev2 scale only coordinates by byte 71; offsets (bytes 37-40) are whole units
+        heads["offset"] = self._store.header_values(hb.offset)[idx].astype(float)
         x, y = self.trace_xy()
         if self.gather_key == "ffid":
             axis0 = Axis(heads["channel"], "channel")

@@ -1,0 +1,111 @@
+"""``geodesk synth {post3d,shots,cmps} OUT.sgy``: write a synthetic survey and its truth file."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from geodesk.cli import CommandError
+
+DEFAULT_SIZE = {"post3d": "128x128x128", "shots": "24x96x1000", "cmps": "40x48x1000"}
+DEFAULT_DT = {"post3d": 4.0, "shots": 1.0, "cmps": 4.0}
+SIZE_HELP = {
+    "post3d": "inlines x crosslines x samples",
+    "shots": "shots x channels x samples",
+    "cmps": "cmps x offsets x samples",
+}
+
+
+def parse_size(text: str) -> tuple[int, int, int]:
+    """``"100x120x400"`` → (100, 120, 400)."""
+    parts = text.lower().replace("*", "x").split("x")
+    try:
+        vals = tuple(int(p) for p in parts)
+    except ValueError:
+        raise CommandError(f"bad size {text!r}: expected three integers like 100x120x400") from None
+    if len(vals) != 3 or min(vals) < 1:
+        raise CommandError(f"bad size {text!r}: expected three positive integers like 100x120x400")
+    return vals  # type: ignore[return-value]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "synth", help="write a synthetic SEG-Y survey with its truth file", description=__doc__
+    )
+    kinds = p.add_subparsers(dest="synth_kind", metavar="KIND", required=True)
+    for kind in ("post3d", "shots", "cmps"):
+        k = kinds.add_parser(kind, help=f"{kind} ({SIZE_HELP[kind]})")
+        k.add_argument("out", type=Path, help="output SEG-Y path (truth goes to OUT.truth.npz)")
+        k.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        k.add_argument(
+            "--size",
+            default=DEFAULT_SIZE[kind],
+            help=f"{SIZE_HELP[kind]} (default {DEFAULT_SIZE[kind]})",
+        )
+        k.add_argument(
+            "--snr",
+            type=float,
+            default=None,
+            help="signal-to-noise ratio in dB (10 log10 Ps/Pn); default: generator's",
+        )
+        k.add_argument("--clean", action="store_true", help="no random noise")
+        k.add_argument(
+            "--dt",
+            type=float,
+            default=DEFAULT_DT[kind],
+            help=f"sample interval in ms (default {DEFAULT_DT[kind]:g})",
+        )
+        k.add_argument(
+            "--format",
+            type=int,
+            default=5,
+            choices=(1, 2, 3, 5, 8),
+            help="SEG-Y sample format: 1 IBM, 2 int32, 3 int16, 5 IEEE, 8 int8",
+        )
+        k.add_argument("--endian", choices=("big", "little"), default="big")
+        if kind == "post3d":
+            k.add_argument("--faults", type=int, default=3, help="number of faults (default 3)")
+        if kind == "cmps":
+            k.add_argument("--irregular", action="store_true", help="jittered offsets")
+            k.add_argument("--no-multiples", action="store_true", help="primaries only")
+        k.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from geodesk.synth import generate_cmps, generate_post3d, generate_shots
+    from geodesk.synth.truth import truth_path
+
+    size = parse_size(args.size)
+    noise = {} if args.snr is None else {"snr_db": args.snr}
+    if args.clean:
+        noise = {"snr_db": None}
+    if args.dt <= 0:
+        raise CommandError(f"--dt must be positive, got {args.dt}")
+    if not args.out.parent.exists():
+        raise CommandError(f"folder {args.out.parent} does not exist")
+    start = time.perf_counter()
+    if args.synth_kind == "post3d":
+        res = generate_post3d(size, seed=args.seed, dt_ms=args.dt, n_faults=args.faults, **noise)
+    elif args.synth_kind == "shots":
+        res = generate_shots(size, seed=args.seed, dt_ms=args.dt, **noise)
+    else:
+        res = generate_cmps(
+            size,
+            seed=args.seed,
+            dt_ms=args.dt,
+            irregular=args.irregular,
+            multiples=not args.no_multiples,
+            **noise,
+        )
+    path = res.write(args.out, format=args.format, endian=args.endian)
+    secs = time.perf_counter() - start
+    mb = path.stat().st_size / 1e6
+    snr = res.params["snr_db"]
+    print(
+        f"wrote {path} ({args.synth_kind} {'x'.join(map(str, size))}, dt {args.dt:g} ms, "
+        f"format {args.format} {args.endian}-endian, "
+        f"{'noise-free' if snr is None else f'SNR {snr:g} dB'}, {mb:.1f} MB, {secs:.1f} s)"
+    )
+    print(f"wrote {truth_path(path)} (truth)")
+    return 0
