@@ -1,0 +1,114 @@
+"""``geodesk [open] [FILE]`` and ``geodesk demo``: the workstation window (PySide6 loads lazily).
+
+Both accept ``--screenshot PNG`` to render the window offscreen at a fixed size and exit, and
+``--inline/--crossline/--time/--gather`` to choose the section shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+BYTE_FLAGS = (("--iline", "iline"), ("--xline", "xline"), ("--cdp-x", "cdp_x"),
+              ("--cdp-y", "cdp_y"), ("--cdp", "cdp"), ("--offset", "offset"),
+              ("--ffid", "ffid"), ("--channel", "channel"))
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--screenshot", metavar="PNG", help="render the window offscreen, save, exit")
+    p.add_argument("--inline", type=int, help="show this inline")
+    p.add_argument("--crossline", type=int, help="show this crossline")
+    p.add_argument("--time", type=float, metavar="MS", help="show the time slice at MS")
+    p.add_argument("--gather", type=int, metavar="KEY", help="show this gather (FFID or CDP)")
+    p.add_argument("--display", choices=("density", "wiggle", "va", "wiggle_density"),
+                   help="display mode")
+    p.add_argument("--colormap", help="colormap name (seismic, gray, petrel, bwr, viridis)")
+    p.add_argument("--agc", type=float, metavar="MS", help="apply AGC with this window")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("open", help="open the window, optionally with a SEG-Y/SU file")
+    p.add_argument("file", nargs="?", help="SEG-Y or SU file")
+    for flag, dest in BYTE_FLAGS:
+        p.add_argument(flag, dest=dest, type=int, metavar="BYTE", help=f"{dest} header byte")
+    p.add_argument("--kind", choices=("post3d", "post2d", "prestack"), help="force the kind")
+    p.add_argument("--su", action="store_true", default=None, help="Seismic Unix file")
+    _common(p)
+    p.set_defaults(func=run)
+    d = subparsers.add_parser("demo", help="open the synthetic demo survey")
+    d.add_argument("--which", choices=("post3d", "shots", "cmps"), default="post3d")
+    _common(d)
+    d.set_defaults(func=run, command="demo")
+
+
+def _choose(window, args) -> None:
+    if args.display:
+        window.set_mode(args.display)
+    if args.colormap:
+        window.set_colormap(args.colormap)
+    if args.agc:
+        window.view.set_agc(True, args.agc)
+        window.agc_action.setChecked(True)
+    for mode, value in (("inline", args.inline), ("crossline", args.crossline),
+                        ("time", args.time), ("gather", args.gather)):
+        if value is not None:
+            if window.survey is None or mode not in _modes(window.survey):
+                from geodesk.cli import CommandError
+
+                raise CommandError(f"--{mode} does not apply to this file")
+            window.go_to(mode, value)
+
+
+def _modes(survey) -> tuple[str, ...]:
+    from geodesk.qt.navigator import modes_for
+
+    return modes_for(survey)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import geodesk
+    from geodesk.cli import CommandError
+
+    survey = None
+    if args.command == "demo" and args.screenshot:  # no window to keep alive: build in line
+        from geodesk.synth.demo import demo_paths
+
+        survey = geodesk.open(demo_paths()[args.which])
+    elif args.command == "open" and args.file:
+        overrides = {dest: getattr(args, dest) for _f, dest in BYTE_FLAGS
+                     if getattr(args, dest) is not None}
+        for key in ("kind", "su"):
+            if getattr(args, key) is not None:
+                overrides[key] = getattr(args, key)
+        survey = geodesk.open(args.file, **overrides)  # errors: one line, exit code 2
+    elif args.screenshot is None and any(
+            getattr(args, k) is not None for k in ("inline", "crossline", "time", "gather")):
+        raise CommandError("--inline/--crossline/--time/--gather need a FILE")
+
+    from geodesk.qt.app import get_app, install_excepthook, screenshot
+    from geodesk.qt.main_window import MainWindow
+    from geodesk.qt.settings import add_recent_file
+
+    app = get_app()
+    window = MainWindow()
+    install_excepthook(window)
+    if survey is not None:
+        window.set_survey(survey)
+        if args.command != "demo":
+            add_recent_file(window.settings, args.file)
+    if args.command == "demo" and survey is None:
+        # first start builds the demo files: do it off the GUI thread, then show the section
+        handle = window.load_demo(args.which)
+        handle.finished.connect(lambda _path: _choose(window, args))
+    else:
+        _choose(window, args)
+    if args.screenshot:
+        out = screenshot(window, args.screenshot)
+        print(out)
+        window.close()
+        return 0
+    window.show()
+    return int(app.exec())
+

@@ -1,0 +1,359 @@
+"""Section view: variable density, wiggle and variable-area display of one Section (pyqtgraph).
+
+Scene coordinates: x is the trace *index* along ``section.axis0`` (labelled with its real values,
+e.g. crossline numbers or channels), y is time in ms for trace sections (increasing downward) or
+the crossline index for time slices. Signals and the test hooks :meth:`click_data` /
+:meth:`drag_data` speak real values (trace value, time). Others add overlays with
+:meth:`add_overlay` and place them with :meth:`x_of` / :meth:`y_of`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from geodesk.core import display
+from geodesk.core.processing.agc import agc_section
+from geodesk.core.section import Section
+
+DISPLAY_MODES = ("density", "wiggle", "va", "wiggle_density")
+MODE_LABELS = {"density": "Variable density", "wiggle": "Wiggle", "va": "Wiggle + variable area",
+               "wiggle_density": "Wiggle over density"}
+
+
+def _fmt(v: float) -> str:
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:g}"
+
+
+class ValueAxis(pg.AxisItem):
+    """Axis whose ticks sit on index positions and read the real values at those indices."""
+
+    def __init__(self, orientation: str) -> None:
+        super().__init__(orientation)
+        self.values: np.ndarray | None = None
+        self.enableAutoSIPrefix(False)
+
+    def set_values(self, values: np.ndarray | None) -> None:
+        self.values = None if values is None else np.asarray(values, dtype=float)
+        self.picture = None
+        self.update()
+
+    def tickStrings(self, values, scale, spacing):
+        if self.values is None or len(self.values) == 0:
+            return super().tickStrings(values, scale, spacing)
+        n = len(self.values)
+        out = []
+        for v in values:
+            i = round(v)
+            out.append(_fmt(self.values[i]) if 0 <= i < n and abs(v - i) < 1e-6 else "")
+        return out
+
+    def tickValues(self, minVal, maxVal, size):
+        ticks = super().tickValues(minVal, maxVal, size)
+        if self.values is None:
+            return ticks
+        # only integer positions carry a value; drop fractional minor ticks
+        return [(max(sp, 1.0), [v for v in vals if float(v).is_integer()]) for sp, vals in ticks]
+
+
+class SectionView(QWidget):
+    """Displays a :class:`Section` with a colormap, clip, AGC and wiggle modes; emits data coords."""
+
+    sig_mouse_moved = Signal(float, float)  # trace value, time ms (crossline on time slices)
+    sig_clicked = Signal(float, float, object)  # trace value, time ms, Qt.MouseButton
+    sig_cursor = Signal(object)  # dict of readout fields (ordered) for the status bar
+    sig_display_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section: Section | None = None
+        self.shown: Section | None = None  # the section after AGC: what the image displays
+        self.clip_value = 1.0
+        self.colormap = display.DEFAULT_COLORMAP
+        self.clip_percentile = display.DEFAULT_CLIP_PERCENTILE
+        self.agc_enabled = False
+        self.agc_window_ms = 500.0
+        self.mode = "density"
+        self.gain = 1.0
+
+        self.top_axis = ValueAxis("top")
+        self.left_axis = ValueAxis("left")
+        self.plot_widget = pg.PlotWidget(axisItems={"top": self.top_axis, "left": self.left_axis})
+        self.plot_widget.setBackground("w")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showAxis("top")
+        self.plot.hideAxis("bottom")
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.view_box = self.plot.getViewBox()
+        for ax in ("top", "left"):
+            self.plot.getAxis(ax).setTextPen("k")
+            self.plot.getAxis(ax).setPen("k")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.wiggle = pg.ImageItem(axisOrder="row-major")
+        self.image.setZValue(0)
+        self.wiggle.setZValue(1)
+        self.plot.addItem(self.image)
+        self.plot.addItem(self.wiggle)
+        self.overlays: list[pg.GraphicsObject] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot_widget)
+        self.plot_widget.scene().sigMouseMoved.connect(self._on_scene_moved)
+        self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+    # -- settings ------------------------------------------------------------------------------
+    def set_colormap(self, name: str) -> None:
+        display.colormap_lut(name)  # validates
+        self.colormap = name
+        self._redraw(recompute=False)
+
+    def set_clip_percentile(self, percentile: float) -> None:
+        if not 0.0 < percentile <= 100.0:
+            raise ValueError(f"clip percentile must be in (0, 100], got {percentile}")
+        self.clip_percentile = float(percentile)
+        self._redraw()
+
+    def set_agc(self, enabled: bool, window_ms: float | None = None) -> None:
+        self.agc_enabled = bool(enabled)
+        if window_ms is not None:
+            if window_ms <= 0:
+                raise ValueError("AGC window must be positive")
+            self.agc_window_ms = float(window_ms)
+        self._redraw()
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in DISPLAY_MODES:
+            raise ValueError(f"display mode must be one of {DISPLAY_MODES}, got {mode!r}")
+        self.mode = mode
+        self._redraw(recompute=False)
+
+    # -- data ----------------------------------------------------------------------------------
+    def set_section(self, section: Section, keep_view: bool | None = None) -> None:
+        """Show ``section``; the zoom is kept when the new one has the same kind and shape."""
+        old = self.section
+        same = old is not None and old.kind == section.kind and old.shape == section.shape
+        self.section = section
+        self.plot.setTitle(section.title or None, color="k")
+        self.top_axis.set_values(section.axis0.values)
+        self.top_axis.setLabel(section.axis0.label)
+        if section.is_time_slice:
+            self.left_axis.set_values(section.axis1.values)
+            self.left_axis.setLabel(section.axis1.label)
+            self.view_box.invertY(False)
+        else:
+            self.left_axis.set_values(None)
+            self.left_axis.setLabel(f"{section.axis1.label} ({section.axis1.unit})"
+                                    if section.axis1.unit else section.axis1.label)
+            self.view_box.invertY(True)
+        self._redraw()
+        if not (same if keep_view is None else keep_view):
+            self.reset_view()
+
+    def _y_extent(self) -> tuple[float, float]:
+        """(first, step) of the y coordinate of sample rows."""
+        sec = self.section
+        if sec is None or sec.is_time_slice or len(sec.axis1) < 2:
+            return 0.0, 1.0
+        t = np.asarray(sec.axis1.values, dtype=float)
+        return float(t[0]), float((t[-1] - t[0]) / (len(t) - 1))
+
+    def image_rect(self) -> QRectF:
+        """Scene rectangle covered by the section (pixel edges, not centres)."""
+        sec = self.section
+        if sec is None:
+            return QRectF(0, 0, 1, 1)
+        y0, dy = self._y_extent()
+        return QRectF(-0.5, y0 - dy / 2, sec.shape[0], sec.shape[1] * dy)
+
+    def _redraw(self, recompute: bool = True) -> None:
+        sec = self.section
+        if sec is None:
+            return
+        if recompute or self.shown is None:
+            shown = agc_section(sec, self.agc_window_ms) if self.agc_enabled else sec
+            self.shown = shown
+            self.clip_value = display.symmetric_clip(shown.data, self.clip_percentile, shown.live)
+        shown = self.shown
+        rect = self.image_rect()
+        mode = "density" if sec.is_time_slice else self.mode
+        if mode in ("density", "wiggle_density"):
+            img = shown.data.T
+            live = np.asarray(shown.live, dtype=bool)
+            if not live.all():  # missing traces blank (NaN renders transparent)
+                img = img.astype(np.float32, copy=True)
+                if sec.is_time_slice:
+                    img[~live.T] = np.nan
+                else:
+                    img[:, ~live] = np.nan
+            lut = display.colormap_lut(self.colormap)
+            self.image.setImage(img, levels=(-self.clip_value, self.clip_value), lut=lut,
+                                autoLevels=False)
+            self.image.setRect(rect)
+            self.image.setVisible(True)
+        else:
+            self.image.setVisible(False)
+        if mode == "density":
+            self.wiggle.setVisible(False)
+        else:
+            rps = int(np.clip(600 // max(sec.shape[1], 1), 1, 8))
+            # about one raster column per screen pixel at full view: no wasted work
+            ppt = display.auto_px_per_trace(sec.shape[0], max(self.plot_widget.width(), 400))
+            live = np.asarray(shown.live, dtype=bool)
+            line_rgba = (0, 0, 0, 255)
+            if mode == "wiggle_density":
+                # over colour, dense wiggles hide the image: keep one wiggle per ~6 px, lighter
+                k = int(np.ceil(6 / ppt))
+                live = live & (np.arange(sec.shape[0]) % k == 0)
+                line_rgba = (0, 0, 0, 190)
+            rgba = display.rasterise_wiggle(
+                shown.data, self.clip_value, px_per_trace=ppt, gain=self.gain,
+                rows_per_sample=rps,
+                fill="none" if mode in ("wiggle", "wiggle_density") else "positive",
+                live=live, line_rgba=line_rgba)
+            self.wiggle.setImage(rgba, autoLevels=False, levels=None)  # RGBA as is
+            self.wiggle.setRect(rect)
+            self.wiggle.setVisible(True)
+        self.sig_display_changed.emit()
+
+    def refresh(self) -> None:
+        """Redraw at the current widget size (wiggle rasters follow the on-screen width)."""
+        self._redraw(recompute=False)
+
+    def displayed_data(self) -> np.ndarray | None:
+        """Amplitudes (traces/inlines, samples/crosslines) behind the image, before clip/LUT."""
+        return None if self.shown is None else self.shown.data
+
+    # -- view ----------------------------------------------------------------------------------
+    def reset_view(self) -> None:
+        """Zoom out to the whole section."""
+        self.view_box.setRange(rect=self.image_rect(), padding=0.0)
+
+    def add_overlay(self, item: pg.GraphicsObject, z: float = 10.0) -> None:
+        """Add an overlay item (curve, scatter, semi-transparent image) above the section."""
+        item.setZValue(z)
+        self.plot.addItem(item)
+        self.overlays.append(item)
+
+    def remove_overlay(self, item: pg.GraphicsObject) -> None:
+        if item in self.overlays:
+            self.overlays.remove(item)
+            self.plot.removeItem(item)
+
+    def x_of(self, trace_values: np.ndarray | float) -> np.ndarray:
+        """Scene x (fractional trace index) of axis0 values; nearest trace if not monotone."""
+        v = np.asarray(self.section.axis0.values, dtype=float)
+        q = np.atleast_1d(np.asarray(trace_values, dtype=float))
+        d = np.diff(v)
+        if len(v) > 1 and (np.all(d > 0) or np.all(d < 0)):
+            order = np.argsort(v)
+            return np.interp(q, v[order], np.arange(len(v), dtype=float)[order])
+        return np.array([np.argmin(np.abs(v - x)) for x in q], dtype=float)
+
+    def y_of(self, value: np.ndarray | float) -> np.ndarray:
+        """Scene y of times (trace sections) or crossline values (time slices)."""
+        sec = self.section
+        if sec.is_time_slice:
+            v = np.asarray(sec.axis1.values, dtype=float)
+            return np.interp(np.atleast_1d(value), v, np.arange(len(v), dtype=float))
+        return np.atleast_1d(np.asarray(value, dtype=float))
+
+    # -- mouse ---------------------------------------------------------------------------------
+    def _data_at(self, x: float, y: float) -> tuple[int, int, float, float] | None:
+        """(trace index, sample index, trace value, y value) under scene (x, y), or None."""
+        sec = self.section
+        if sec is None:
+            return None
+        i = round(x)
+        if sec.is_time_slice:
+            j = round(y)
+        else:
+            y0, dy = self._y_extent()
+            j = round((y - y0) / dy) if dy else 0
+        if not (0 <= i < sec.shape[0] and 0 <= j < sec.shape[1]):
+            return None
+        yv = float(sec.axis1.values[j]) if sec.is_time_slice else float(y)
+        return i, j, float(sec.axis0.values[i]), yv
+
+    def readout(self, i: int, j: int) -> dict[str, float]:
+        """Status-bar fields for trace ``i`` and sample ``j`` (line numbers, time, amplitude, X/Y)."""
+        sec, shown = self.section, self.shown
+        out: dict[str, float] = {sec.axis0.label: float(sec.axis0.values[i]),
+                                 sec.axis1.label: float(sec.axis1.values[j])}
+        live = np.asarray(sec.live, dtype=bool)
+        alive = live[i, j] if live.ndim == 2 else live[i]
+        if alive:
+            out["amplitude"] = float(shown.data[i, j])
+        for key in ("inline", "crossline", "ffid", "cdp", "channel", "offset"):
+            h = sec.headers.get(key)
+            if h is not None and key not in out and np.ndim(h) == 1 and len(h) == sec.shape[0]:
+                out[key] = float(h[i])
+        for name, arr in (("X", sec.x), ("Y", sec.y)):
+            if arr is not None:
+                a = np.asarray(arr)
+                if a.ndim == 2 and a.shape == sec.shape:
+                    out[name] = float(a[i, j])
+                elif a.ndim == 1 and len(a) == sec.shape[0]:
+                    out[name] = float(a[i])
+        return out
+
+    def _on_scene_moved(self, pos: QPointF) -> None:
+        if self.section is None or not self.view_box.sceneBoundingRect().contains(pos):
+            return
+        p = self.view_box.mapSceneToView(pos)
+        hit = self._data_at(p.x(), p.y())
+        if hit is None:
+            return
+        i, j, tv, yv = hit
+        self.sig_mouse_moved.emit(tv, yv)
+        self.sig_cursor.emit(self.readout(i, j))
+
+    def _on_scene_clicked(self, ev) -> None:
+        if self.section is None:
+            return
+        p = self.view_box.mapSceneToView(ev.scenePos())
+        hit = self._data_at(p.x(), p.y())
+        if hit is not None:
+            self.sig_clicked.emit(hit[2], hit[3], ev.button())
+
+    # -- test hooks (data coordinates, as in mne-qt-browser) ------------------------------------
+    def widget_pos(self, trace_value: float, y_value: float) -> QPoint:
+        """Viewport pixel of a data point (trace value, time ms / crossline)."""
+        x = float(self.x_of(trace_value)[0])
+        y = float(self.y_of(y_value)[0])
+        scene = self.view_box.mapViewToScene(QPointF(x, y))
+        return self.plot_widget.mapFromScene(scene)
+
+    def _send(self, kind: QEvent.Type, pos: QPoint, button: Qt.MouseButton,
+              buttons: Qt.MouseButton) -> None:
+        vp = self.plot_widget.viewport()
+        ev = QMouseEvent(kind, QPointF(pos), vp.mapToGlobal(QPointF(pos)), button, buttons,
+                         Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(vp, ev)
+
+    def click_data(self, trace_value: float, y_value: float,
+                   button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+        """Click at a data point, as a user would (press + release on the viewport)."""
+        pos = self.widget_pos(trace_value, y_value)
+        self._send(QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+        self._send(QEvent.Type.MouseButtonPress, pos, button, button)
+        self._send(QEvent.Type.MouseButtonRelease, pos, button, Qt.MouseButton.NoButton)
+
+    def move_data(self, trace_value: float, y_value: float) -> None:
+        """Hover the mouse over a data point (drives the cursor readout)."""
+        self._send(QEvent.Type.MouseMove, self.widget_pos(trace_value, y_value),
+                   Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+
+    def drag_data(self, points: list[tuple[float, float]],
+                  button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+        """Press at the first data point, move through the others, release at the last."""
+        pos = [self.widget_pos(t, y) for t, y in points]
+        self._send(QEvent.Type.MouseMove, pos[0], Qt.MouseButton.NoButton,
+                   Qt.MouseButton.NoButton)
+        self._send(QEvent.Type.MouseButtonPress, pos[0], button, button)
+        for p in pos[1:]:
+            self._send(QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, button)
+        self._send(QEvent.Type.MouseButtonRelease, pos[-1], button, Qt.MouseButton.NoButton)

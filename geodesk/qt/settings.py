@@ -1,0 +1,45 @@
+"""Persistent settings (QSettings): recent files and display preferences.
+
+Tests pass their own INI file in ``tmp_path`` so they never read or write the user's settings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+MAX_RECENT = 10
+ORG, APP = "GeoDesk", "GeoDesk"
+
+
+def make_settings(path: str | Path | None = None) -> QSettings:
+    """The user's settings, or an INI file at ``path`` or ``$GEODESK_SETTINGS`` (tests, portable)."""
+    path = path if path is not None else os.environ.get("GEODESK_SETTINGS")
+    if path:
+        return QSettings(str(path), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+
+
+def recent_files(settings: QSettings) -> list[str]:
+    """Recently opened files, newest first."""
+    value = settings.value("recent_files", [])
+    if isinstance(value, str):  # QSettings returns a bare string for one-element lists
+        value = [value]
+    return [str(v) for v in (value or [])][:MAX_RECENT]
+
+
+def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
+    """Put ``path`` first in the recent list (no duplicates, at most MAX_RECENT)."""
+    p = str(Path(path).resolve())
+    files = [p] + [f for f in recent_files(settings) if f != p]
+    settings.setValue("recent_files", files[:MAX_RECENT])
+    settings.sync()
+    return files[:MAX_RECENT]
+
+
+def remove_recent_file(settings: QSettings, path: str | Path) -> None:
+    p = str(Path(path).resolve())
+    settings.setValue("recent_files", [f for f in recent_files(settings) if f != p])
+    settings.sync()
