@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 
 import geodesk
 from geodesk.core import display
+from geodesk.core.history import History
+from geodesk.core.picks import Interpretation
 from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
 from geodesk.qt import settings as app_settings
@@ -66,6 +68,10 @@ class MainWindow(QMainWindow):
 
     sig_survey_changed = Signal(object)
     sig_section_changed = Signal(object)
+    #: the Interpretation (picks of the current survey) and History were replaced: (picks, history)
+    sig_picks_replaced = Signal(object, object)
+    #: the pick object that tools write to changed (a Horizon, FaultSet, FirstBreaks… or None)
+    sig_active_pick_changed = Signal(object)
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,6 +79,12 @@ class MainWindow(QMainWindow):
         self.survey: Survey | None = None
         self.section: Section | None = None
         self._demo_job: JobHandle | None = None
+        # Interpretation state shared by the picking tools and the project controller: one
+        # app-wide undo history, the picks of the current survey, the object tools write to.
+        self.history = History()
+        self.picks = Interpretation()
+        self.active_pick: object | None = None
+        self.project = None  # geodesk.core.project.Project once one is open or saved
         self.setWindowTitle("GeoDesk")
         self.resize(1400, 900)
         self.view = SectionView()
@@ -262,9 +274,23 @@ class MainWindow(QMainWindow):
         self.readout.setText(f"{survey.name}: {survey.kind}, {survey.n_traces} traces x "
                              f"{survey.n_samples} samples at {survey.dt_ms:g} ms")
         self.basemap.set_survey(survey)
+        if old is None or old.path != survey.path:  # a regroup keeps the same picks
+            self.set_picks(Interpretation(survey.name))
         self.navigator.set_survey(survey, mode)
         self.show_position(self.navigator.mode, self.navigator.value)
         self.sig_survey_changed.emit(survey)
+
+    def set_picks(self, picks: Interpretation, history: History | None = None) -> None:
+        """Replace the current interpretation (new survey, opened project) and its history."""
+        self.picks = picks
+        self.history = history if history is not None else History()
+        self.set_active_pick(None)
+        self.sig_picks_replaced.emit(self.picks, self.history)
+
+    def set_active_pick(self, obj: object | None) -> None:
+        """Choose the pick object that the picking tools edit."""
+        self.active_pick = obj
+        self.sig_active_pick_changed.emit(obj)
 
     def load_demo(self, which: str = "post3d") -> JobHandle:
         """Build (first start) or find the demo files off the GUI thread, then open one."""
