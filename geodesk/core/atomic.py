@@ -55,6 +55,8 @@ def _temp_name(target: Path) -> Path:
 
 
 def _commit(tmp: Path, target: Path) -> None:
+    # mkstemp makes 0600 files: keep the replaced file's mode, else the usual rw-r--r--
+    os.chmod(tmp, target.stat().st_mode & 0o777 if target.exists() else 0o644)
     os.replace(tmp, target)
     fsync_dir(target.parent)
 

@@ -7,14 +7,14 @@ leaves a half-written file and never destroys the previous one.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 import segyio
+
+from geodesk.core.atomic import atomic_path
 
 #: Sample format codes we write: 1 IBM float, 2 int32, 3 int16, 5 IEEE float, 8 int8.
 FORMAT_DTYPES: dict[int, type] = {
@@ -32,32 +32,6 @@ ELEV_SCALAR, COORD_SCALAR = 69, 71
 SOURCE_X, SOURCE_Y, GROUP_X, GROUP_Y, COORD_UNITS = 73, 77, 81, 85, 89
 DELAY, NS, DT = 109, 115, 117
 CDP_X, CDP_Y, INLINE, CROSSLINE = 181, 185, 189, 193
-
-
-@contextlib.contextmanager
-def atomic_output(out_path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path next to ``out_path``; on success fsync it and move it into place."""
-    out = Path(out_path)
-    folder = out.parent if str(out.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        # mkstemp makes 0600 files: keep the old file's mode, else the usual rw-r--r--
-        os.chmod(tmp, out.stat().st_mode & 0o777 if out.exists() else 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    with contextlib.suppress(OSError):  # make the rename durable; not possible on every OS
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
 
 def text_header(lines: Iterable[str]) -> str:
@@ -166,7 +140,7 @@ def write_traces(
     if scale != 1.0:
         lines = lines[:38] + [f"SAMPLES MULTIPLIED BY {scale:.6g} BEFORE INTEGER STORAGE"]
     fixed = {NS: ns, DT: dt_us, DELAY: round(delay_ms)}
-    with atomic_output(out_path) as tmp, segyio.create(str(tmp), spec) as f:
+    with atomic_path(out_path) as tmp, segyio.create(str(tmp), spec) as f:
         f.text[0] = text_header(lines)
         bin_fields = {
             segyio.BinField.Interval: dt_us,
@@ -417,7 +391,7 @@ def write_like(
         spec = segyio.spec()
         spec.format, spec.samples, spec.tracecount, spec.endian = fmt, src.samples, n_tr, endian
         spec.ext_headers = src.ext_headers
-        with atomic_output(out_path) as tmp, segyio.create(str(tmp), spec) as dst:
+        with atomic_path(out_path) as tmp, segyio.create(str(tmp), spec) as dst:
             for i in range(1 + src.ext_headers):
                 dst.text[i] = src.text[i]
             dst.bin = src.bin

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from geodesk.core.segy_write import atomic_output
+from geodesk.core.atomic import atomic_path
 
 #: Bumped whenever a generator changes what it produces for a given seed.
 GENERATOR_VERSION = 1
@@ -45,7 +45,7 @@ def save_truth(
         seed=np.asarray(-1 if seed is None else seed),
         params_json=np.asarray(json.dumps(params, sort_keys=True, default=float)),
     )
-    with atomic_output(out) as tmp, open(tmp, "wb") as fh:
+    with atomic_path(out) as tmp, open(tmp, "wb") as fh:
         np.savez_compressed(fh, **payload)
     return out
 
