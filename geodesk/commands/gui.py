@@ -1,7 +1,9 @@
 """``geodesk [open] [FILE]`` and ``geodesk demo``: the workstation window (PySide6 loads lazily).
 
-Both accept ``--screenshot PNG`` to render the window offscreen at a fixed size and exit, and
-``--inline/--crossline/--time/--gather`` to choose the section shown.
+Both accept ``--screenshot PNG`` to render the window offscreen at a fixed size and exit,
+``--inline/--crossline/--time/--gather`` to choose the section shown and ``--project PATH`` to
+open a project (``demo``: where the demo project lives; by default ``demo.geodesk`` next to the
+cached demo files, created on first start and kept, picks included, between runs).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="display mode")
     p.add_argument("--colormap", help="colormap name (seismic, gray, petrel, bwr, viridis)")
     p.add_argument("--agc", type=float, metavar="MS", help="apply AGC with this window")
+    p.add_argument("--project", metavar="PATH", help="open this project (a .geodesk folder)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -59,6 +62,13 @@ def _choose(window, args) -> None:
             window.go_to(mode, value)
 
 
+def _fail(window, message: str) -> None:
+    from geodesk.cli import CommandError
+
+    window.close()
+    raise CommandError(message or "cannot open the project")
+
+
 def _modes(survey) -> tuple[str, ...]:
     from geodesk.qt.navigator import modes_for
 
@@ -71,11 +81,11 @@ def run(args: argparse.Namespace) -> int:
     import geodesk
     from geodesk.cli import CommandError
 
-    survey = None
+    survey = demo = None
     if args.command == "demo" and args.screenshot:  # no window to keep alive: build in line
         from geodesk.synth.demo import demo_paths
 
-        survey = geodesk.open(demo_paths()[args.which])
+        demo = demo_paths()
     elif args.command == "open" and args.file:
         overrides = {dest: getattr(args, dest) for _f, dest in BYTE_FLAGS
                      if getattr(args, dest) is not None}
@@ -94,14 +104,20 @@ def run(args: argparse.Namespace) -> int:
     app = get_app()
     window = MainWindow()
     install_excepthook(window)
+    projects = window.project_controller
+    projects.interactive = not args.screenshot  # unattended: no questions, errors exit
+    if args.command == "open" and args.project and not projects.open_project(
+            args.project, survey_path=args.file):
+        _fail(window, projects.last_error)
     if survey is not None:
-        window.set_survey(survey)
-        if args.command != "demo":
-            add_recent_file(window.settings, args.file)
-    if args.command == "demo" and survey is None:
+        window.set_survey(survey)  # a file not in the project joins it
+        add_recent_file(window.settings, args.file)
+    if demo is not None and not projects.open_demo(demo, args.which, args.project):
+        _fail(window, projects.last_error)
+    if args.command == "demo" and demo is None:
         # first start builds the demo files: do it off the GUI thread, then show the section
-        handle = window.load_demo(args.which)
-        handle.finished.connect(lambda _path: _choose(window, args))
+        handle = projects.load_demo(args.which, args.project)
+        handle.finished.connect(lambda _paths: _choose(window, args))
     else:
         _choose(window, args)
     if args.screenshot:

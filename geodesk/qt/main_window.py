@@ -111,6 +111,12 @@ class MainWindow(QMainWindow):
         self.basemap.sig_jump.connect(self._jump_3d)
         self.basemap.sig_jump_gather.connect(lambda k: self.navigator.set_position("gather", k))
         self.view.sig_cursor.connect(self._on_cursor)
+        from geodesk.qt.project_ui import install  # projects, interpretation dock, import/export
+
+        install(self)
+        from geodesk.qt.picking import install_picking  # toolbar, Edit/Pick menus, overlays
+
+        self.picking = install_picking(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -5,14 +5,20 @@ e.g. crossline numbers or channels), y is time in ms for trace sections (increas
 the crossline index for time slices. Signals and the test hooks :meth:`click_data` /
 :meth:`drag_data` speak real values (trace value, time). Others add overlays with
 :meth:`add_overlay` and place them with :meth:`x_of` / :meth:`y_of`.
+
+Tool mode: :meth:`set_tool_handler` routes left-button press / drag / release / double-click
+and the editing keys to a picking tool (scene coordinates) instead of panning; Alt + left drag,
+middle drag and the wheel still navigate, right drag still zooms.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from geodesk.core import display
@@ -22,6 +28,34 @@ from geodesk.core.section import Section
 DISPLAY_MODES = ("density", "wiggle", "va", "wiggle_density")
 MODE_LABELS = {"density": "Variable density", "wiggle": "Wiggle", "va": "Wiggle + variable area",
                "wiggle_density": "Wiggle over density"}
+
+
+TOOL_KEYS = {Qt.Key.Key_Escape: "Escape", Qt.Key.Key_Return: "Return",
+             Qt.Key.Key_Enter: "Enter", Qt.Key.Key_Delete: "Delete",
+             Qt.Key.Key_Backspace: "Backspace"}
+
+
+class ToolHandler(Protocol):
+    """What :meth:`SectionView.set_tool_handler` feeds: scene coordinates (x = trace index,
+    y = time ms), ``button`` "left"/"none", ``modifiers`` a set of "shift"/"ctrl"/"alt"."""
+
+    def pointer(self, kind: str, x: float, y: float, button: str,
+                modifiers: frozenset[str]) -> bool:
+        """``kind`` press/move/release/double_click/hover; True when the event was used."""
+
+    def key(self, name: str, modifiers: frozenset[str]) -> bool:
+        """An editing key (Escape, Return, Enter, Delete, Backspace); True when used."""
+
+
+def modifier_names(mods: Qt.KeyboardModifier) -> frozenset[str]:
+    """Qt keyboard modifiers as the tools' names."""
+    out = set()
+    for flag, name in ((Qt.KeyboardModifier.ShiftModifier, "shift"),
+                       (Qt.KeyboardModifier.ControlModifier, "ctrl"),
+                       (Qt.KeyboardModifier.AltModifier, "alt")):
+        if mods & flag:
+            out.add(name)
+    return frozenset(out)
 
 
 def _fmt(v: float) -> str:
@@ -104,6 +138,12 @@ class SectionView(QWidget):
         lay.addWidget(self.plot_widget)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_scene_moved)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
+        self.tool_handler: ToolHandler | None = None
+        self._tool_drag = False  # a left press went to the tool: its moves/release follow
+        self._filter = _ToolEventFilter(self)
+        self.plot_widget.viewport().installEventFilter(self._filter)
+        self.plot_widget.installEventFilter(self._filter)
+        self.plot_widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- settings ------------------------------------------------------------------------------
     def set_colormap(self, name: str) -> None:
@@ -319,6 +359,55 @@ class SectionView(QWidget):
         if hit is not None:
             self.sig_clicked.emit(hit[2], hit[3], ev.button())
 
+    # -- tool mode -----------------------------------------------------------------------------
+    def set_tool_handler(self, handler: ToolHandler | None) -> None:
+        """Send left-button and editing-key events to ``handler`` (None: plain navigation)."""
+        self.tool_handler = handler
+        self._tool_drag = False
+        cursor = Qt.CursorShape.CrossCursor if handler is not None else Qt.CursorShape.ArrowCursor
+        self.plot_widget.viewport().setCursor(cursor)
+
+    def scene_xy(self, pos: QPointF) -> tuple[float, float]:
+        """View (data scene) coordinates of a viewport pixel."""
+        p = self.view_box.mapSceneToView(self.plot_widget.mapToScene(pos.toPoint()))
+        return float(p.x()), float(p.y())
+
+    def _tool_mouse(self, ev: QMouseEvent) -> bool:
+        """Route one viewport mouse event to the tool; True when it must not reach pyqtgraph."""
+        h = self.tool_handler
+        if h is None or self.section is None:
+            return False
+        t = ev.type()
+        mods = modifier_names(ev.modifiers())
+        left = ev.button() == Qt.MouseButton.LeftButton
+        x, y = self.scene_xy(ev.position())
+        if t in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            if not left or "alt" in mods:  # Alt + left drag, middle/right: navigation
+                return False
+            self.plot_widget.setFocus()
+            kind = "press" if t == QEvent.Type.MouseButtonPress else "double_click"
+            used = h.pointer(kind, x, y, "left", mods)
+            self._tool_drag = used or self._tool_drag
+            return used
+        if t == QEvent.Type.MouseMove:
+            if self._tool_drag and ev.buttons() & Qt.MouseButton.LeftButton:
+                h.pointer("move", x, y, "left", mods)
+                return True
+            h.pointer("hover", x, y, "none", mods)
+            return False
+        if t == QEvent.Type.MouseButtonRelease and left and self._tool_drag:
+            self._tool_drag = False
+            h.pointer("release", x, y, "left", mods)
+            return True
+        return False
+
+    def _tool_key(self, ev: QKeyEvent) -> bool:
+        h = self.tool_handler
+        name = TOOL_KEYS.get(Qt.Key(ev.key()))
+        if h is None or name is None:
+            return False
+        return bool(h.key(name, modifier_names(ev.modifiers())))
+
     # -- test hooks (data coordinates, as in mne-qt-browser) ------------------------------------
     def widget_pos(self, trace_value: float, y_value: float) -> QPoint:
         """Viewport pixel of a data point (trace value, time ms / crossline)."""
@@ -328,10 +417,11 @@ class SectionView(QWidget):
         return self.plot_widget.mapFromScene(scene)
 
     def _send(self, kind: QEvent.Type, pos: QPoint, button: Qt.MouseButton,
-              buttons: Qt.MouseButton) -> None:
+              buttons: Qt.MouseButton,
+              modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         vp = self.plot_widget.viewport()
         ev = QMouseEvent(kind, QPointF(pos), vp.mapToGlobal(QPointF(pos)), button, buttons,
-                         Qt.KeyboardModifier.NoModifier)
+                         modifiers)
         QApplication.sendEvent(vp, ev)
 
     def click_data(self, trace_value: float, y_value: float,
@@ -347,13 +437,43 @@ class SectionView(QWidget):
         self._send(QEvent.Type.MouseMove, self.widget_pos(trace_value, y_value),
                    Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
 
+    def double_click_data(self, trace_value: float, y_value: float,
+                          button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+        """Double-click at a data point: press, release, double-click, release (Qt's order)."""
+        pos = self.widget_pos(trace_value, y_value)
+        self._send(QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, Qt.MouseButton.NoButton)
+        for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            self._send(kind, pos, button, button)
+            self._send(QEvent.Type.MouseButtonRelease, pos, button, Qt.MouseButton.NoButton)
+
     def drag_data(self, points: list[tuple[float, float]],
-                  button: Qt.MouseButton = Qt.MouseButton.LeftButton) -> None:
+                  button: Qt.MouseButton = Qt.MouseButton.LeftButton,
+                  modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
         """Press at the first data point, move through the others, release at the last."""
         pos = [self.widget_pos(t, y) for t, y in points]
         self._send(QEvent.Type.MouseMove, pos[0], Qt.MouseButton.NoButton,
-                   Qt.MouseButton.NoButton)
-        self._send(QEvent.Type.MouseButtonPress, pos[0], button, button)
+                   Qt.MouseButton.NoButton, modifiers)
+        self._send(QEvent.Type.MouseButtonPress, pos[0], button, button, modifiers)
         for p in pos[1:]:
-            self._send(QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, button)
-        self._send(QEvent.Type.MouseButtonRelease, pos[-1], button, Qt.MouseButton.NoButton)
+            self._send(QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, button, modifiers)
+        self._send(QEvent.Type.MouseButtonRelease, pos[-1], button, Qt.MouseButton.NoButton,
+                   modifiers)
+
+
+class _ToolEventFilter(QObject):
+    """Viewport / view event filter of :class:`SectionView` for tool mode."""
+
+    def __init__(self, view: SectionView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if self.view.tool_handler is None:
+            return False
+        t = ev.type()
+        if t in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                 QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove):
+            return self.view._tool_mouse(ev)  # type: ignore[arg-type]
+        if t == QEvent.Type.KeyPress and obj is self.view.plot_widget:
+            return self.view._tool_key(ev)  # type: ignore[arg-type]
+        return False

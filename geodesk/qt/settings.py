@@ -1,4 +1,4 @@
-"""Persistent settings (QSettings): recent files and display preferences.
+"""Persistent settings (QSettings): recent files, recent projects and display preferences.
 
 Tests pass their own INI file in ``tmp_path`` so they never read or write the user's settings.
 """
@@ -42,4 +42,28 @@ def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
 def remove_recent_file(settings: QSettings, path: str | Path) -> None:
     p = str(Path(path).resolve())
     settings.setValue("recent_files", [f for f in recent_files(settings) if f != p])
+    settings.sync()
+
+
+def recent_projects(settings: QSettings) -> list[str]:
+    """Recently opened projects (``.geodesk`` folders), newest first."""
+    value = settings.value("recent_projects", [])
+    if isinstance(value, str):
+        value = [value]
+    return [str(v) for v in (value or [])][:MAX_RECENT]
+
+
+def add_recent_project(settings: QSettings, path: str | Path) -> list[str]:
+    """Put project ``path`` first in the recent-projects list (no duplicates, at most MAX_RECENT)."""
+    p = str(Path(path).resolve())
+    items = [p] + [f for f in recent_projects(settings) if f != p]
+    settings.setValue("recent_projects", items[:MAX_RECENT])
+    settings.sync()
+    return items[:MAX_RECENT]
+
+
+def remove_recent_project(settings: QSettings, path: str | Path) -> None:
+    """Drop ``path`` from the recent-projects list (e.g. it no longer exists)."""
+    p = str(Path(path).resolve())
+    settings.setValue("recent_projects", [f for f in recent_projects(settings) if f != p])
     settings.sync()

@@ -1,0 +1,169 @@
+"""``geodesk velocities``, ``geodesk nmo`` and ``geodesk stack``: velocity analysis from the shell.
+
+``velocities IN.sgy OUT.csv`` picks stacking velocities automatically on every (or every N-th)
+CMP; ``nmo IN.sgy PICKS.csv OUT.sgy`` applies NMO to every trace; ``stack IN.sgy PICKS.csv
+OUT.sgy`` writes the NMO stack as a 2D line. Shot-sorted input is sorted to CMPs by its CDP
+header. The same core functions back the velocity panel of the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+#: Picking methods offered here. The U-Net picker belongs to the deep-models work.
+METHODS = ("semblance",)
+
+
+def _add_bytes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cdp-byte", type=int, default=None,
+                   help="trace-header byte of the CDP number (default 21)")
+    p.add_argument("--offset-byte", type=int, default=None,
+                   help="trace-header byte of the offset (default 37)")
+
+
+def _add_mute(p: argparse.ArgumentParser, default: float) -> None:
+    p.add_argument("--stretch-mute", type=float, default=default, metavar="PCT",
+                   help=f"zero samples stretched by more than PCT %% (default {default:g}; "
+                   "0 = no mute)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "velocities", help="pick stacking velocities automatically (semblance)",
+        description="Pick stacking (RMS) velocities on the CMP gathers of a pre-stack file and "
+        "write cdp,time_ms,vrms_mps CSV. Method 'semblance': semblance peaks tracked in time "
+        "with Dix interval-velocity bounds, skipping multiples (peaks slower than the trend). "
+        "Only 'semblance' is available; the U-Net picker comes with the deep models.")
+    p.add_argument("input", help="pre-stack SEG-Y/SU file (CMP- or shot-sorted)")
+    p.add_argument("output", help="velocity CSV to write (cdp,time_ms,vrms_mps)")
+    p.add_argument("--method", choices=METHODS, default="semblance",
+                   help="picking method (only 'semblance' for now)")
+    p.add_argument("--every", type=int, default=1, metavar="N",
+                   help="pick every N-th CMP (default 1: all)")
+    p.add_argument("--vmin", type=float, default=1400.0, help="lowest trial velocity, m/s")
+    p.add_argument("--vmax", type=float, default=6000.0, help="highest trial velocity, m/s")
+    p.add_argument("--dv", type=float, default=20.0, help="trial velocity step, m/s")
+    p.add_argument("--window-ms", type=float, default=40.0, help="semblance window, ms")
+    p.add_argument("--min-fold", type=int, default=6,
+                   help="skip CMPs with fewer live traces (default 6)")
+    _add_bytes(p)
+    p.set_defaults(func=run_velocities)
+
+    for name, help_, mute in (
+        ("nmo", "apply NMO with picked velocities to every trace", 50.0),
+        ("stack", "NMO-stack every CMP into a 2D line", 50.0),
+    ):
+        q = subparsers.add_parser(name, help=help_, description=help_ + ". Velocities are "
+                                  "interpolated linearly between picked CDPs and in time.")
+        q.add_argument("input", help="pre-stack SEG-Y/SU file (CMP- or shot-sorted)")
+        q.add_argument("picks", help="velocity CSV (cdp,time_ms,vrms_mps)")
+        q.add_argument("output", help="SEG-Y file to write")
+        _add_mute(q, mute)
+        _add_bytes(q)
+        q.set_defaults(func=run_nmo if name == "nmo" else run_stack)
+
+
+def _open(args: argparse.Namespace):
+    """Open the input as a CDP-grouped pre-stack survey, with a clear message if it cannot be."""
+    import geodesk
+    from geodesk.cli import CommandError
+    from geodesk.core.survey import Prestack, SurveyError
+
+    survey = geodesk.open(args.input, cdp=args.cdp_byte, offset=args.offset_byte,
+                          kind="prestack")
+    if not isinstance(survey, Prestack):  # pragma: no cover - kind="prestack" guarantees it
+        raise CommandError(f"{args.input} is not a pre-stack file")
+    if survey.gather_key == "cdp":
+        return survey
+    try:
+        return survey.regroup("cdp")
+    except SurveyError as exc:
+        raise CommandError(f"{args.input}: cannot sort shots into CMPs: {exc} "
+                           "(use --cdp-byte if the CDP number is elsewhere)") from None
+    finally:
+        survey.close()  # the regrouped view has its own file handle
+
+
+def _progress(label: str):
+    from geodesk.core.jobs import JobContext
+
+    def show(fraction: float, text: str) -> None:
+        end = "\n" if fraction >= 1.0 else ""
+        print(f"\r{label}: {fraction * 100:5.1f}%  {text:<40}", end=end, file=sys.stderr,
+              flush=True)
+
+    return JobContext(on_progress=show, min_interval_s=0.2)
+
+
+def _functions(path: str):
+    from geodesk.core.export_csv import read_velocity_csv
+    from geodesk.core.processing.velfield import check_functions
+
+    functions = read_velocity_csv(path)
+    if not functions:
+        from geodesk.cli import CommandError
+
+        raise CommandError(f"{path}: no velocity picks")
+    for note in check_functions(functions):
+        print(f"geodesk: warning: {note}", file=sys.stderr)
+    return functions
+
+
+def _mute(args: argparse.Namespace) -> float | None:
+    return args.stretch_mute if args.stretch_mute and args.stretch_mute > 0 else None
+
+
+def run_velocities(args: argparse.Namespace) -> int:
+    from geodesk.cli import CommandError
+    from geodesk.core.export_csv import write_velocity_csv
+    from geodesk.core.processing.velfield import check_functions
+    from geodesk.core.processing.velpick import pick_survey
+
+    if args.every < 1:
+        raise CommandError(f"--every must be >= 1, got {args.every}")
+    with _open(args) as survey:
+        functions = pick_survey(survey, every=args.every, min_fold=args.min_fold,
+                                ctx=_progress("velocities"),
+                                vmin=args.vmin, vmax=args.vmax, dv=args.dv,
+                                window_ms=args.window_ms)
+    if not functions:
+        raise CommandError(f"{args.input}: no velocity could be picked on any CMP (CMPs with "
+                           f"fewer than {args.min_fold} live traces are skipped)")
+    rows = write_velocity_csv(args.output, functions)
+    for note in check_functions(functions):
+        print(f"geodesk: warning: {note}", file=sys.stderr)
+    print(f"wrote {rows} picks on {len(functions)} CMPs to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_nmo(args: argparse.Namespace) -> int:
+    from geodesk.core.processing.nmo import nmo_survey
+    from geodesk.core.segy_write import write_like
+
+    functions = _functions(args.picks)
+    with _open(args) as survey:
+        data = nmo_survey(survey, functions, stretch_mute_pct=_mute(args),
+                          ctx=_progress("nmo"))
+        source = survey.path
+    write_like(source, args.output, data)
+    print(f"wrote {data.shape[0]} NMO-corrected traces to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_stack(args: argparse.Namespace) -> int:
+    from geodesk.core.processing.nmo import stack_gathers
+    from geodesk.core.segy_write import write_post2d
+
+    functions = _functions(args.picks)
+    with _open(args) as survey:
+        section = stack_gathers(survey, functions, stretch_mute_pct=_mute(args),
+                                ctx=_progress("stack"))
+        dt_ms, delay_ms = survey.dt_ms, survey.delay_ms
+    write_post2d(args.output, section.data, section.headers["cdp"], section.x, section.y,
+                 dt_ms=dt_ms, delay_ms=delay_ms,
+                 text=[f"GEODESK NMO STACK OF {section.title.upper()[9:]}",
+                       f"VELOCITIES {args.picks}"])
+    print(f"wrote {section.shape[0]} stacked traces (CDP {section.headers['cdp'][0]}.."
+          f"{section.headers['cdp'][-1]}) to {args.output}", file=sys.stderr)
+    return 0

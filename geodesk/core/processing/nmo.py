@@ -1,0 +1,199 @@
+"""Normal-moveout correction, its inverse, and the NMO stack of one CMP gather.
+
+A velocity function is a pair of arrays ``(t_ms, vrms)`` (knots, linear in between, constant
+beyond the ends). NMO maps the sample at ``t = sqrt(t0^2 + x^2 / v(t0)^2)`` to ``t0`` with
+linear interpolation. The stretch mute zeroes samples whose frequency distortion
+``(t - t0) / t0`` (Yilmaz's Δt_NMO / t0) exceeds ``stretch_mute_pct`` percent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+
+def vrms_at(t_fn: np.ndarray, v_fn: np.ndarray, times_ms: np.ndarray) -> np.ndarray:
+    """Velocity function sampled at ``times_ms`` (linear between knots, constant beyond)."""
+    t_fn = np.asarray(t_fn, dtype=float).ravel()
+    v_fn = np.asarray(v_fn, dtype=float).ravel()
+    if t_fn.size == 0 or t_fn.size != v_fn.size:
+        raise ValueError(f"velocity function needs matching knots, got {t_fn.size} times and "
+                         f"{v_fn.size} velocities")
+    if np.any(~np.isfinite(v_fn)) or np.any(v_fn <= 0):
+        raise ValueError("velocities must be positive and finite")
+    order = np.argsort(t_fn, kind="stable")
+    return np.interp(np.asarray(times_ms, dtype=float), t_fn[order], v_fn[order])
+
+
+def _check(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray) -> tuple:
+    a = np.asarray(gather, dtype=np.float32)
+    x = np.abs(np.asarray(offsets, dtype=float)).ravel()
+    t = np.asarray(times_ms, dtype=float).ravel()
+    if a.ndim != 2 or a.shape != (x.size, t.size):
+        raise ValueError(f"gather shape {a.shape} does not match {x.size} offsets x "
+                         f"{t.size} times")
+    if t.size < 2 or not (t[1] - t[0]) > 0:
+        raise ValueError("times must be regularly sampled and increasing")
+    return a, x, t, float(t[1] - t[0])
+
+
+def moveout_times(offsets: np.ndarray, times_ms: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Recorded time (ms) of every (offset, t0) for the velocity ``v`` sampled at ``times_ms``."""
+    x = np.abs(np.asarray(offsets, dtype=np.float32))
+    t0 = np.asarray(times_ms, dtype=np.float32)
+    slow = (np.float32(1000.0) / np.asarray(v, dtype=np.float32)) ** 2
+    return np.sqrt(t0[None, :] ** 2 + (x * x)[:, None] * slow[None, :])
+
+
+def sample_rows(a: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Linear interpolation of each row of ``a`` at fractional sample positions ``pos``.
+
+    Returns the values and a mask of positions inside the record (others are zero).
+    """
+    n_x, n_s = a.shape
+    inside = (pos >= 0) & (pos <= n_s - 1)
+    p = np.clip(pos, 0, n_s - 1)
+    i0 = np.minimum(p.astype(np.intp), n_s - 2) if n_s > 1 else np.zeros(p.shape, np.intp)
+    w = (p - i0).astype(np.float32)
+    flat = a.ravel()
+    base = i0 + (np.arange(n_x, dtype=np.intp) * n_s)[:, None]
+    lo = flat.take(base)
+    hi = flat.take(base + 1)
+    out = lo + w * (hi - lo)
+    out[~inside] = 0.0
+    return out, inside
+
+
+def nmo_correct(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
+                t_fn: np.ndarray, v_fn: np.ndarray,
+                stretch_mute_pct: float | None = None) -> np.ndarray:
+    """NMO-corrected copy of ``gather`` (n_traces, n_samples), float32; muted samples are zero."""
+    return _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct)[0]
+
+
+def _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct):
+    a, x, t, dt = _check(gather, offsets, times_ms)
+    tm = moveout_times(x, t, vrms_at(t_fn, v_fn, t))
+    out, valid = sample_rows(a, (tm - np.float32(t[0])) / np.float32(dt))
+    if stretch_mute_pct is not None:
+        t0 = t.astype(np.float32)[None, :]
+        limit = np.float32(stretch_mute_pct / 100.0)
+        ok = np.where(t0 > 0, (tm - t0) <= limit * t0, x[:, None] == 0)
+        valid &= ok
+        out[~ok] = 0.0
+    return out, valid
+
+
+def inverse_nmo(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
+                t_fn: np.ndarray, v_fn: np.ndarray) -> np.ndarray:
+    """Undo :func:`nmo_correct`: put each ``t0`` sample back at its recorded time."""
+    a, x, t, dt = _check(gather, offsets, times_ms)
+    tm = moveout_times(x, t, vrms_at(t_fn, v_fn, t)).astype(float)
+    # Where fast velocity increase makes moveout curves cross (far offsets, shallow times) keep
+    # the deeper branch: the recorded time of t0 is capped by that of every later t0.
+    tm = np.minimum.accumulate(tm[:, ::-1], axis=1)[:, ::-1]
+    pos = np.empty(a.shape, dtype=np.float32)
+    for i in range(a.shape[0]):
+        t0 = np.interp(t, tm[i], t, left=np.nan, right=np.nan)
+        pos[i] = (t0 - t[0]) / dt
+    bad = ~np.isfinite(pos)
+    pos[bad] = -1.0
+    return sample_rows(a, pos)[0]
+
+
+def nmo_stack(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
+              t_fn: np.ndarray, v_fn: np.ndarray,
+              stretch_mute_pct: float | None = 50.0) -> tuple[np.ndarray, np.ndarray]:
+    """NMO and stack of one CMP: the mean over contributing traces per sample, and that fold.
+
+    Dead traces (all zero or non-finite) and muted or out-of-record samples are not counted,
+    so the amplitude of a flat event does not depend on the mute.
+    """
+    a = np.asarray(gather, dtype=np.float32)
+    live = np.isfinite(a).all(axis=1) & (a != 0).any(axis=1)
+    n_s = a.shape[1] if a.ndim == 2 else 0
+    if not live.any():
+        return np.zeros(n_s, dtype=np.float32), np.zeros(n_s, dtype=np.int32)
+    out, valid = _nmo(a[live], np.asarray(offsets)[live], times_ms, t_fn, v_fn,
+                      stretch_mute_pct)
+    fold = valid.sum(axis=0).astype(np.int32)
+    total = out.sum(axis=0)
+    trace = np.zeros(n_s, dtype=np.float32)
+    np.divide(total, fold, out=trace, where=fold > 0, casting="unsafe")
+    return trace, fold
+
+
+@contextlib.contextmanager
+def cmp_view(survey):
+    """The survey grouped by CDP (shot-sorted files are sorted to CMPs by the CDP header).
+
+    A regrouped view holds its own file handle, closed when the ``with`` block ends.
+    """
+    from geodesk.core.survey import Prestack, SurveyError
+
+    if not isinstance(survey, Prestack):
+        raise SurveyError(f"{survey.name} is a {survey.kind} file: velocity work needs "
+                          "pre-stack CMP gathers")
+    if survey.gather_key == "cdp":
+        yield survey
+        return
+    view = survey.regroup("cdp")
+    try:
+        yield view
+    finally:
+        view.close()
+
+
+def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
+                  ctx=None):
+    """NMO-stack every CMP of a pre-stack survey with a velocity field -> a 2D line Section.
+
+    ``functions`` is ``{cdp: (t_ms, vrms)}``, interpolated linearly across CDPs. The Section
+    holds one trace per CDP (``axis0`` = CDP), CDP X/Y as the mean of the gather's, and the
+    headers ``cdp`` and ``fold`` (the largest fold over time).
+    """
+    from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.velfield import vrms_section
+    from geodesk.core.section import Axis, Section
+
+    ctx = ctx or JobContext()
+    with cmp_view(survey) as cmps:
+        cdps = np.asarray(cmps.gather_keys, dtype=np.int64)
+        times = np.asarray(cmps.times_ms, dtype=float)
+        field, _ = vrms_section(functions, cdps, times)
+        data = np.zeros((cdps.size, times.size), dtype=np.float32)
+        xs, ys = np.zeros(cdps.size), np.zeros(cdps.size)
+        fold = np.zeros(cdps.size, dtype=np.int64)
+        for k, cdp in enumerate(cdps):
+            ctx.progress(k / cdps.size, f"stack CDP {cdp}")
+            g = cmps.gather(int(cdp))
+            data[k], f = nmo_stack(g.data, g.headers["offset"], times, times, field[k],
+                                   stretch_mute_pct)
+            fold[k] = int(f.max()) if f.size else 0
+            if g.x is not None and g.y is not None and len(g.x):
+                xs[k], ys[k] = float(np.mean(g.x)), float(np.mean(g.y))
+    ctx.progress(1.0, "stack done")
+    return Section(data, Axis(cdps, "cdp"), Axis(times, "time", "ms"), "line",
+                   f"stack of {survey.name}", x=xs, y=ys, headers={"cdp": cdps, "fold": fold})
+
+
+def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
+               ctx=None) -> np.ndarray:
+    """NMO-correct every trace of a pre-stack survey; returns (n_traces, n_samples) in file order."""
+    from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.velfield import vrms_section
+
+    ctx = ctx or JobContext()
+    with cmp_view(survey) as cmps:
+        cdps = np.asarray(cmps.gather_keys, dtype=np.int64)
+        times = np.asarray(cmps.times_ms, dtype=float)
+        field, _ = vrms_section(functions, cdps, times)
+        out = np.zeros((cmps.n_traces, times.size), dtype=np.float32)
+        for k, cdp in enumerate(cdps):
+            ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
+            g = cmps.gather(int(cdp))
+            out[g.trace_index] = nmo_correct(g.data, g.headers["offset"], times, times,
+                                             field[k], stretch_mute_pct)
+    ctx.progress(1.0, "NMO done")
+    return out

@@ -1,0 +1,243 @@
+"""Automatic stacking-velocity picking on a semblance panel.
+
+1. Candidates are the local maxima of the panel (over a window in time and a few velocity
+   steps) above a semblance threshold, refined to sub-step velocity by a parabola and centred
+   in time on the stack energy. With the gather at hand (:func:`auto_pick`, which balances it
+   by AGC first), a candidate must also be coherent on near, middle and far offsets alike.
+2. A dynamic programme chooses the chain of candidates, increasing in time, with the largest
+   total semblance whose Dix interval velocities stay within ``[vint_min, vint_max]`` and whose
+   Vrms never drops by more than ``multiple_tol`` (stacking velocity grows with depth).
+3. Multiples are slower than the primary trend at their time: a pick lying more than
+   ``multiple_tol`` below the chord through its neighbours (or below the guide function) is
+   dropped and the chain is chosen again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geodesk.core.processing.agc import agc
+from geodesk.core.processing.nmo import sample_rows, vrms_at
+from geodesk.core.processing.semblance import SemblancePanel, semblance, velocity_axis
+
+
+def panel_peaks(panel: SemblancePanel, *, min_semblance: float = 0.1,
+                time_half_ms: float = 40.0, vel_half_steps: int = 3,
+                min_power_ratio: float = 0.01) -> np.ndarray:
+    """Local maxima ``(t_ms, vrms, semblance)`` rows of a panel, velocity refined by a parabola.
+
+    Peaks whose windowed stack power is below ``min_power_ratio`` of the strongest peak's are
+    dropped: in noise, chance alignments reach the semblance threshold with little power.
+    """
+    p = np.asarray(panel.values, dtype=np.float32)
+    n_v, n_t = p.shape
+    if n_v < 1 or n_t < 1 or not np.isfinite(p).any():
+        return np.zeros((0, 3))
+    dt = float(panel.times_ms[1] - panel.times_ms[0]) if n_t > 1 else 1.0
+    ht = max(1, round(time_half_ms / dt))
+    hv = max(1, int(vel_half_steps))
+    pad = np.pad(p, ((hv, hv), (ht, ht)), constant_values=-np.inf)
+    win = np.lib.stride_tricks.sliding_window_view(pad, (2 * hv + 1, 2 * ht + 1))
+    local = win.max(axis=(2, 3))
+    thresh = max(float(min_semblance), 0.1 * float(p.max()))
+    iv, it = np.nonzero((p >= local) & (p >= thresh))
+    if n_v == 1 or np.ptp(p, axis=0).max() <= 1e-6:  # flat panel: no velocity information
+        return np.zeros((0, 3))
+    rows = []
+    taken = np.zeros(p.shape, dtype=bool)
+    power = panel.stack_power
+    for k in np.argsort(-p[iv, it], kind="stable"):  # strongest first; plateaus give one peak
+        i, j = int(iv[k]), int(it[k])
+        if taken[i, j] or i in (0, n_v - 1):  # a maximum on the range edge lies outside it
+            continue
+        taken[max(0, i - hv):i + hv + 1, max(0, j - ht):j + ht + 1] = True
+        v = float(panel.velocities[i])
+        a, b, c = (float(x) for x in p[i - 1:i + 2, j])
+        den = a - 2 * b + c
+        if den < 0:
+            v += 0.5 * (a - c) / den * float(panel.velocities[i + 1] - panel.velocities[i])
+        lo, hi = max(0, j - ht), min(n_t, j + ht + 1)
+        if power is not None:  # the semblance plateau spans a window: centre on the energy
+            e = np.convolve(power[i, lo:hi], np.ones(max(1, ht // 2)), mode="same")
+            j = lo + int(np.argmax(e))
+        strength = float(power[i, lo:hi].sum()) if power is not None else 1.0
+        rows.append((float(panel.times_ms[j]), v, float(p[i, it[k]]), strength))
+    out = np.array(sorted(rows), dtype=float).reshape(-1, 4)
+    keep = out[:, 3] >= min_power_ratio * out[:, 3].max() if len(out) else []
+    return out[keep, :3]
+
+
+def _allowed(c: np.ndarray, vint_min: float, vint_max: float, multiple_tol: float,
+             min_gap_ms: float) -> np.ndarray:
+    """ok[i, j]: candidate j may follow candidate i in a chain."""
+    t, v = c[:, 0] / 1000.0, c[:, 1]
+    dt = t[None, :] - t[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vint2 = (v[None, :] ** 2 * t[None, :] - v[:, None] ** 2 * t[:, None]) / dt
+    return ((dt * 1000.0 >= min_gap_ms) & (vint2 >= vint_min**2) & (vint2 <= vint_max**2)
+            & (v[None, :] >= v[:, None] * (1.0 - multiple_tol)))
+
+
+def best_chain(c: np.ndarray, *, vint_min: float, vint_max: float, multiple_tol: float,
+               min_gap_ms: float) -> np.ndarray:
+    """Indices of the candidate chain (increasing time) with the largest total semblance."""
+    n = len(c)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    ok = _allowed(c, vint_min, vint_max, multiple_tol, min_gap_ms)
+    start_ok = (c[:, 1] >= vint_min) & (c[:, 1] <= vint_max)  # first layer: vint = vrms
+    score = np.where(start_ok, c[:, 2], -np.inf)
+    prev = np.full(n, -1)
+    for j in range(n):
+        cand = np.where(ok[:j, j], score[:j], -np.inf)
+        if j and cand.max() + c[j, 2] > score[j]:
+            i = int(cand.argmax())
+            score[j], prev[j] = cand[i] + c[j, 2], i
+    if not np.isfinite(score).any():
+        return np.zeros(0, dtype=int)
+    chain = [int(np.argmax(score))]
+    while prev[chain[-1]] >= 0:
+        chain.append(int(prev[chain[-1]]))
+    return np.array(chain[::-1])
+
+
+def _slow_outliers(c: np.ndarray, chain: np.ndarray, tol: float) -> list[int]:
+    """Chain members more than ``tol`` below the primary trend at their time (multiples).
+
+    Inside the chain the trend is the chord through the two neighbours (Vrms is concave, so
+    primaries lie on or above it). The first and last picks are compared with the trend of the
+    picks next to them, extrapolated with half its slope to stay conservative.
+    """
+    bad = []
+    for k in range(1, len(chain) - 1):
+        (t0, v0), (t1, v1), (t2, v2) = (c[chain[k + d], :2] for d in (-1, 0, 1))
+        chord = v0 + (v2 - v0) * (t1 - t0) / (t2 - t0)
+        if v1 < chord * (1.0 - tol):
+            bad.append(int(chain[k]))
+    if len(chain) >= 3:
+        for end, others in ((chain[-1], chain[-5:-1]), (chain[0], chain[1:5])):
+            near = c[others, :2]
+            slope = max(0.0, float(np.polyfit(near[:, 0], near[:, 1], 1)[0]))
+            t_end, v_end = c[end, :2]
+            closest = near[-1] if end == chain[-1] else near[0]
+            trend = closest[1] + 0.5 * slope * (t_end - closest[0])
+            if v_end < trend * (1.0 - tol):
+                bad.append(int(end))
+    return bad
+
+
+def offset_support(c: np.ndarray, gather: np.ndarray, offsets: np.ndarray,
+                   times_ms: np.ndarray, half_ms: float = 20.0, groups: int = 3) -> np.ndarray:
+    """Weakest over strongest coherent amplitude among offset groups, per peak (0..1).
+
+    A hyperbola of the wrong ``t0`` still crosses an event somewhere along the spread (every
+    hyperbola of the same asymptote meets its far tail): such a peak is coherent on one group
+    of offsets only, while a reflection is coherent on all of them.
+    """
+    a = np.asarray(gather, dtype=np.float32)
+    x = np.abs(np.asarray(offsets, dtype=float))
+    t = np.asarray(times_ms, dtype=float)
+    live = np.isfinite(a).all(axis=1) & (a != 0).any(axis=1)
+    a, x = a[live], x[live]
+    out = np.ones(len(c))
+    if len(x) < 2 * groups or len(c) == 0 or np.ptp(x) == 0:
+        return out
+    order = np.argsort(x, kind="stable")
+    bins = np.array_split(order, groups)
+    dt = t[1] - t[0]
+    w = np.arange(-round(half_ms / dt), round(half_ms / dt) + 1) * dt
+    for k, (t0, v, _) in enumerate(c):
+        tw = np.maximum(t0 + w, 0.0)
+        tm = np.sqrt(tw[None, :] ** 2 + (x[:, None] * 1000.0 / v) ** 2)
+        vals = sample_rows(a, ((tm - t[0]) / dt).astype(np.float32))[0]
+        amp = np.array([np.sqrt(np.mean(vals[b].mean(axis=0) ** 2)) for b in bins])
+        out[k] = amp.min() / amp.max() if amp.max() > 0 else 0.0
+    return out
+
+
+def pick_panel(panel: SemblancePanel, *, min_semblance: float = 0.1,
+               vint_min: float = 1400.0, vint_max: float = 8000.0,
+               multiple_tol: float = 0.02, min_gap_ms: float | None = None,
+               guide: tuple[np.ndarray, np.ndarray] | None = None,
+               guide_tol: float = 0.15,
+               gather: tuple[np.ndarray, np.ndarray] | None = None,
+               min_support: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    """Automatic ``(t_ms, vrms)`` knots from a semblance panel (empty arrays if nothing fits).
+
+    ``guide`` (a velocity function) keeps only candidates within ``guide_tol`` of it. With the
+    ``gather`` (data, offsets) a candidate also needs coherent amplitude on every group of
+    offsets (see :func:`offset_support`) of at least ``min_support``.
+    """
+    if not panel.resolved:
+        return np.zeros(0), np.zeros(0)
+    c = panel_peaks(panel, min_semblance=min_semblance)
+    if gather is not None and len(c):
+        c = c[offset_support(c, gather[0], gather[1], panel.times_ms) >= min_support]
+    if guide is not None and len(c):
+        g = vrms_at(guide[0], guide[1], c[:, 0])
+        c = c[np.abs(c[:, 1] - g) <= guide_tol * g]
+    gap = 40.0 if min_gap_ms is None else float(min_gap_ms)
+    for _ in range(len(c) + 1):
+        chain = best_chain(c, vint_min=vint_min, vint_max=vint_max,
+                           multiple_tol=multiple_tol, min_gap_ms=gap)
+        bad = _slow_outliers(c, chain, multiple_tol)
+        if not bad:
+            break
+        c = np.delete(c, bad, axis=0)
+    return c[chain, 0].copy(), c[chain, 1].copy()
+
+
+def auto_pick(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
+              vmin: float = 1400.0, vmax: float = 6000.0, dv: float = 20.0,
+              window_ms: float = 40.0, stretch_mute_pct: float | None = None,
+              guide: tuple[np.ndarray, np.ndarray] | None = None, agc_ms: float = 500.0,
+              **pick_options: float) -> tuple[np.ndarray, np.ndarray]:
+    """Semblance of one CMP gather and its automatic picks ``(t_ms, vrms)``.
+
+    The gather is balanced by an AGC of ``agc_ms`` first (0: none), so that deep reflections
+    are not judged weak against shallow ones when candidates are compared by stack power.
+    """
+    t = np.asarray(times_ms, dtype=float)
+    if agc_ms and len(t) > 1:
+        gather = agc(gather, max(1, round(agc_ms / (t[1] - t[0]))))
+    panel = semblance(gather, offsets, times_ms, velocity_axis(vmin, vmax, dv),
+                      window_ms=window_ms, stretch_mute_pct=stretch_mute_pct)
+    return pick_panel(panel, guide=guide, min_gap_ms=pick_options.pop("min_gap_ms", window_ms),
+                      gather=(gather, offsets), **pick_options)
+
+
+def pick_survey(survey, *, every: int = 1, min_fold: int = 6, ctx=None,
+                **options: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Automatic picks ``{cdp: (t_ms, vrms)}`` on every ``every``-th CMP of a pre-stack survey.
+
+    Shot-sorted files are sorted to CMPs by their CDP header first. ``options`` go to
+    :func:`auto_pick`. CMPs with fewer than ``min_fold`` live traces (too few to measure
+    moveout) and CMPs where nothing can be picked are left out.
+    """
+    from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.nmo import cmp_view
+
+    ctx = ctx or JobContext()
+    if every < 1:
+        raise ValueError(f"every must be >= 1, got {every}")
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    with cmp_view(survey) as cmps:
+        keys = np.asarray(cmps.gather_keys)[::every]
+        times = np.asarray(cmps.times_ms, dtype=float)
+        for k, cdp in enumerate(keys):
+            ctx.progress(k / keys.size, f"CDP {cdp} ({k + 1}/{keys.size})")
+            g = cmps.gather(int(cdp))
+            if live_count(g.data) < max(2, min_fold):
+                continue
+            t, v = auto_pick(g.data, g.headers["offset"], times, **options)
+            if t.size:
+                out[int(cdp)] = (t, v)
+            ctx.publish({int(cdp): (t, v)})
+    ctx.progress(1.0, f"{len(out)} CMPs picked")
+    return out
+
+
+def live_count(gather: np.ndarray) -> int:
+    """Number of live (finite, not all-zero) traces."""
+    a = np.asarray(gather)
+    return int((np.isfinite(a).all(axis=1) & (a != 0).any(axis=1)).sum())

@@ -1,0 +1,234 @@
+"""First-break auto-picking of every shot gather as a background job (progress, cancel).
+
+The job reads the file through its own survey handle (the GUI keeps reading the shown one) and
+returns one time per file trace; the GUI thread then writes them as ONE undoable step with
+provenance ``tracked`` into the active (or a new) :class:`FirstBreaks`. Manual and corrected picks
+stay unless the user asks to overwrite them; a cancelled or failed job changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QMessageBox,
+    QWidget,
+)
+
+import geodesk
+from geodesk.core.jobs import JobContext
+from geodesk.core.picks import CORRECTED, MANUAL, TRACKED, FirstBreaks
+from geodesk.core.processing.firstbreaks import pick_first_breaks
+
+if TYPE_CHECKING:
+    from geodesk.qt.jobs import JobHandle
+    from geodesk.qt.main_window import MainWindow
+
+METHOD_LABELS = {"stalta": "STA/LTA", "energy_ratio": "Energy ratio"}
+
+
+@dataclass
+class AutopickParams:
+    """Picker settings (see :func:`pick_first_breaks`); ``max_residual_ms`` 0 = no offset
+    cleanup; ``target`` names the FirstBreaks object written (created when absent)."""
+
+    method: str = "stalta"
+    sta_ms: float = 10.0
+    lta_ms: float = 100.0
+    window_ms: float = 20.0
+    threshold: float = 0.5
+    max_residual_ms: float = 0.0
+    back_off: bool = True
+    target: str = "First breaks"
+    overwrite: bool = False
+
+
+def pick_survey(path: str, open_kw: dict[str, Any], params: AutopickParams,
+                ctx: JobContext) -> np.ndarray:
+    """Auto-pick every shot gather of the pre-stack file ``path``; times (ms, NaN unpicked)
+    indexed by file trace. Runs in a worker thread with its own file handle."""
+    kw = {k: v for k, v in asdict(params).items()
+          if k in ("sta_ms", "lta_ms", "window_ms", "threshold", "back_off")}
+    with geodesk.open(path, **open_kw) as opened:
+        survey = opened if opened.gather_key == "ffid" else opened.regroup("ffid")
+        times = np.full(survey.n_traces, np.nan, dtype=np.float32)
+        keys = survey.gather_keys
+        for k, key in enumerate(keys):
+            ctx.progress(k / max(len(keys), 1), f"Auto-picking first breaks: shot {key}")
+            sec = survey.gather(int(key))
+            offsets = sec.headers.get("offset") if params.max_residual_ms > 0 else None
+            t = pick_first_breaks(sec.data, survey.dt_ms, params.method, offsets=offsets,
+                                  max_residual_ms=params.max_residual_ms or None,
+                                  t0_ms=survey.delay_ms, **kw)
+            times[sec.trace_index] = t
+        ctx.progress(1.0, "Auto-picking first breaks: done")
+    return times
+
+
+def write_picks(window: MainWindow, fb: FirstBreaks | None, name: str, times: np.ndarray,
+                overwrite: bool, survey: Any) -> tuple[FirstBreaks, int]:
+    """Write job output into ``fb`` (or a new object ``name``) as ONE undo step; NaN never
+    erases, manual/corrected picks stay unless ``overwrite``. Returns (object, picks written)."""
+    picks, history = window.picks, window.history
+    with history.transaction(f"Auto-pick first breaks {name}"):
+        if fb is None:
+            fb = FirstBreaks.like_survey(picks.unique_name("first_breaks", name), survey)
+            picks.add(history, fb)
+        sel = np.isfinite(times)
+        if not overwrite:
+            keep = [fb.provenance_table.code(MANUAL), fb.provenance_table.code(CORRECTED)]
+            sel &= ~np.isin(fb.provenance, keep)
+        idx = np.flatnonzero(sel)
+        cmd = fb.set_times(history, idx, times[idx], provenance=TRACKED) if idx.size else None
+    return fb, 0 if cmd is None else int(cmd.index.size)
+
+
+class AutopickDialog(QDialog):
+    """Method and parameters of the first-break picker, and the object to write."""
+
+    def __init__(self, params: AutopickParams, targets: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Auto-pick first breaks")
+        form = QFormLayout(self)
+        self.method = QComboBox()
+        for k, label in METHOD_LABELS.items():
+            self.method.addItem(label, k)
+        self.method.setCurrentIndex(self.method.findData(params.method))
+        form.addRow("Method", self.method)
+        self.spins: dict[str, QDoubleSpinBox] = {}
+        for key, label, lo, hi, dec in (("sta_ms", "STA window (ms)", 0.1, 1000, 1),
+                                        ("lta_ms", "LTA window (ms)", 0.2, 10000, 1),
+                                        ("window_ms", "Energy window (ms)", 0.1, 1000, 1),
+                                        ("threshold", "Threshold (fraction of max)", 0.01, 1, 2),
+                                        ("max_residual_ms", "Offset cleanup (ms, 0 = off)", 0,
+                                         1000, 1)):
+            sp = QDoubleSpinBox()
+            sp.setRange(lo, hi)
+            sp.setDecimals(dec)
+            sp.setValue(getattr(params, key))
+            self.spins[key] = sp
+            form.addRow(label, sp)
+        self.back_off = QCheckBox("Move onsets back to where the signal leaves the noise")
+        self.back_off.setChecked(params.back_off)
+        form.addRow(self.back_off)
+        self.target = QComboBox()
+        self.target.setEditable(True)
+        self.target.addItems(targets or [params.target])
+        self.target.setCurrentText(params.target)
+        form.addRow("Write into", self.target)
+        self.overwrite = QCheckBox("Overwrite manual and corrected picks")
+        self.overwrite.setChecked(params.overwrite)
+        form.addRow(self.overwrite)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Pick")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
+
+    def _method_changed(self) -> None:
+        stalta = self.method.currentData() == "stalta"
+        self.spins["sta_ms"].setEnabled(stalta)
+        self.spins["lta_ms"].setEnabled(stalta)
+        self.spins["window_ms"].setEnabled(not stalta)
+
+    def params(self) -> AutopickParams:
+        values = {k: sp.value() for k, sp in self.spins.items()}
+        return AutopickParams(method=self.method.currentData(), back_off=self.back_off.isChecked(),
+                              target=self.target.currentText().strip() or "First breaks",
+                              overwrite=self.overwrite.isChecked(), **values)
+
+
+class AutopickController:
+    """The Auto-pick first breaks… entry: dialog, background job, one undo step."""
+
+    def __init__(self, window: MainWindow) -> None:
+        from geodesk.qt.project_ui import window_menu
+
+        self.window = window
+        self.params = AutopickParams()
+        self.handle: JobHandle | None = None
+        menu = window_menu(window, "&Interpretation", after="&Project")
+        menu.addSeparator()
+        menu.addAction("&Auto-pick first breaks…", self.dialog)
+
+    # -- dialogs (replaced in tests) -----------------------------------------------------------
+    def error(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.window, title, text)
+
+    def ask_params(self, params: AutopickParams, targets: list[str]) -> AutopickParams | None:
+        dlg = AutopickDialog(params, targets, self.window)
+        try:
+            return dlg.params() if dlg.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dlg.deleteLater()
+
+    # -- work ----------------------------------------------------------------------------------
+    def dialog(self) -> JobHandle | None:
+        w = self.window
+        active = w.active_pick
+        if isinstance(active, FirstBreaks):
+            self.params.target = active.name
+        params = self.ask_params(self.params, w.picks.names("first_breaks"))
+        if params is None:
+            return None
+        self.params = params
+        return self.start(params)
+
+    def start(self, params: AutopickParams) -> JobHandle | None:
+        """Submit the picking job; its result is written when it finishes (None if refused)."""
+        w = self.window
+        s = w.survey
+        if s is None or s.kind != "prestack":
+            self.error("Auto-pick first breaks", "open a pre-stack file (shot gathers) first")
+            return None
+        if self.handle is not None and self.handle.running:
+            self.handle.cancel()  # latest wins
+        fb = w.picks.get("first_breaks", params.target) \
+            if params.target in w.picks.names("first_breaks") else None
+        if fb is not None and fb.n_traces != s.n_traces:
+            self.error("Auto-pick first breaks",
+                       f"{fb.name} has {fb.n_traces} traces, the shown file {s.n_traces}")
+            return None
+        hb = s.header_bytes
+        open_kw = {"kind": "prestack", "ffid": hb.ffid, "channel": hb.channel,
+                   "offset": hb.offset, "cdp": hb.cdp, "su": bool(s.is_su) or None}
+        path, picks = str(s.path), w.picks
+
+        def job(ctx: JobContext) -> np.ndarray:
+            return pick_survey(path, open_kw, params, ctx)
+
+        handle = w.runner.submit(job, "Auto-pick first breaks")
+        handle.finished.connect(lambda t: self._apply(picks, s, fb, params, t))
+        handle.failed.connect(lambda e: self.error("Auto-pick first breaks",
+                                                   str(e).splitlines()[0] if str(e)
+                                                   else type(e).__name__))
+        self.handle = handle
+        return handle
+
+    def _apply(self, picks: Any, survey: Any, fb: FirstBreaks | None, params: AutopickParams,
+               times: np.ndarray) -> None:
+        w = self.window
+        if w.picks is not picks or w.survey is None or w.survey.path != survey.path or (
+                fb is not None and fb not in picks.objects()):
+            self.error("Auto-pick first breaks", "the picks changed while the job ran (another "
+                       "survey or project): the result was not written")
+            return
+        try:
+            obj, n = write_picks(w, fb, params.target, times, params.overwrite, survey)
+        except (ValueError, KeyError) as exc:
+            self.error("Auto-pick first breaks", str(exc).splitlines()[0])
+            return
+        w.set_active_pick(obj)
+        w.statusBar().showMessage(f"Auto-picked {n} first breaks into {obj.name}", 5000)

@@ -1,0 +1,265 @@
+"""pyqtgraph drawing of the picks model and of a tool's in-progress items on the section view.
+
+:class:`PickLayer` keeps one set of items per pick object and redraws only the object a
+:class:`~geodesk.core.picks.Change` names, so a drag that edits one horizon costs one
+``setData``. :class:`ToolLayer` draws a tool's strokes, rubber bands and selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from geodesk.core.picks import Change, FaultSet, FirstBreaks, Horizon, Interpretation
+from geodesk.core.processing.moveout import reduce_times
+from geodesk.core.section import Section
+from geodesk.core.tools import OverlayItem, ToolError
+from geodesk.qt.picking import geometry
+from geodesk.qt.section_view import SectionView
+
+#: First-break marker colours by provenance category (manual, tracked/model, corrected).
+FB_COLOURS = {"manual": "#00b050", "machine": "#ff8c00", "corrected": "#e000e0"}
+Z_PICKS, Z_TOOL = 20.0, 30.0
+
+
+@dataclass
+class Context:
+    """What the layer draws on: the displayed section, its line number, a reduction velocity."""
+
+    section: Section | None = None
+    line: float | None = None
+    velocity: float | None = None  # gathers shown reduced at this velocity (m/s)
+
+
+def _pen(colour: str, width: float = 2.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine):
+    return pg.mkPen(colour or "#ffcc00", width=width, style=style)
+
+
+class PickLayer:
+    """Draws every horizon, fault set and first-break object of an interpretation."""
+
+    def __init__(self, view: SectionView) -> None:
+        self.view = view
+        self.ctx = Context()
+        self.picks: Interpretation | None = None
+        self.slice_horizon: Horizon | None = None  # the one coloured on time slices
+        self.items: dict[int, list[pg.GraphicsObject]] = {}
+        self._flat: dict[int, np.ndarray] = {}
+        self.preview = pg.PlotDataItem(connect="finite")
+        self.preview.setVisible(False)
+        view.add_overlay(self.preview, Z_PICKS + 1)
+
+    # -- bookkeeping ---------------------------------------------------------------------------
+    def set_picks(self, picks: Interpretation) -> None:
+        self.picks = picks
+        self.redraw_all()
+
+    def set_context(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.redraw_all()
+
+    def _clear(self, key: int) -> None:
+        for it in self.items.pop(key, []):
+            self.view.remove_overlay(it)
+        self._flat.pop(key, None)
+
+    def _add(self, key: int, item: pg.GraphicsObject, z: float = Z_PICKS) -> pg.GraphicsObject:
+        self.view.add_overlay(item, z)
+        self.items.setdefault(key, []).append(item)
+        return item
+
+    def redraw_all(self) -> None:
+        for key in list(self.items):
+            self._clear(key)
+        self.preview.setVisible(False)
+        if self.picks is None or self.ctx.section is None:
+            return
+        for obj in self.picks.objects():
+            self.redraw(obj, rebuild=True)
+
+    def on_change(self, change: Change) -> None:
+        """Update what ``change`` touched (structural changes of the interpretation: all)."""
+        if change.source is self.picks or self.picks is None:
+            self.redraw_all()
+        elif isinstance(change.source, (Horizon, FaultSet, FirstBreaks)):
+            self.redraw(change.source, rebuild=change.what != "times")
+
+    # -- drawing -------------------------------------------------------------------------------
+    def redraw(self, obj: object, rebuild: bool = False) -> None:
+        """Redraw one object; ``rebuild`` recreates its items (colour, seeds, sticks changed)."""
+        sec = self.ctx.section
+        if sec is None:
+            return
+        key = id(obj)
+        if isinstance(obj, Horizon):
+            self._horizon(obj, key, rebuild)
+        elif isinstance(obj, FaultSet):
+            self._clear(key)
+            self._faults(obj, key)
+        elif isinstance(obj, FirstBreaks):
+            self._first_breaks(obj, key, rebuild)
+
+    def _horizon(self, h: Horizon, key: int, rebuild: bool) -> None:
+        sec = self.ctx.section
+        if rebuild or key not in self._flat:
+            self._clear(key)
+            if sec.kind == "gather" or sec.kind == "time" and h is not self.slice_horizon:
+                return
+            try:
+                self._flat[key] = geometry.horizon_flat_index(h, sec, self.ctx.line)
+            except ToolError:
+                return
+            if sec.kind == "time":
+                img = pg.ImageItem(axisOrder="row-major")
+                img.setOpacity(0.6)
+                self._add(key, img)
+            else:
+                self._add(key, pg.PlotDataItem(connect="finite", pen=_pen(h.colour, 2.5)))
+                xy = geometry.seeds_xy(h, sec, self.ctx.line)
+                self._add(key, pg.ScatterPlotItem(
+                    xy[:, 0], xy[:, 1], symbol="o", size=9, pen=pg.mkPen("k", width=1),
+                    brush=pg.mkBrush(h.colour)), Z_PICKS + 0.5)
+        flat = self._flat[key]
+        item = self.items[key][0]
+        t = geometry.times_at(flat, h.times)
+        if sec.kind == "time":
+            ok = np.isfinite(t)
+            lo, hi = (float(t[ok].min()), float(t[ok].max())) if ok.any() else (0.0, 1.0)
+            item.setImage(t.T.astype(np.float32), levels=(lo, max(hi, lo + 1e-3)),
+                          lut=pg.colormap.get("viridis").getLookupTable(nPts=256),
+                          autoLevels=False)
+            item.setRect(-0.5, -0.5, t.shape[0], t.shape[1])
+        else:
+            item.setData(np.arange(t.size, dtype=float), t, connect="finite")
+
+    def _faults(self, fs: FaultSet, key: int) -> None:
+        sec, line = self.ctx.section, self.ctx.line
+        if sec.kind in ("time", "gather"):
+            return
+        for colour, sticks in geometry.sticks_xy(fs, sec, line):
+            xy = np.concatenate([np.vstack([s, [np.nan, np.nan]]) for s in sticks])
+            self._add(key, pg.PlotDataItem(xy[:, 0], xy[:, 1], connect="finite",
+                                           pen=_pen(colour, 2.0)))
+            nodes = np.concatenate(sticks)
+            self._add(key, pg.ScatterPlotItem(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
+                                              pen=pg.mkPen(colour), brush=pg.mkBrush(colour)))
+        for colour, pts in geometry.stick_crossings(fs, sec, line):
+            self._add(key, pg.ScatterPlotItem(pts[:, 0], pts[:, 1], symbol="x", size=12,
+                                              pen=pg.mkPen(colour, width=2),
+                                              brush=pg.mkBrush(colour)))
+
+    def _first_breaks(self, fb: FirstBreaks, key: int, rebuild: bool) -> None:
+        sec = self.ctx.section
+        if rebuild or key not in self._flat:
+            self._clear(key)
+            if sec.kind != "gather" or sec.trace_index is None:
+                return
+            ti = np.asarray(sec.trace_index, dtype=np.int64)
+            if ti.size and ti.max() >= fb.n_traces:
+                return
+            self._flat[key] = ti
+            for cat in geometry.CATEGORIES:
+                c = FB_COLOURS[cat]
+                self._add(key, pg.ScatterPlotItem(symbol="o", size=6, pen=pg.mkPen("k"),
+                                                  brush=pg.mkBrush(c), name=cat))
+        ti = self._flat[key]
+        t = geometry.times_at(ti, fb.times)
+        if self.ctx.velocity is not None and "offset" in sec.headers:
+            t = reduce_times(t, sec.headers["offset"], self.ctx.velocity)
+        cat = geometry.provenance_categories(fb.provenance_table.names,
+                                             fb.provenance.reshape(-1)[ti.clip(0)])
+        x = np.arange(t.size, dtype=float)
+        ok = np.isfinite(t) & (ti >= 0)
+        for n, item in enumerate(self.items[key]):
+            sel = ok & (cat == n)
+            item.setData(x[sel], t[sel])
+
+    def show_preview(self, horizon: Horizon | None, grid_times: np.ndarray | None,
+                     inlines: np.ndarray | None = None,
+                     crosslines: np.ndarray | None = None) -> None:
+        """Dashed preview of a running 3D track (grid over ``inlines`` x ``crosslines``) on the
+        current inline/crossline; None hides it."""
+        sec = self.ctx.section
+        if horizon is None or grid_times is None or sec is None \
+                or sec.kind not in ("inline", "crossline") or self.ctx.line is None:
+            self.preview.setVisible(False)
+            return
+        il, xl = (np.asarray(inlines), np.asarray(crosslines))
+        keys = np.asarray(sec.axis0.values)
+        if sec.kind == "inline":
+            i = np.flatnonzero(il == self.ctx.line)
+            row = grid_times[i[0]] if len(i) else None
+            axis = xl
+        else:
+            j = np.flatnonzero(xl == self.ctx.line)
+            row = grid_times[:, j[0]] if len(j) else None
+            axis = il
+        if row is None:
+            self.preview.setVisible(False)
+            return
+        pos = {int(v): k for k, v in enumerate(axis)}
+        y = np.array([row[pos[int(k)]] if int(k) in pos else np.nan for k in keys], dtype=float)
+        self.preview.setData(np.arange(y.size, dtype=float), y, connect="finite",
+                             pen=_pen(horizon.colour, 1.5, Qt.PenStyle.DashLine))
+        self.preview.setVisible(True)
+
+
+TOOL_STYLES = {
+    "stroke": ("#00e5ff", 1.5, Qt.PenStyle.DashLine),
+    "rubber_band": ("#00e5ff", 1.0, Qt.PenStyle.DashLine),
+    "stick_active": ("#ff3030", 2.0, Qt.PenStyle.DashLine),
+    "stick_selected": ("#00e5ff", 4.0, Qt.PenStyle.SolidLine),
+}
+
+
+class ToolLayer:
+    """Draws the in-progress and selection items of the active tool (a small reused pool)."""
+
+    def __init__(self, view: SectionView) -> None:
+        self.view = view
+        self.lines: list[pg.PlotDataItem] = []
+        self.points: list[pg.ScatterPlotItem] = []
+
+    def _line(self, n: int) -> pg.PlotDataItem:
+        while len(self.lines) <= n:
+            it = pg.PlotDataItem(connect="finite")
+            self.view.add_overlay(it, Z_TOOL)
+            self.lines.append(it)
+        return self.lines[n]
+
+    def _points(self, n: int) -> pg.ScatterPlotItem:
+        while len(self.points) <= n:
+            it = pg.ScatterPlotItem(symbol="s", size=8, pen=pg.mkPen("k"),
+                                    brush=pg.mkBrush("#ff3030"))
+            self.view.add_overlay(it, Z_TOOL + 0.5)
+            self.points.append(it)
+        return self.points[n]
+
+    def show(self, items: list[OverlayItem], y_map=None) -> None:
+        """Draw the tool's items of roles in :data:`TOOL_STYLES` plus the nodes of the stick
+        in progress; ``y_map(x, t)`` converts tool times to scene y (identity when None)."""
+        nl = np_ = 0
+        for it in items:
+            xy = np.asarray(it.xy, dtype=float).reshape(-1, 2)
+            y = xy[:, 1] if y_map is None else y_map(xy[:, 0], xy[:, 1])
+            if it.kind == "line" and it.role in TOOL_STYLES:
+                colour, width, style = TOOL_STYLES[it.role]
+                line = self._line(nl)
+                line.setData(xy[:, 0], y, connect="finite", pen=_pen(colour, width, style))
+                line.setVisible(True)
+                nl += 1
+            elif it.kind == "points" and it.role == "node" and not it.colour:
+                pts = self._points(np_)
+                pts.setData(xy[:, 0], y)
+                pts.setVisible(True)
+                np_ += 1
+        for line in self.lines[nl:]:
+            line.setVisible(False)
+        for pts in self.points[np_:]:
+            pts.setVisible(False)
+
+    def clear(self) -> None:
+        self.show([])
