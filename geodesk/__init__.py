@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 
-def open(path, **overrides):  # noqa: A001 - mirrors segyio.open
+def open(path, **overrides):
     """Scan a SEG-Y or SU file and return a survey of the right kind (see geodesk.core.segy)."""
     from geodesk.core.segy import open_survey
 

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_")

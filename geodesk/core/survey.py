@@ -10,11 +10,14 @@ from __future__ import annotations
 import abc
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from geodesk.core.section import Section
+
+if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
+    from typing_extensions import Self
 
 SURVEY_KINDS = ("post3d", "post2d", "prestack")
 
@@ -36,7 +39,7 @@ class HeaderBytes:
     ffid: int = 9
     channel: int = 13
 
-    def replace(self, **changes: int) -> "HeaderBytes":
+    def replace(self, **changes: int) -> HeaderBytes:
         d = asdict(self)
         unknown = set(changes) - set(d)
         if unknown:
@@ -120,7 +123,7 @@ class Survey(abc.ABC):
     def close(self) -> None:
         """Release the file."""
 
-    def __enter__(self) -> "Survey":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -198,5 +201,5 @@ class Prestack(Survey):
         section headers hold ``offset`` (scalar applied), ``ffid``, ``channel``, ``cdp``."""
 
     @abc.abstractmethod
-    def regroup(self, key: str) -> "Prestack":
+    def regroup(self, key: str) -> Prestack:
         """The same file grouped by another key ("ffid" or "cdp"), e.g. shots sorted to CMPs."""
