@@ -185,6 +185,11 @@ class SegyPost3D(_SegySurvey, Post3D):
                                           self.crosslines)
         return self._grid_xy
 
+    @property
+    def has_cache(self) -> bool:
+        """True when time slices come from a valid HDF5 volume cache."""
+        return self._cache is not None and self._cache.valid_for(self)
+
     def attach_cache(self, path: str | os.PathLike) -> None:
         """Use an HDF5 volume cache for time slices (raises SurveyError if it does not match)."""
         from geodesk.core.volume_cache import VolumeCache
@@ -351,3 +356,20 @@ def open_survey(path: str | os.PathLike, *, iline: int | None = None, xline: int
         if cached is not None:
             survey._cache = cached
     return survey
+
+
+def reopen(survey: Survey) -> Survey:
+    """The same file opened again with the same kind and header bytes: a handle that a worker
+    thread may read while the GUI thread keeps using ``survey`` (segyio handles are not shared
+    across threads)."""
+    hb = survey.header_bytes
+    own = open_survey(survey.path, kind=survey.kind, iline=hb.inline, xline=hb.crossline,
+                      cdp_x=hb.cdp_x, cdp_y=hb.cdp_y, cdp=hb.cdp, offset=hb.offset,
+                      ffid=hb.ffid, channel=hb.channel, endian=survey.endian,
+                      su=survey.is_su or None)
+    key = getattr(survey, "gather_key", None)
+    if key is not None and own.gather_key != key:
+        grouped = own.regroup(key)
+        own.close()
+        return grouped
+    return own

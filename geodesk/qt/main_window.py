@@ -117,6 +117,9 @@ class MainWindow(QMainWindow):
         from geodesk.qt.picking import install_picking  # toolbar, Edit/Pick menus, overlays
 
         self.picking = install_picking(self)
+        from geodesk.qt.cache_ui import install_cache  # background HDF5 time-slice cache
+
+        self.volume_cache = install_cache(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -140,7 +143,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
 
-        v = mb.addMenu("&View")
+        v = self.view_menu = mb.addMenu("&View")
         cm = v.addMenu("&Colormap")
         self.colormap_actions = self._radio_group(
             cm, [(n, n) for n in display.COLORMAPS], self.set_colormap)
