@@ -1,0 +1,91 @@
+"""Regenerate the README screenshots from the demo survey (offscreen).
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python resources/screenshots/make_screenshots.py``.
+Picks are made through the same tool and job code paths the mouse uses.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+
+from geodesk.core.processing.tracking import TrackParams  # noqa: E402
+from geodesk.qt.app import get_app, screenshot  # noqa: E402
+from geodesk.qt.main_window import MainWindow  # noqa: E402
+from geodesk.qt.settings import make_settings  # noqa: E402
+from geodesk.synth.demo import demo_paths  # noqa: E402
+from geodesk.synth.truth import load_truth  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+
+
+def _wait(handle) -> None:
+    loop = QEventLoop()
+    handle.done.connect(loop.quit)
+    QTimer.singleShot(60000, loop.quit)
+    if handle.running:
+        loop.exec()
+
+
+def _window(app) -> MainWindow:
+    w = MainWindow(settings=make_settings(Path(tempfile.mkdtemp()) / "s.ini"))
+    w.project_controller.interactive = False
+    w.resize(1400, 900)
+    w.show()
+    app.processEvents()
+    return w
+
+
+def main() -> int:
+    app = get_app()
+    paths = demo_paths()
+    truth = load_truth(paths["post3d"])
+    w = _window(app)
+    w.open_path(paths["post3d"])
+    s = w.survey
+    i = len(s.inlines) // 2
+    w.go_to("inline", s.inlines[i])
+    app.processEvents()
+    hz = truth["horizon_ms"]
+    h = int(np.argmin(np.isnan(hz).mean(axis=(1, 2))))
+    pol = truth["horizon_polarity"][h]
+    c = w.picking
+    c.set_params(replace(c.params, track=TrackParams(event="peak" if pol > 0 else "trough"),
+                         auto_track_seed=False))
+    c.set_tool("horizon_seed")
+    for j in (40, 150):
+        if np.isfinite(hz[h, i, j]):
+            w.view.click_data(s.crosslines[j], float(hz[h, i, j]))
+    _wait(c.track_3d())
+    c.set_tool("faults")
+    w.view.click_data(s.crosslines[60], 150.0)
+    w.view.click_data(s.crosslines[70], 700.0)
+    w.view.double_click_data(s.crosslines[80], 1300.0)
+    c.set_tool("navigate")
+    screenshot(w, OUT / "demo_inline.png")
+    w.go_to("time", float(np.nanmedian(hz[h])))
+    app.processEvents()
+    screenshot(w, OUT / "demo_timeslice.png")
+    w.close()
+
+    w = _window(app)
+    w.open_path(paths["shots"])
+    w.picking.set_tool("first_breaks")
+    w.picking.auto_pick_gather()
+    w.picking.set_tool("navigate")
+    screenshot(w, OUT / "demo_shots.png")
+    w.close()
+    print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
