@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-import segyio  # noqa: E402
-from _common import make_volume  # noqa: E402
+import numpy as np
+import segyio
+from _common import make_volume
 
 SHAPE = (400, 250, 1000)  # inlines, crosslines, samples: 404 MB
 

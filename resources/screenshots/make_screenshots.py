@@ -14,15 +14,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QEventLoop, QTimer
 
-from geodesk.core.processing.tracking import TrackParams  # noqa: E402
-from geodesk.qt.app import get_app, screenshot  # noqa: E402
-from geodesk.qt.main_window import MainWindow  # noqa: E402
-from geodesk.qt.settings import make_settings  # noqa: E402
-from geodesk.synth.demo import demo_paths  # noqa: E402
-from geodesk.synth.truth import load_truth  # noqa: E402
+from geodesk.core.processing.tracking import TrackParams
+from geodesk.qt.app import get_app, screenshot
+from geodesk.qt.main_window import MainWindow
+from geodesk.qt.settings import make_settings
+from geodesk.synth.demo import demo_paths
+from geodesk.synth.truth import load_truth
 
 OUT = Path(__file__).resolve().parent
 
