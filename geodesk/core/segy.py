@@ -146,11 +146,12 @@ class SegyPost3D(_SegySurvey, Post3D):
     def _trace_section(self, idx: np.ndarray, axis0: Axis, kind: str, title: str,
                        gx: np.ndarray, gy: np.ndarray) -> Section:
         live = idx >= 0
-        data = np.zeros((idx.size, self.n_samples), dtype=np.float32)
-        if live.all():
-            data[:] = self._store.read(idx)
-        elif live.any():
-            data[live] = self._store.read(idx[live])
+        if live.all():  # the common case: no zero-filled copy
+            data = self._store.read(idx)
+        else:
+            data = np.zeros((idx.size, self.n_samples), dtype=np.float32)
+            if live.any():
+                data[live] = self._store.read(idx[live])
         return Section(data, axis0, self._time_axis(), kind, title, live=live, x=gx, y=gy,
                        trace_index=idx.copy())
 
