@@ -194,35 +194,21 @@ def write_post3d(
     inl, xl = np.meshgrid(np.asarray(inlines), np.asarray(crosslines), indexing="ij")
     if inl.shape != (n_il, n_xl) or np.shape(cdp_x) != (n_il, n_xl) != np.shape(cdp_y):
         raise ValueError("inlines/crosslines/cdp_x/cdp_y do not match the volume shape")
-    scalar = coord_scalar_for(cdp_x, cdp_y)
-    hx, hy = scaled_coords(cdp_x, scalar).ravel(), scaled_coords(cdp_y, scalar).ravel()
-    headers = {
-        INLINE: inl.ravel(),
-        CROSSLINE: xl.ravel(),
-        CDP_X: hx,
-        CDP_Y: hy,
-        SOURCE_X: hx,
-        SOURCE_Y: hy,
-        GROUP_X: hx,
-        GROUP_Y: hy,
-        CDP: np.arange(1, n_il * n_xl + 1),
-        COORD_SCALAR: scalar,
-        COORD_UNITS: 1,
-        CDP_TRACE: 1,
-        OFFSET: 0,
-    }
-    return write_traces(
-        out_path,
-        volume.reshape(n_il * n_xl, ns),
-        headers,
-        dt_ms=dt_ms,
-        delay_ms=delay_ms,
-        format=format,
-        endian=endian,
-        text=text,
-        int_scale=int_scale,
-        sorting=4,
-    )
+    headers = _poststack_headers(np.arange(1, n_il * n_xl + 1), np.ravel(cdp_x), np.ravel(cdp_y))
+    headers.update({INLINE: inl.ravel(), CROSSLINE: xl.ravel()})
+    return write_traces(out_path, volume.reshape(n_il * n_xl, ns), headers, dt_ms=dt_ms,
+                        delay_ms=delay_ms, format=format, endian=endian, text=text,
+                        int_scale=int_scale, sorting=4)
+
+
+def _poststack_headers(cdps: np.ndarray, x: np.ndarray, y: np.ndarray) -> dict[int, np.ndarray]:
+    """Headers every post-stack trace carries: CDP, its X/Y (also as source and group
+    position, as stacking software writes them) with one coordinate scalar, zero offset."""
+    scalar = coord_scalar_for(x, y)
+    hx, hy = scaled_coords(x, scalar), scaled_coords(y, scalar)
+    return {CDP: np.asarray(cdps), CDP_X: hx, CDP_Y: hy, SOURCE_X: hx, SOURCE_Y: hy,
+            GROUP_X: hx, GROUP_Y: hy, COORD_SCALAR: scalar, COORD_UNITS: 1, CDP_TRACE: 1,
+            OFFSET: 0}
 
 
 def write_post2d(
@@ -240,34 +226,9 @@ def write_post2d(
     int_scale: float | str = "auto",
 ) -> Path:
     """Write a post-stack 2D line (n_traces, n_samples): CDP in byte 21, X/Y in 181/185 and 73/77."""
-    section = np.asarray(section)
-    scalar = coord_scalar_for(x, y)
-    hx, hy = scaled_coords(x, scalar), scaled_coords(y, scalar)
-    headers = {
-        CDP: np.asarray(cdps),
-        CDP_X: hx,
-        CDP_Y: hy,
-        SOURCE_X: hx,
-        SOURCE_Y: hy,
-        GROUP_X: hx,
-        GROUP_Y: hy,
-        COORD_SCALAR: scalar,
-        COORD_UNITS: 1,
-        CDP_TRACE: 1,
-        OFFSET: 0,
-    }
-    return write_traces(
-        out_path,
-        section,
-        headers,
-        dt_ms=dt_ms,
-        delay_ms=delay_ms,
-        format=format,
-        endian=endian,
-        text=text,
-        int_scale=int_scale,
-        sorting=4,
-    )
+    return write_traces(out_path, np.asarray(section), _poststack_headers(cdps, x, y),
+                        dt_ms=dt_ms, delay_ms=delay_ms, format=format, endian=endian, text=text,
+                        int_scale=int_scale, sorting=4)
 
 
 def write_prestack(
