@@ -63,6 +63,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_bytes(q)
         q.set_defaults(func=run_nmo if name == "nmo" else run_stack)
 
+    q = subparsers.add_parser(
+        "velfield", help="write the interpolated Vrms field on the CMPs as SEG-Y",
+        description="Interpolate picked velocity functions linearly across CDPs and in time onto "
+        "every CMP of a pre-stack file and write the field (m/s) as a SEG-Y line, one trace per "
+        "CDP with its CDP number and mean CDP X/Y.")
+    q.add_argument("input", help="pre-stack SEG-Y/SU file (CMP- or shot-sorted)")
+    q.add_argument("picks", help="velocity CSV (cdp,time_ms,vrms_mps)")
+    q.add_argument("output", help="SEG-Y file to write")
+    _add_bytes(q)
+    q.set_defaults(func=run_velfield)
+
 
 def _open(args: argparse.Namespace):
     """Open the input as a CDP-grouped pre-stack survey, with a clear message if it cannot be."""
@@ -134,6 +145,19 @@ def run_velocities(args: argparse.Namespace) -> int:
     for note in check_functions(functions):
         print(f"geodesk: warning: {note}", file=sys.stderr)
     print(f"wrote {rows} picks on {len(functions)} CMPs to {args.output}", file=sys.stderr)
+    return 0
+
+
+def run_velfield(args: argparse.Namespace) -> int:
+    from geodesk.core.velocity_export import cmp_positions, vrms_field, write_vrms_section
+
+    functions = _functions(args.picks)
+    with _open(args) as survey:
+        cdps, x, y = cmp_positions(survey)
+        field, _warnings = vrms_field(functions, cdps, survey.times_ms)  # printed by _functions
+        dt_ms, delay_ms = survey.dt_ms, survey.delay_ms
+    write_vrms_section(args.output, field, cdps, x, y, dt_ms=dt_ms, delay_ms=delay_ms)
+    print(f"wrote the Vrms field of {cdps.size} CDPs to {args.output}", file=sys.stderr)
     return 0
 
 
