@@ -1,14 +1,16 @@
 """First-break auto-picking of every shot gather as a background job (progress, cancel).
 
-The job reads the file through its own survey handle (the GUI keeps reading the shown one) and
-returns one time per file trace; the GUI thread then writes them as ONE undoable step with
-provenance ``tracked`` into the active (or a new) :class:`FirstBreaks`. Manual and corrected picks
-stay unless the user asks to overwrite them; a cancelled or failed job changes nothing.
+The job (:func:`~geodesk.core.processing.fb_survey.pick_survey_first_breaks`, the one used by
+both the Interpretation and the Pick menu) reads the file through its own survey handle and
+returns one time per file trace; the GUI thread then writes them as ONE undoable step with the
+picker's provenance (``model:stalta@2``) into the active (or a new) :class:`FirstBreaks`. Manual
+and corrected picks stay unless the user asks to overwrite them; a cancelled or failed job
+changes nothing.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-import geodesk
 from geodesk.core.jobs import JobContext
-from geodesk.core.picks import CORRECTED, MANUAL, TRACKED, FirstBreaks
-from geodesk.core.processing.firstbreaks import pick_first_breaks
+from geodesk.core.picks import FirstBreaks
+from geodesk.core.processing.fb_survey import (
+    FirstBreakParams,
+    pick_survey_first_breaks,
+    write_auto_picks,
+)
 
 if TYPE_CHECKING:
     from geodesk.qt.jobs import JobHandle
@@ -35,60 +40,29 @@ if TYPE_CHECKING:
 METHOD_LABELS = {"stalta": "STA/LTA", "energy_ratio": "Energy ratio"}
 
 
-@dataclass
-class AutopickParams:
-    """Picker settings (see :func:`pick_first_breaks`); ``max_residual_ms`` 0 = no offset
-    cleanup; ``target`` names the FirstBreaks object written (created when absent)."""
+@dataclass(frozen=True)
+class AutopickParams(FirstBreakParams):
+    """Picker settings (see :class:`FirstBreakParams`) plus the FirstBreaks object written
+    (``target``, created when absent) and whether manual/corrected picks are overwritten."""
 
-    method: str = "stalta"
-    sta_ms: float = 10.0
-    lta_ms: float = 100.0
-    window_ms: float = 20.0
-    threshold: float = 0.5
-    max_residual_ms: float = 0.0
-    back_off: bool = True
     target: str = "First breaks"
     overwrite: bool = False
 
 
-def pick_survey(path: str, open_kw: dict[str, Any], params: AutopickParams,
-                ctx: JobContext) -> np.ndarray:
-    """Auto-pick every shot gather of the pre-stack file ``path``; times (ms, NaN unpicked)
-    indexed by file trace. Runs in a worker thread with its own file handle."""
-    kw = {k: v for k, v in asdict(params).items()
-          if k in ("sta_ms", "lta_ms", "window_ms", "threshold", "back_off")}
-    with geodesk.open(path, **open_kw) as opened:
-        survey = opened if opened.gather_key == "ffid" else opened.regroup("ffid")
-        times = np.full(survey.n_traces, np.nan, dtype=np.float32)
-        keys = survey.gather_keys
-        for k, key in enumerate(keys):
-            ctx.progress(k / max(len(keys), 1), f"Auto-picking first breaks: shot {key}")
-            sec = survey.gather(int(key))
-            offsets = sec.headers.get("offset") if params.max_residual_ms > 0 else None
-            t = pick_first_breaks(sec.data, survey.dt_ms, params.method, offsets=offsets,
-                                  max_residual_ms=params.max_residual_ms or None,
-                                  t0_ms=survey.delay_ms, **kw)
-            times[sec.trace_index] = t
-        ctx.progress(1.0, "Auto-picking first breaks: done")
-    return times
-
-
-def write_picks(window: MainWindow, fb: FirstBreaks | None, name: str, times: np.ndarray,
-                overwrite: bool, survey: Any) -> tuple[FirstBreaks, int]:
-    """Write job output into ``fb`` (or a new object ``name``) as ONE undo step; NaN never
-    erases, manual/corrected picks stay unless ``overwrite``. Returns (object, picks written)."""
+def write_picks(window: MainWindow, fb: FirstBreaks | None, params: AutopickParams,
+                times: np.ndarray, survey: Any) -> tuple[FirstBreaks, int]:
+    """Write job output (one time per file trace) into ``fb`` (or a new object named
+    ``params.target``) as ONE undo step. Returns (object, picks written)."""
     picks, history = window.picks, window.history
-    with history.transaction(f"Auto-pick first breaks {name}"):
+    label = f"Auto-pick first breaks {params.target}"
+    with history.transaction(label):
         if fb is None:
-            fb = FirstBreaks.like_survey(picks.unique_name("first_breaks", name), survey)
+            fb = FirstBreaks.like_survey(picks.unique_name("first_breaks", params.target),
+                                         survey)
             picks.add(history, fb)
-        sel = np.isfinite(times)
-        if not overwrite:
-            keep = [fb.provenance_table.code(MANUAL), fb.provenance_table.code(CORRECTED)]
-            sel &= ~np.isin(fb.provenance, keep)
-        idx = np.flatnonzero(sel)
-        cmd = fb.set_times(history, idx, times[idx], provenance=TRACKED) if idx.size else None
-    return fb, 0 if cmd is None else int(cmd.index.size)
+        n = write_auto_picks(fb, history, np.arange(times.size), times, params.provenance,
+                             label, overwrite=params.overwrite)
+    return fb, n
 
 
 class AutopickDialog(QDialog):
@@ -109,6 +83,7 @@ class AutopickDialog(QDialog):
                                         ("lta_ms", "LTA window (ms)", 0.2, 10000, 1),
                                         ("window_ms", "Energy window (ms)", 0.1, 1000, 1),
                                         ("threshold", "Threshold (fraction of max)", 0.01, 1, 2),
+                                        ("trigger", "STA/LTA trigger (0 = off)", 0, 100, 1),
                                         ("max_residual_ms", "Offset cleanup (ms, 0 = off)", 0,
                                          1000, 1)):
             sp = QDoubleSpinBox()
@@ -141,6 +116,7 @@ class AutopickDialog(QDialog):
         stalta = self.method.currentData() == "stalta"
         self.spins["sta_ms"].setEnabled(stalta)
         self.spins["lta_ms"].setEnabled(stalta)
+        self.spins["trigger"].setEnabled(stalta)
         self.spins["window_ms"].setEnabled(not stalta)
 
     def params(self) -> AutopickParams:
@@ -175,12 +151,18 @@ class AutopickController:
             dlg.deleteLater()
 
     # -- work ----------------------------------------------------------------------------------
-    def dialog(self) -> JobHandle | None:
+    def dialog(self, picker: FirstBreakParams | None = None) -> JobHandle | None:
+        """Ask for the settings (starting from ``picker`` when given, e.g. the picking dock's,
+        else the last ones) and start the job; None when cancelled or refused."""
         w = self.window
         active = w.active_pick
+        start = self.params
+        if picker is not None:
+            start = AutopickParams(**{**vars(picker.picker()), "target": start.target,
+                                      "overwrite": start.overwrite})
         if isinstance(active, FirstBreaks):
-            self.params.target = active.name
-        params = self.ask_params(self.params, w.picks.names("first_breaks"))
+            start = replace(start, target=active.name)
+        params = self.ask_params(start, w.picks.names("first_breaks"))
         if params is None:
             return None
         self.params = params
@@ -201,13 +183,10 @@ class AutopickController:
             self.error("Auto-pick first breaks",
                        f"{fb.name} has {fb.n_traces} traces, the shown file {s.n_traces}")
             return None
-        hb = s.header_bytes
-        open_kw = {"kind": "prestack", "ffid": hb.ffid, "channel": hb.channel,
-                   "offset": hb.offset, "cdp": hb.cdp, "su": bool(s.is_su) or None}
-        path, picks = str(s.path), w.picks
+        picks, picker = w.picks, params.picker()
 
         def job(ctx: JobContext) -> np.ndarray:
-            return pick_survey(path, open_kw, params, ctx)
+            return pick_survey_first_breaks(s, picker, ctx)
 
         handle = w.runner.submit(job, "Auto-pick first breaks")
         handle.finished.connect(lambda t: self._apply(picks, s, fb, params, t))
@@ -226,7 +205,7 @@ class AutopickController:
                        "survey or project): the result was not written")
             return
         try:
-            obj, n = write_picks(w, fb, params.target, times, params.overwrite, survey)
+            obj, n = write_picks(w, fb, params, times, survey)
         except (ValueError, KeyError) as exc:
             self.error("Auto-pick first breaks", str(exc).splitlines()[0])
             return

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.picks = Interpretation()
         self.active_pick: object | None = None
         self.project = None  # geodesk.core.project.Project once one is open or saved
+        self.close_hooks: list = []  # callables run when the window closes (before the survey)
         self.setWindowTitle("GeoDesk")
         self.resize(1400, 900)
         self.view = SectionView()
@@ -120,6 +121,9 @@ class MainWindow(QMainWindow):
         from geodesk.qt.cache_ui import install_cache  # background HDF5 time-slice cache
 
         self.volume_cache = install_cache(self)
+        from geodesk.qt.velocity import install_velocity  # Processing menu, velocity panel
+
+        self.velocity = install_velocity(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -384,6 +388,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.runner.shutdown()
+        for hook in self.close_hooks:
+            hook()
         if self.survey is not None:
             self.survey.close()
         super().closeEvent(event)

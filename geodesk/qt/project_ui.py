@@ -1,5 +1,5 @@
 """Projects in the workstation window: new/open/save/close, a dirty marker in the title, autosave
-and crash recovery, relinking a moved survey file.
+and crash recovery, relinking a moved survey file (helpers in :mod:`geodesk.qt.project_helpers`).
 
 :class:`ProjectController` owns ``window.project``: it binds the project's picks and its one
 undo history to the window (``window.set_picks``), autosaves through :class:`Autosaver` (a timer
@@ -16,72 +16,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-import geodesk
 from geodesk.core.history import History
-from geodesk.core.picks import KINDS, Interpretation
-from geodesk.core.project import SUFFIX, Project, ProjectError, SurveyIssue, SurveyRef, relink
+from geodesk.core.picks import Interpretation
+from geodesk.core.project import SUFFIX, Project, SurveyIssue, SurveyRef
 from geodesk.core.project_autosave import DEFAULT_INTERVAL_S, Autosaver
-from geodesk.core.survey import SurveyError
 from geodesk.qt import settings as app_settings
+from geodesk.qt.project_helpers import (
+    DEMO_PROJECT,
+    PROJECT_ERRORS,
+    clone_object,
+    demo_paths_job,
+    demo_project,
+    local_time,
+    locate_dialog,
+    one_line,
+    open_referenced,
+    project_name,
+    ref_for,
+    relink_dialog,
+    window_menu,
+)
 
 if TYPE_CHECKING:
     from geodesk.qt.main_window import MainWindow
 
-#: What saving or opening may raise for reasons the user can act on (disk full, damaged file…).
-PROJECT_ERRORS = (ProjectError, SurveyError, OSError, ValueError, KeyError)
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 PROJECT_FILTER = f"GeoDesk project (*{SUFFIX})"
-DEMO_PROJECT = "demo.geodesk"
-
-
-def one_line(exc: BaseException) -> str:
-    """The first line of an exception's message (its class name when empty)."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def project_name(project: Project) -> str:
-    """Display name of a project: its folder name without ``.geodesk``."""
-    name = project.folder.name
-    return name.removesuffix(SUFFIX)
-
-
-def clone_object(obj: Any) -> Any:
-    """An independent copy of a pick object (through its exact state), for moving picks into
-    a new project without sharing undo commands with the old interpretation."""
-    meta, arrays = obj.to_state()
-    return KINDS[meta["type"]].from_state(meta, arrays)
-
-
-def window_menu(window: MainWindow, title: str, after: str = "&File") -> QMenu:
-    """The menu-bar menu called ``title`` (ampersands ignored), created after ``after``."""
-    def plain(t: str) -> str:
-        return t.replace("&", "")
-
-    mb = window.menuBar()
-    actions = mb.actions()
-    for menu in mb.findChildren(QMenu):
-        if plain(menu.title()) == plain(title) and menu.menuAction() in actions:
-            return menu
-    menu = QMenu(title, mb)
-    texts = [plain(a.text()) for a in actions]
-    pos = texts.index(plain(after)) + 1 if plain(after) in texts else len(actions)
-    if pos < len(actions):
-        mb.insertMenu(actions[pos], menu)
-    else:
-        mb.addMenu(menu)
-    return menu
-
-
-def demo_project(paths: dict[str, Path], path: str | os.PathLike | None = None) -> Path:
-    """The demo project (created on first use) referencing the demo post3d, shots and CMP files;
-    by default ``demo.geodesk`` next to the demo files."""
-    folder = Path(path) if path else Path(paths["post3d"]).parent / DEMO_PROJECT
-    if not (folder / "project.json").is_file():
-        Project.create(folder, paths["post3d"], paths["shots"], paths["cmps"])
-    return folder if folder.suffix == SUFFIX else folder.with_name(folder.name + SUFFIX)
+#: Names other modules import from here (they live in :mod:`geodesk.qt.project_helpers`).
+__all__ = ["CANCEL", "DEMO_PROJECT", "DISCARD", "PROJECT_ERRORS", "SAVE", "ProjectController",
+           "clone_object", "demo_project", "install", "one_line", "project_name",
+           "window_menu"]
 
 
 class ProjectController(QObject):
@@ -166,13 +132,15 @@ class ProjectController(QObject):
                                               PROJECT_FILTER)
         return path
 
-    def ask_save_changes(self, name: str) -> str:
-        """SAVE, DISCARD or CANCEL for unsaved changes in project ``name``."""
+    def ask_save_changes(self, name: str | None) -> str:
+        """SAVE, DISCARD or CANCEL for unsaved changes in project ``name`` (None: picks made
+        without a project, which Save puts into a new one)."""
         if not self.interactive:
             return CANCEL
         b = QMessageBox.StandardButton
-        answer = QMessageBox.question(self.window, "Unsaved changes",
-                                      f"Save the changes to project {name}?",
+        text = ("Save your picks in a project?" if name is None
+                else f"Save the changes to project {name}?")
+        answer = QMessageBox.question(self.window, "Unsaved changes", text,
                                       b.Save | b.Discard | b.Cancel, b.Save)
         return {b.Save: SAVE, b.Discard: DISCARD}.get(answer, CANCEL)
 
@@ -182,33 +150,17 @@ class ProjectController(QObject):
             return None
         b = QMessageBox.StandardButton
         answer = QMessageBox.question(self.window, "Recover unsaved work",
-                                      f"Recover unsaved work from {_local_time(when)}?\n"
+                                      f"Recover unsaved work from {local_time(when)}?\n"
                                       "(No deletes the autosave.)", b.Yes | b.No, b.Yes)
         return answer == b.Yes
 
     def ask_relink(self, issue: SurveyIssue) -> str | None:
         """How to resolve a moved/missing/changed survey: "candidate", "locate", "accept"
         (use the changed file) or None (leave it)."""
-        if not self.interactive:
-            return None
-        box = QMessageBox(QMessageBox.Icon.Warning, "Survey file", issue.message,
-                          parent=self.window)
-        options = {}
-        if issue.candidate:
-            options[box.addButton("Use the found file",
-                                  QMessageBox.ButtonRole.AcceptRole)] = "candidate"
-        if issue.problem == "changed":
-            options[box.addButton("Open it anyway", QMessageBox.ButtonRole.AcceptRole)] = "accept"
-        options[box.addButton("Locate the file…", QMessageBox.ButtonRole.ActionRole)] = "locate"
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return options.get(box.clickedButton())
+        return relink_dialog(self.window, issue) if self.interactive else None
 
     def locate_file(self, ref: SurveyRef) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            self.window, f"Locate {Path(ref.path).name}", str(Path(ref.path).parent),
-            "Seismic files (*.sgy *.segy *.SGY *.SEGY *.su *.SU);;All files (*)")
-        return path
+        return locate_dialog(self.window, ref)
 
     # -- title ---------------------------------------------------------------------------------
     def update_title(self, *_args: object) -> None:
@@ -238,13 +190,13 @@ class ProjectController(QObject):
         w = self.window
         if w.project is None or w.survey is None:
             return None
-        return _ref_for(w.project, w.survey.path)
+        return ref_for(w.project, w.survey.path)
 
     def _on_survey(self, survey: Any) -> None:
         """Keep the shown survey's picks those of the project (a new file joins the project)."""
         proj = self.window.project
         if proj is not None:
-            ref = _ref_for(proj, survey.path)
+            ref = ref_for(proj, survey.path)
             if ref is None:
                 try:
                     ref = proj.add_survey(survey.path)
@@ -329,7 +281,7 @@ class ProjectController(QObject):
                                "is opened and the autosave kept")
             elif answer is False:
                 proj.discard_autosave()
-        ref = _ref_for(proj, survey_path) if survey_path else None
+        ref = ref_for(proj, survey_path) if survey_path else None
         if ref is None and proj.surveys:
             ref = proj.surveys[0]
         survey = self._open_survey(proj, ref) if ref is not None else None
@@ -349,13 +301,7 @@ class ProjectController(QObject):
     def load_demo(self, which: str = "post3d", path: str | os.PathLike | None = None) -> Any:
         """Build (first start) or find the demo files off the GUI thread, then open the demo
         project; returns the job handle."""
-        from geodesk.synth.demo import demo_paths
-
-        def job(ctx: Any) -> dict[str, Path]:
-            ctx.progress(0.0, "Building the demo survey…")
-            return demo_paths()
-
-        handle = self.window.runner.submit(job, "Demo project")
+        handle = self.window.runner.submit(demo_paths_job, "Demo project")
         handle.finished.connect(lambda paths: self.open_demo(paths, which, path))
         handle.failed.connect(lambda e: self.error("Demo project", one_line(e)))
         return handle
@@ -374,27 +320,7 @@ class ProjectController(QObject):
     def _open_survey(self, proj: Project, ref: SurveyRef) -> Any:
         """Open a referenced survey, offering to relink it when it moved, is missing or changed;
         None (after saying why) when it cannot be opened."""
-        issue = next((i for i in proj.check_surveys() if i.survey_id == ref.id), None)
-        path: str | None = ref.path
-        if issue is not None:
-            choice = self.ask_relink(issue)
-            path = {"candidate": issue.candidate, "accept": ref.path}.get(choice or "")
-            if choice == "locate":
-                path = self.locate_file(ref) or None
-            if not path:
-                self.error("Survey file", f"{issue.message}. The picks are open; relink the "
-                           "survey with Project ▸ Surveys when the file is back.")
-                return None
-            try:
-                ref = relink(proj, ref.id, path)
-            except PROJECT_ERRORS as exc:
-                self.error("Survey file", f"Cannot relink: {one_line(exc)}")
-                return None
-        try:
-            return geodesk.open(ref.path)
-        except PROJECT_ERRORS as exc:
-            self.error("Survey file", f"Cannot open {Path(ref.path).name}: {one_line(exc)}")
-            return None
+        return open_referenced(proj, ref, self.ask_relink, self.locate_file, self.error)
 
     def save(self) -> bool:
         """Save the project (Save as a new project when none is open)."""
@@ -462,6 +388,18 @@ class ProjectController(QObject):
             return True
         return False
 
+    def maybe_keep_picks(self) -> bool:
+        """Without a project, ask whether unsaved picks go into a new project (Save → Save as…)
+        before they are lost; only in interactive sessions. True to go on."""
+        w = self.window
+        if w.project is not None or not self.interactive or not w.history.is_dirty \
+                or not w.picks.objects():
+            return True
+        answer = self.ask_save_changes(None)
+        if answer == SAVE:
+            return self.new_project()
+        return answer == DISCARD
+
     # -- autosave ------------------------------------------------------------------------------
     def autosave_tick(self) -> bool:
         """Timer slot: autosave when changes are pending and the interval has passed."""
@@ -487,27 +425,11 @@ class ProjectController(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.window and event.type() == QEvent.Type.Close:
-            if not self.maybe_save():
+            if not (self.maybe_save() and self.maybe_keep_picks()):
                 event.ignore()
                 return True
             self._stop_autosave()
         return False
-
-
-def _ref_for(proj: Project, path: str | os.PathLike | None) -> SurveyRef | None:
-    if path is None:
-        return None
-    p = Path(path).expanduser().resolve()
-    return next((s for s in proj.surveys if Path(s.path) == p), None)
-
-
-def _local_time(iso: str) -> str:
-    import datetime as dt
-
-    try:
-        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso
 
 
 def install(window: MainWindow) -> ProjectController:

@@ -13,6 +13,7 @@ middle drag and the wheel still navigate, right drag still zooms.
 
 from __future__ import annotations
 
+import sys
 from typing import Protocol
 
 import numpy as np
@@ -471,9 +472,14 @@ class _ToolEventFilter(QObject):
         if self.view.tool_handler is None:
             return False
         t = ev.type()
-        if t in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
-                 QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove):
-            return self.view._tool_mouse(ev)  # type: ignore[arg-type]
-        if t == QEvent.Type.KeyPress and obj is self.view.plot_widget:
-            return self.view._tool_key(ev)  # type: ignore[arg-type]
+        try:
+            if t in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+                     QEvent.Type.MouseButtonDblClick, QEvent.Type.MouseMove):
+                return self.view._tool_mouse(ev)  # type: ignore[arg-type]
+            if t == QEvent.Type.KeyPress and obj is self.view.plot_widget:
+                return self.view._tool_key(ev)  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - never unwind through Qt's C++ frames
+            self.view._tool_drag = False
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            return True
         return False

@@ -139,3 +139,27 @@ def test_crossline_sections_store_inline_coordinates():
     (_, stick), = fs.sticks_on("crossline", 7)
     np.testing.assert_allclose(stick.points, [[10, 7, 10], [14, 7, 50]])
     assert fs.fault_names == ["Main"]
+
+
+def test_clicking_a_node_without_moving_selects_it_and_records_no_step(setup):
+    fs, history, tool = setup
+    draw_stick(tool, [(1.0, 40.0), (1.0, 160.0)])
+    uid = tool.selected
+    tool.key("Escape")
+    tool.press(1.2, 157.0)  # near node 1, not on it: a click must not snap the node here
+    tool.move(1.2, 157.0)
+    tool.release(1.2, 157.0)
+    assert tool.selected == uid and not tool.active and not history.in_group
+    assert history.labels == ["Add fault stick"]
+    np.testing.assert_allclose(fs.stick(uid).points[1], [30, 102, 160])
+
+
+def test_dragging_a_node_back_to_its_start_records_no_step(setup):
+    fs, history, tool = setup
+    draw_stick(tool, [(1.0, 40.0), (1.0, 160.0)])
+    uid = tool.selected
+    tool.press(1.0, 160.0)
+    tool.move(4.0, 190.0)
+    tool.release(1.0, 160.0)
+    assert history.labels == ["Add fault stick"] and not history.in_group
+    np.testing.assert_allclose(fs.stick(uid).points[1], [30, 102, 160])

@@ -22,6 +22,8 @@ def window(qtbot, settings):
     from geodesk.qt.main_window import MainWindow
 
     win = MainWindow(settings=settings)
+    # unattended: closing with unsaved picks asks nothing (tests that want questions opt in)
+    win.project_controller.interactive = False
     qtbot.addWidget(win)
     win.resize(1000, 700)
     win.show()

@@ -1,14 +1,17 @@
-"""First-break auto-pick job: one undo step with provenance 'tracked', cancel changes nothing."""
+"""First-break auto-pick job: one undo step with the picker's provenance, cancel changes nothing;
+the Pick menu's "all gathers" entry runs the same dialog and job."""
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from geodesk.core.picks import FirstBreaks
-from geodesk.qt import autopick_ui
+from geodesk.core.processing import fb_survey
+from geodesk.core.processing.firstbreaks import PICKER_VERSION
 from geodesk.qt.autopick_ui import AutopickDialog, AutopickParams
 from geodesk.synth.shots import generate_shots
 
@@ -35,7 +38,7 @@ def run(qtbot, ctrl, params):
     return handle
 
 
-def test_autopick_writes_tracked_picks_near_the_truth_as_one_undo_step(qtbot, window, ctrl,
+def test_autopick_writes_model_picks_near_the_truth_as_one_undo_step(qtbot, window, ctrl,
                                                                        shots):
     handle = run(qtbot, ctrl, AutopickParams(target="FB auto"))
     assert handle.outcome == "finished" and ctrl.errors == []
@@ -47,7 +50,7 @@ def test_autopick_writes_tracked_picks_near_the_truth_as_one_undo_step(qtbot, wi
     assert picked[live].mean() > 0.9
     err = np.abs(fb.times - truth)[picked & live]
     assert np.median(err) < 6.0  # within a few samples (2 ms) of the true onset
-    assert set(fb.provenance_of(np.flatnonzero(picked))) == {"tracked"}
+    assert set(fb.provenance_of(np.flatnonzero(picked))) == {f"model:stalta@{PICKER_VERSION}"}
     window.history.undo()  # one step removes the object and its picks
     assert window.picks.names("first_breaks") == []
 
@@ -64,18 +67,19 @@ def test_manual_picks_stay_unless_overwrite(qtbot, window, ctrl, shots):
     window.history.undo()
     assert fb.n_picked == 2  # the whole job was one step
     run(qtbot, ctrl, AutopickParams(target="FB", overwrite=True))
-    assert fb.provenance_of([0])[0] == "tracked" and fb.times[0] != 123.0
+    assert fb.provenance_of([0])[0] == f"model:stalta@{PICKER_VERSION}"
+    assert fb.times[0] != 123.0
 
 
 def test_cancel_leaves_the_picks_unchanged(qtbot, window, ctrl, shots, monkeypatch):
     gate = threading.Event()
-    real = autopick_ui.pick_first_breaks
+    real = fb_survey.pick_gather
 
     def slow(*a, **k):
         gate.wait(10)
         return real(*a, **k)
 
-    monkeypatch.setattr(autopick_ui, "pick_first_breaks", slow)
+    monkeypatch.setattr(fb_survey, "pick_gather", slow)
     fb = FirstBreaks.like_survey("FB", window.survey)
     window.picks.add(window.history, fb)
     steps = len(window.history)
@@ -102,4 +106,30 @@ def test_dialog_reads_method_and_parameters(qtbot):
     dlg.overwrite.setChecked(True)
     p = dlg.params()
     assert (p.method, p.window_ms, p.target, p.overwrite) == ("energy_ratio", 16.0, "FB 2", True)
-    assert not dlg.spins["sta_ms"].isEnabled()
+    assert not dlg.spins["sta_ms"].isEnabled() and not dlg.spins["trigger"].isEnabled()
+    assert p.picker() == fb_survey.FirstBreakParams(method="energy_ratio", window_ms=16.0)
+
+
+def test_pick_menu_all_gathers_runs_the_same_dialog_from_the_dock_settings(qtbot, window, ctrl,
+                                                                            shots, monkeypatch):
+    seen = []
+
+    def ask(params, targets):
+        seen.append(params)
+        return params
+
+    monkeypatch.setattr(ctrl, "ask_params", ask)
+    c = window.picking
+    c.set_params(replace(c.params, fb_method="energy_ratio", fb_window_ms=12.0,
+                         fb_max_residual_ms=0.0))
+    window.picking.ui.auto_pick_all_action.trigger()
+    assert [(p.method, p.window_ms, p.max_residual_ms) for p in seen] == [
+        ("energy_ratio", 12.0, 0.0)]
+    handle = ctrl.handle
+    with qtbot.waitSignal(handle.done, timeout=20000):
+        pass
+    fb = window.picks.get("first_breaks", "First breaks")
+    assert window.active_pick is fb and len(window.history) == 1
+    assert fb.n_picked > 0.9 * fb.n_traces
+    assert set(fb.provenance_of(np.flatnonzero(np.isfinite(fb.times)))) == {
+        f"model:energy_ratio@{PICKER_VERSION}"}

@@ -245,3 +245,32 @@ def test_demo_project_references_the_demo_files_and_reopens(window, ctrl, tmp_pa
     assert demo_project(paths) == folder  # second start opens the same project
     assert ctrl.open_project(folder, survey_path=paths["shots"])
     assert window.survey.path.resolve() == paths["shots"].resolve()
+
+
+def test_closing_with_picks_and_no_project_offers_to_save_them_in_a_new_project(
+        window, ctrl, volume, tmp_path):
+    ans = ctrl.answers
+    ctrl.interactive = True  # the shared fixture makes windows unattended
+    window.open_path(volume)
+    add_horizon(window)
+    ans.save = CANCEL
+    assert not window.close()  # cancel keeps the window and the picks
+    assert window.isVisible() and window.picks.names("horizon") == ["H1"]
+    assert ans.asked == ["save None"]
+    ans.save, ans.path = SAVE, str(tmp_path / "kept")  # Save → Save as… a new project
+    assert window.close()
+    assert ans.asked == ["save None", "save None"]
+    assert Project.open(tmp_path / "kept.geodesk").picks.names("horizon") == ["H1"]
+
+
+def test_closing_with_picks_and_no_project_discards_or_stays_silent_when_unattended(
+        window, ctrl, volume):
+    ans = ctrl.answers
+    window.open_path(volume)
+    add_horizon(window)
+    ans.save = CANCEL
+    assert window.close() and ans.asked == []  # not interactive: no question
+    window.show()
+    ctrl.interactive = True
+    ans.save = DISCARD
+    assert window.close() and ans.asked == ["save None"]

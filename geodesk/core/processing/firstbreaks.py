@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 METHODS = ("stalta", "energy_ratio")
+#: Version of the picking algorithm, recorded in the picks' provenance (``model:stalta@2``).
+PICKER_VERSION = 1
 SNAP_MODES = ("onset", "peak", "trough")
 
 

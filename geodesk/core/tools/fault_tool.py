@@ -1,7 +1,8 @@
 """Fault-stick picking on an inline / crossline / 2D line section.
 
 Click adds a point to the stick in progress; double-click or Enter ends it (one step "Add fault
-stick"); pressing near a node of an existing stick drags that node (one step "Move stick node");
+stick"); pressing near a node of an existing stick drags that node (one step "Move stick node";
+a click that leaves the node where it was selects the stick and records no step);
 pressing near a stick's line selects it; Delete/Backspace removes the selected stick; Escape
 aborts a node drag, else drops the stick in progress, else clears the selection.
 """
@@ -39,6 +40,8 @@ class FaultStickTool:
         self._hover: tuple[float, float] | None = None
         self._drag: tuple[int, int] | None = None
         self._dragged = False
+        self._grab: tuple[float, float] = (0.0, 0.0)  # pointer position at the node press
+        self._drag_start: np.ndarray | None = None  # the stick's points at the node press
         self.set_section(section, line)
 
     def set_section(self, section: Section, line: float | None = None) -> None:
@@ -109,6 +112,8 @@ class FaultStickTool:
             if node is not None:
                 self.selected = node[0]
                 self._drag, self._dragged = node, False
+                self._grab = (float(x), float(t))
+                self._drag_start = self.fault_set.stick(node[0]).points.copy()
                 self.history.begin("Move stick node")
                 return
             uid = self.hit_stick(x, t)
@@ -121,6 +126,8 @@ class FaultStickTool:
     def move(self, x: float, t: float, modifiers: Modifiers = ()) -> None:
         self._hover = (float(x), float(t))
         if self._drag is not None:
+            if not self._dragged and self._hover == self._grab:
+                return  # the pointer has not left the press: a click only selects
             uid, node = self._drag
             self.fault_set.move_node(self.history, uid, node, self._to_point(x, t))
             self._dragged = True
@@ -130,8 +137,12 @@ class FaultStickTool:
         if self._drag is None:
             return
         self.move(x, t)
+        uid, _ = self._drag
         self._drag = None
-        self.history.commit()
+        if np.array_equal(self.fault_set.stick(uid).points, self._drag_start):
+            self.history.abort()  # a click, or a drag back to the start: no empty step
+        else:
+            self.history.commit()
 
     def double_click(self, x: float, t: float, button: str = "left",
                      modifiers: Modifiers = ()) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from geodesk.core.history import History
 from geodesk.core.picks import Change, FaultSet, FirstBreaks, Horizon, Interpretation
 from geodesk.core.processing import firstbreaks as fbp
+from geodesk.core.processing.fb_survey import pick_gather, write_auto_picks
 from geodesk.core.processing.moveout import reduce_section, reduce_times
 from geodesk.core.processing.tracking import track_section
 from geodesk.core.tools import (
@@ -292,12 +293,7 @@ class PickingController(QObject):
                 if seed_mode and self._press_xy is not None:
                     x, y = self._press_xy  # a seed is a click: drags do not paint
                 n_seeds = len(self.tool.horizon.seeds) if seed_mode else 0
-                if isinstance(self.tool, FaultStickTool) and (x, y) == self._press_xy \
-                        and self.tool.active and not self.tool._active:
-                    # a click on a node only selects its stick: no "Move stick node" step
-                    self.tool.cancel()
-                else:
-                    self.tool.release(x, y, button, modifiers)
+                self.tool.release(x, y, button, modifiers)
                 if seed_mode and self.params.auto_track_seed \
                         and len(self.tool.horizon.seeds) > n_seeds:
                     self.track_section()
@@ -440,35 +436,22 @@ class PickingController(QObject):
         fb = self.pick_object("first_breaks")
         if not isinstance(fb, FirstBreaks):
             return 0
-        times = tracking.auto_pick(sec, self.params)
-        n = tracking.write_auto_picks(fb, self.history, np.asarray(sec.trace_index), times,
-                                      self.params, f"Auto-pick first breaks {sec.title}")
+        params = tracking.fb_params(self.params)
+        times = pick_gather(sec, params)
+        n = write_auto_picks(fb, self.history, np.asarray(sec.trace_index), times,
+                             params.provenance, f"Auto-pick first breaks {sec.title}")
         self.message(f"Auto-picked {n} first breaks on {sec.title}")
         return n
 
     def auto_pick_all(self) -> JobHandle | None:
-        """Auto-pick every gather of the file as a job, written as one step at the end."""
+        """Auto-pick every gather of the file: the Auto-pick first breaks dialog (starting from
+        this dock's picker settings, as tuned on one gather), its job and its one undo step
+        (see :class:`~geodesk.qt.autopick_ui.AutopickController`)."""
         survey = self.window.survey
         if survey is None or survey.kind != "prestack":
             self.message("Auto-pick needs a pre-stack survey")
             return None
-        fb = self.pick_object("first_breaks")
-        params = self.params
-        handle = self.window.runner.submit(tracking.auto_pick_all_job(survey, params),
-                                           "Auto-pick first breaks")
-
-        def done(result) -> None:
-            if fb not in self.window.picks.objects():
-                return
-            if self.tool is not None:
-                self.tool.cancel()
-            n = tracking.write_auto_picks(fb, self.history, result[0], result[1], params,
-                                          "Auto-pick first breaks (all gathers)")
-            self.message(f"Auto-picked {n} first breaks")
-
-        handle.finished.connect(done)
-        handle.failed.connect(lambda e: self._job_failed(handle, "Auto-pick", e))
-        return handle
+        return self.window.autopick.dialog(tracking.fb_params(self.params))
 
     def reduced_times(self, times: np.ndarray) -> np.ndarray:
         """Recorded gather times as displayed (reduced when the reduction is on)."""

@@ -1,0 +1,146 @@
+"""First-break auto-picking of a whole pre-stack survey, and writing the result as one step.
+
+One implementation serves every entry point (the GUI's dialog and Pick menu, scripts): a
+frozen :class:`FirstBreakParams`, :func:`pick_gather` for one shot gather and the job
+:func:`pick_survey_first_breaks` that picks every shot through its own file handle (segyio
+handles are not shared between threads) and returns one time per file trace. The caller
+writes the times with :func:`write_auto_picks` as ONE undoable step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geodesk.core.history import History
+from geodesk.core.jobs import JobContext
+from geodesk.core.picks import CORRECTED, MANUAL, FirstBreaks
+from geodesk.core.processing.firstbreaks import METHODS, PICKER_VERSION, pick_first_breaks
+from geodesk.core.section import Section
+from geodesk.core.survey import Survey, SurveyError
+
+
+@dataclass(frozen=True)
+class FirstBreakParams:
+    """Settings of :func:`pick_first_breaks` for survey-wide picking.
+
+    ``trigger`` is an STA/LTA level that finds weak first arrivals ahead of stronger later ones
+    (0: off, STA/LTA only); ``max_residual_ms`` re-picks picks off the offset trend (0: off).
+    """
+
+    method: str = "stalta"
+    sta_ms: float = 10.0
+    lta_ms: float = 100.0
+    window_ms: float = 20.0
+    threshold: float = 0.5
+    trigger: float = 6.0
+    back_off: bool = True
+    max_residual_ms: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
+
+    @property
+    def provenance(self) -> str:
+        """Provenance of the picks: picker and version (``model:stalta@2``)."""
+        return f"model:{self.method}@{PICKER_VERSION}"
+
+    def picker(self) -> FirstBreakParams:
+        """These settings alone (a subclass adding GUI fields converts back to this class)."""
+        return FirstBreakParams(**{f.name: getattr(self, f.name)
+                                   for f in fields(FirstBreakParams)})
+
+
+def pick_gather(section: Section, params: FirstBreakParams) -> np.ndarray:
+    """First-break times (ms, recorded time; NaN unpicked) of every trace of a shot gather."""
+    t = np.asarray(section.axis1.values, dtype=float)
+    if t.size < 2:
+        raise ValueError("a gather needs at least two samples to pick first breaks")
+    stalta = params.method == "stalta"
+    trigger = params.trigger if stalta and params.trigger > 1 else None
+    residual = params.max_residual_ms if params.max_residual_ms > 0 else None
+    offsets = section.headers.get("offset") if residual is not None else None
+    return pick_first_breaks(section.data, float(t[1] - t[0]), params.method,
+                             sta_ms=params.sta_ms, lta_ms=params.lta_ms,
+                             window_ms=params.window_ms, threshold=params.threshold,
+                             trigger=trigger, back_off=params.back_off, t0_ms=float(t[0]),
+                             offsets=offsets, max_residual_ms=residual if offsets is not None
+                             else None)
+
+
+@contextlib.contextmanager
+def private_survey(survey_or_path: Survey | str | os.PathLike,
+                   **open_kw: Any) -> Iterator[Survey]:
+    """A survey this thread may read: ``survey_or_path`` opened (again) with its header bytes,
+    closed on exit; an in-memory survey (no file behind it) is used as it is."""
+    from geodesk.core.segy import open_survey
+
+    if isinstance(survey_or_path, (str, os.PathLike)):
+        own = open_survey(survey_or_path, **open_kw)
+    else:
+        survey = survey_or_path
+        path = Path(str(getattr(survey, "path", "")))
+        if not path.is_file():
+            yield survey
+            return
+        hb = survey.header_bytes
+        kw = {"kind": survey.kind, "iline": hb.inline, "xline": hb.crossline,
+              "cdp_x": hb.cdp_x, "cdp_y": hb.cdp_y, "cdp": hb.cdp, "offset": hb.offset,
+              "ffid": hb.ffid, "channel": hb.channel, "su": bool(survey.is_su) or None}
+        own = open_survey(path, **{**kw, **open_kw})
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
+                             params: FirstBreakParams, ctx: JobContext,
+                             **open_kw: Any) -> np.ndarray:
+    """Auto-pick every shot gather of a pre-stack survey (a job: progress, cancel).
+
+    Returns float32 times (ms, NaN unpicked) indexed by file trace. A path is opened with
+    ``open_kw`` (``kind="prestack"`` by default); CDP-sorted surveys are regrouped to shots,
+    since the offset-trend cleanup assumes one source per gather.
+    """
+    if isinstance(survey_or_path, (str, os.PathLike)):
+        open_kw.setdefault("kind", "prestack")
+    with private_survey(survey_or_path, **open_kw) as src:
+        if src.kind != "prestack":
+            raise SurveyError(f"first breaks are picked on pre-stack gathers, not {src.kind}")
+        shots = src if src.gather_key == "ffid" else src.regroup("ffid")
+        times = np.full(src.n_traces, np.nan, dtype=np.float32)
+        keys = np.asarray(shots.gather_keys)
+        for n, key in enumerate(keys):
+            ctx.progress(n / max(len(keys), 1),
+                         f"Auto-picking first breaks: shot {key} ({n + 1} of {len(keys)})")
+            g = shots.gather(int(key))
+            times[np.asarray(g.trace_index, dtype=np.int64)] = pick_gather(g, params)
+        ctx.progress(1.0, "Auto-picking first breaks: done")
+    return times
+
+
+def write_auto_picks(fb: FirstBreaks, history: History | None, index: np.ndarray,
+                     times: np.ndarray, provenance: str, label: str,
+                     overwrite: bool = False) -> int:
+    """Write machine picks at file traces ``index`` as one step ``label``; NaN never erases, and
+    manual and corrected picks stay unless ``overwrite``. Returns the number written."""
+    idx = np.asarray(index, dtype=np.int64).ravel()
+    t = np.asarray(times, dtype=float).ravel()
+    if idx.shape != t.shape:
+        raise ValueError("one time per trace index is needed")
+    sel = (idx >= 0) & np.isfinite(t)
+    if not overwrite:
+        keep = [fb.provenance_table.code(MANUAL), fb.provenance_table.code(CORRECTED)]
+        sel[sel] &= ~np.isin(fb.provenance[idx[sel]], keep)
+    if not sel.any():
+        return 0
+    cmd = fb.set_times(history, idx[sel], t[sel], provenance=provenance, label=label)
+    return 0 if cmd is None else int(cmd.index.size)

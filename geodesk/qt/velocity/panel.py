@@ -1,0 +1,256 @@
+"""Interactive velocity analysis: CMP gather, semblance, NMO-corrected gather and stack strip.
+
+As Seismic Unix's ``velan``/``suvelan`` loop, but live: a click on the semblance adds a
+(time, Vrms) pick to the CDP's function in the picks model (through the app-wide history, so
+Ctrl+Z works), and the NMO-corrected gather and the stack strip follow while a knot is dragged.
+The previous analysis location's function is drawn dashed as a guide.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from geodesk.core.history import History
+from geodesk.core.picks import VelocityFunctions
+from geodesk.core.processing.nmo import nmo_correct, nmo_stack
+from geodesk.core.processing.semblance import semblance, velocity_axis
+from geodesk.core.processing.velfield import dix_interval
+from geodesk.core.processing.velpick import auto_pick
+from geodesk.core.section import Axis, Section
+from geodesk.core.survey import Prestack
+from geodesk.core.tools.velocity_tool import VelocityPickTool
+from geodesk.qt.section_view import SectionView
+from geodesk.qt.velocity.semblance_view import SemblanceView
+
+#: neighbouring CMPs on each side in the stack strip
+STRIP_HALF = 3
+
+
+def _spin(lo: float, hi: float, value: float, step: float, suffix: str,
+          decimals: int = 0) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setKeyboardTracking(False)
+    return box
+
+
+class VelocityPanel(QWidget):
+    """Velocity analysis of a CDP-grouped pre-stack survey into a :class:`VelocityFunctions`."""
+
+    sig_cdp_changed = Signal(int)
+
+    def __init__(self, cmps: Prestack, functions: VelocityFunctions, history: History,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.functions: VelocityFunctions | None = None
+        self._build()
+        self.bind(cmps, functions, history)
+
+    def bind(self, cmps: Prestack, functions: VelocityFunctions, history: History) -> None:
+        """Analyse another survey / edit another velocity object (the widgets are reused:
+        deleting pyqtgraph views while others live is what crashes, so the panel stays)."""
+        self.unbind()
+        self.cmps, self.functions, self.history = cmps, functions, history
+        self.keys = np.asarray(cmps.gather_keys, dtype=np.int64)
+        self.times = np.asarray(cmps.times_ms, dtype=float)
+        self.gather: Section | None = None
+        self.cdp = int(self.keys[0])
+        self.previous_cdp: int | None = None
+        self.tool = VelocityPickTool(functions, history, self.cdp)
+        self.semblance_view.tool = self.tool
+        self.cdp_box.blockSignals(True)
+        self.cdp_box.setRange(int(self.keys.min()), int(self.keys.max()))
+        self.cdp_box.blockSignals(False)
+        self.every_box.setRange(1, max(1, len(self.keys)))
+        self.functions.changed.connect(self._on_model_changed)
+        self.go_to(self.cdp)
+
+    def unbind(self) -> None:
+        """Stop following the current velocity object (the panel is being hidden)."""
+        if self.functions is not None:
+            self.functions.changed.disconnect(self._on_model_changed)
+            self.functions = None
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.cdp_box = QSpinBox()
+        self.cdp_box.setKeyboardTracking(False)
+        self.every_box = QSpinBox()
+        self.every_box.setPrefix("every ")
+        prev_b, next_b = QPushButton("◀ Prev"), QPushButton("Next ▶")
+        self.vmin = _spin(100, 20000, 1400, 100, " m/s")
+        self.vmax = _spin(200, 20000, 6000, 100, " m/s")
+        self.dv = _spin(1, 1000, 20, 5, " m/s")
+        self.window_ms = _spin(4, 500, 40, 4, " ms")
+        self.mute = _spin(0, 500, 50, 10, " % stretch")
+        pick_b = QPushButton("Auto-pick CMP")
+        bar = QHBoxLayout()
+        for w in (QLabel("CDP"), self.cdp_box, prev_b, next_b, self.every_box, QLabel("V"),
+                  self.vmin, QLabel("–"), self.vmax, QLabel("step"), self.dv,
+                  QLabel("window"), self.window_ms, QLabel("mute"), self.mute, pick_b):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.gather_view, self.nmo_view, self.strip_view = SectionView(), SectionView(), \
+            SectionView()
+        self.gather_view.set_mode("density")
+        self.nmo_view.set_mode("density")
+        self.strip_view.set_mode("wiggle")
+        self.semblance_view = SemblanceView()
+        split = QSplitter(Qt.Orientation.Horizontal)
+        for w in (self.gather_view, self.semblance_view, self.nmo_view, self.strip_view):
+            split.addWidget(w)
+        split.setSizes([300, 300, 300, 160])
+        for v in (self.gather_view, self.nmo_view, self.strip_view):  # one time axis for all
+            v.view_box.setYLink(self.semblance_view.getPlotItem().getViewBox())
+        self.warning = QLabel("")
+        self.warning.setStyleSheet("color: #b00020")
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+        lay.addWidget(self.warning)
+        self.cdp_box.valueChanged.connect(lambda c: self.go_to(int(c)))
+        prev_b.clicked.connect(lambda: self.step(-1))
+        next_b.clicked.connect(lambda: self.step(1))
+        pick_b.clicked.connect(self.auto_pick_cmp)
+        for box in (self.vmin, self.vmax, self.dv, self.window_ms):
+            box.valueChanged.connect(self.recompute)
+        self.mute.valueChanged.connect(self.refresh_function)
+        self.semblance_view.sig_edited.connect(self.refresh_function)
+
+    # -- navigation ---------------------------------------------------------------------------
+    def step(self, n: int) -> None:
+        """Previous / next analysis location, every N-th CMP."""
+        k = int(np.searchsorted(self.keys, self.cdp)) + n * self.every_box.value()
+        self.go_to(int(self.keys[int(np.clip(k, 0, len(self.keys) - 1))]))
+
+    def go_to(self, cdp: int) -> None:
+        """Analyse CDP ``cdp`` (the nearest existing one)."""
+        cdp = int(self.keys[np.argmin(np.abs(self.keys - cdp))])
+        if self.gather is not None and cdp != self.cdp:
+            self.previous_cdp = self.cdp
+        self.cdp = cdp
+        self.tool.set_cdp(cdp)
+        self.cdp_box.blockSignals(True)
+        self.cdp_box.setValue(cdp)
+        self.cdp_box.blockSignals(False)
+        self.gather = self.cmps.gather(cdp)
+        self.gather_view.set_section(self.gather, keep_view=False)
+        self.recompute()
+        self.sig_cdp_changed.emit(cdp)
+
+    # -- computation --------------------------------------------------------------------------
+    @property
+    def offsets(self) -> np.ndarray:
+        return np.asarray(self.gather.headers["offset"], dtype=float)
+
+    def velocities(self) -> np.ndarray:
+        lo, hi = sorted((self.vmin.value(), self.vmax.value()))
+        return velocity_axis(lo, max(hi, lo + self.dv.value()), self.dv.value())
+
+    def recompute(self) -> None:
+        """Semblance of the current CMP with the current settings, then the function views."""
+        panel = semblance(self.gather.data, self.offsets, self.times, self.velocities(),
+                          window_ms=self.window_ms.value())
+        self.semblance_view.set_panel(panel, f"semblance cdp {self.cdp}")
+        self.panel_warnings = panel.warnings
+        self.refresh_function()
+
+    def function(self, cdp: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        f = self.functions.functions.get(self.cdp if cdp is None else int(cdp))
+        if f is None or len(f) == 0:
+            return np.zeros(0), np.zeros(0)
+        return f.times_ms, f.vrms_mps
+
+    def _trend(self, cdp: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The function used for NMO at ``cdp``: its own picks, else interpolated between
+        picked CDPs; None when nothing is picked anywhere."""
+        t, v = self.function(cdp)
+        if t.size:
+            return t, v
+        v = self.functions.vrms_at(cdp, self.times)  # NaN when no CDP has picks
+        return (self.times, v) if np.all(np.isfinite(v)) else None
+
+    def refresh_function(self) -> None:
+        """Redraw the function, interval velocities, guide, NMO gather and stack strip."""
+        t, v = self.function()
+        interval = dix_interval(t, v)[0] if t.size > 1 else None
+        self.semblance_view.show_function(t, v, (t, interval) if interval is not None else None,
+                                          self.tool.selected)
+        guide = self.function(self.previous_cdp) if self.previous_cdp is not None else None
+        self.semblance_view.show_guide(*(guide if guide else (None, None)))
+        notes = list(getattr(self, "panel_warnings", [])) + (
+            self.functions.validate(self.cdp) if t.size else [])
+        self.warning.setText("   ".join(notes))
+        self._refresh_nmo()
+
+    def _mute_pct(self) -> float | None:
+        return self.mute.value() or None
+
+    def _refresh_nmo(self) -> None:
+        trend = self._trend(self.cdp)
+        data = self.gather.data if trend is None else nmo_correct(
+            self.gather.data, self.offsets, self.times, trend[0], trend[1], self._mute_pct())
+        self.nmo_view.set_section(Section(
+            np.asarray(data, dtype=np.float32), self.gather.axis0, self.gather.axis1, "gather",
+            f"NMO cdp {self.cdp}", live=self.gather.live, headers=self.gather.headers))
+        self._refresh_strip()
+
+    def _refresh_strip(self) -> None:
+        k = int(np.searchsorted(self.keys, self.cdp))
+        near = self.keys[max(0, k - STRIP_HALF):k + STRIP_HALF + 1]
+        traces = []
+        for cdp in near:
+            g = self.gather if cdp == self.cdp else self.cmps.gather(int(cdp))
+            trend = self._trend(int(cdp))
+            if trend is None:
+                traces.append(np.zeros(self.times.size, dtype=np.float32))
+                continue
+            tr, _fold = nmo_stack(g.data, g.headers["offset"], self.times, trend[0], trend[1],
+                                  self._mute_pct())
+            traces.append(tr)
+        self.strip_view.set_section(Section(np.asarray(traces, dtype=np.float32),
+                                            Axis(near, "cdp"), self.gather.axis1, "line",
+                                            f"stack CDP {near[0]}–{near[-1]}"))
+
+    def _on_model_changed(self, change: Any) -> None:
+        key = getattr(change, "key", None)
+        k = int(np.searchsorted(self.keys, self.cdp))
+        near = self.keys[max(0, k - STRIP_HALF):k + STRIP_HALF + 1]
+        if key is None or int(key) in near or int(key) == self.previous_cdp:
+            self.refresh_function()
+
+    # -- automatic picking --------------------------------------------------------------------
+    def auto_pick_cmp(self) -> list[str]:
+        """Replace the function of this CDP with semblance auto-picks (one undo step)."""
+        lo, hi = sorted((self.vmin.value(), self.vmax.value()))
+        t, v = auto_pick(self.gather.data, self.offsets, self.times, vmin=lo, vmax=hi,
+                         dv=self.dv.value(), window_ms=self.window_ms.value())
+        if t.size == 0:
+            self.warning.setText(f"CDP {self.cdp}: no semblance peak could be picked")
+            return []
+        return self.functions.set_function(self.history, self.cdp, t, v, "model:semblance@1",
+                                           label=f"Auto-pick velocities CDP {self.cdp}")
+
+    def release(self) -> None:
+        """Unlink the time axes before the window goes (pyqtgraph keeps linked views in global
+        lists); the widgets themselves are deleted with the window, like every other view."""
+        self.unbind()
+        for v in (self.gather_view, self.nmo_view, self.strip_view):
+            v.view_box.setYLink(None)
