@@ -15,7 +15,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 
 from geodesk.core.processing.tracking import TrackParams
 from geodesk.qt.app import get_app, screenshot
@@ -82,6 +82,19 @@ def main() -> int:
     w.picking.auto_pick_gather()
     w.picking.set_tool("navigate")
     screenshot(w, OUT / "demo_shots.png")
+    w.close()
+    w = _window(app)
+    w.resize(1600, 1000)
+    w.open_path(paths["cmps"])
+    panel = w.velocity.open_panel()
+    w.resizeDocks([w.velocity.dock], [620], Qt.Orientation.Vertical)
+    app.processEvents()
+    panel.auto_pick_cmp()
+    panel.step(4)
+    panel.auto_pick_cmp()
+    panel.semblance_view.drag_data([(2300.0, 1500.0), (2300.0, 1500.0)])
+    app.processEvents()
+    panel.grab().save(str(OUT / "velocity_panel.png"))
     w.close()
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
     return 0
