@@ -7,7 +7,9 @@ except the few header fields the geometry needs, so a file larger than RAM opens
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -374,3 +376,21 @@ def reopen(survey: Survey) -> Survey:
         own.close()
         return grouped
     return own
+
+
+@contextlib.contextmanager
+def private_survey(survey_or_path: Survey | str | os.PathLike,
+                   **open_kw: Any) -> Iterator[Survey]:
+    """A survey a worker thread may read, closed on exit: a path opened with ``open_kw``, a
+    file-backed survey opened again (:func:`reopen`), an in-memory survey used as it is."""
+    if isinstance(survey_or_path, (str, os.PathLike)):
+        own = open_survey(survey_or_path, **open_kw)
+    elif not Path(str(getattr(survey_or_path, "path", ""))).is_file():
+        yield survey_or_path
+        return
+    else:
+        own = reopen(survey_or_path)
+    try:
+        yield own
+    finally:
+        own.close()

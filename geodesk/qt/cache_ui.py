@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geodesk.core.jobs import JobContext
-from geodesk.core.segy import reopen
+from geodesk.core.segy import private_survey
 from geodesk.core.volume_cache import build_volume_cache
 from geodesk.qt.jobs import JobHandle
 
@@ -47,11 +47,8 @@ class VolumeCacheController:
             return None
 
         def job(ctx: JobContext) -> Path:
-            own = reopen(survey)  # the GUI thread keeps reading through its own handle
-            try:
+            with private_survey(survey) as own:  # the GUI thread keeps its own handle
                 return build_volume_cache(own, ctx=ctx)
-            finally:
-                own.close()
 
         self.job = self.window.runner.submit(job, f"Time-slice cache of {survey.name}")
         self.job.finished.connect(lambda path, s=survey: self._attach(s, path))

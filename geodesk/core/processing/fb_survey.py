@@ -9,11 +9,8 @@ writes the times with :func:`write_auto_picks` as ONE undoable step.
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -23,6 +20,7 @@ from geodesk.core.jobs import JobContext
 from geodesk.core.picks import CORRECTED, MANUAL, FirstBreaks
 from geodesk.core.processing.firstbreaks import METHODS, PICKER_VERSION, pick_first_breaks
 from geodesk.core.section import Section
+from geodesk.core.segy import private_survey
 from geodesk.core.survey import Survey, SurveyError
 
 
@@ -75,32 +73,6 @@ def pick_gather(section: Section, params: FirstBreakParams) -> np.ndarray:
                              else None)
 
 
-@contextlib.contextmanager
-def private_survey(survey_or_path: Survey | str | os.PathLike,
-                   **open_kw: Any) -> Iterator[Survey]:
-    """A survey this thread may read: ``survey_or_path`` opened (again) with its header bytes,
-    closed on exit; an in-memory survey (no file behind it) is used as it is."""
-    from geodesk.core.segy import open_survey
-
-    if isinstance(survey_or_path, (str, os.PathLike)):
-        own = open_survey(survey_or_path, **open_kw)
-    else:
-        survey = survey_or_path
-        path = Path(str(getattr(survey, "path", "")))
-        if not path.is_file():
-            yield survey
-            return
-        hb = survey.header_bytes
-        kw = {"kind": survey.kind, "iline": hb.inline, "xline": hb.crossline,
-              "cdp_x": hb.cdp_x, "cdp_y": hb.cdp_y, "cdp": hb.cdp, "offset": hb.offset,
-              "ffid": hb.ffid, "channel": hb.channel, "su": bool(survey.is_su) or None}
-        own = open_survey(path, **{**kw, **open_kw})
-    try:
-        yield own
-    finally:
-        own.close()
-
-
 def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
                              params: FirstBreakParams, ctx: JobContext,
                              **open_kw: Any) -> np.ndarray:
@@ -116,13 +88,17 @@ def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
         if src.kind != "prestack":
             raise SurveyError(f"first breaks are picked on pre-stack gathers, not {src.kind}")
         shots = src if src.gather_key == "ffid" else src.regroup("ffid")
-        times = np.full(src.n_traces, np.nan, dtype=np.float32)
-        keys = np.asarray(shots.gather_keys)
-        for n, key in enumerate(keys):
-            ctx.progress(n / max(len(keys), 1),
-                         f"Auto-picking first breaks: shot {key} ({n + 1} of {len(keys)})")
-            g = shots.gather(int(key))
-            times[np.asarray(g.trace_index, dtype=np.int64)] = pick_gather(g, params)
+        try:
+            times = np.full(src.n_traces, np.nan, dtype=np.float32)
+            keys = np.asarray(shots.gather_keys)
+            for n, key in enumerate(keys):
+                ctx.progress(n / max(len(keys), 1),
+                             f"Auto-picking first breaks: shot {key} ({n + 1} of {len(keys)})")
+                g = shots.gather(int(key))
+                times[np.asarray(g.trace_index, dtype=np.int64)] = pick_gather(g, params)
+        finally:
+            if shots is not src:  # a regrouped view holds its own file handle
+                shots.close()
         ctx.progress(1.0, "Auto-picking first breaks: done")
     return times
 

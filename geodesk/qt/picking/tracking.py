@@ -13,9 +13,10 @@ import numpy as np
 from geodesk.core.history import History
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import Horizon
-from geodesk.core.processing.fb_survey import FirstBreakParams, pick_gather, private_survey
+from geodesk.core.processing.fb_survey import FirstBreakParams, pick_gather
 from geodesk.core.processing.tracking import TrackParams, track_3d
 from geodesk.core.section import Section
+from geodesk.core.segy import private_survey
 from geodesk.core.survey import Survey
 from geodesk.qt.picking.params import PickParams
 

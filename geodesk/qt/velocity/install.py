@@ -26,7 +26,7 @@ from geodesk.core import display
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import VelocityFunctions
 from geodesk.core.processing.velpick import pick_survey
-from geodesk.core.segy import reopen
+from geodesk.core.segy import private_survey
 from geodesk.core.survey import SurveyError
 from geodesk.core.velocity_export import cmp_positions, vrms_field, write_vrms_section
 from geodesk.qt.jobs import JobHandle
@@ -134,11 +134,8 @@ class VelocityController:
         target = self.functions()
 
         def job(ctx: JobContext) -> dict:
-            own = reopen(survey)  # never share the GUI thread's file handle
-            try:
+            with private_survey(survey) as own:  # never share the GUI thread's file handle
                 return pick_survey(own, ctx=ctx)
-            finally:
-                own.close()
 
         self.job = self.window.runner.submit(job, "Auto-pick velocities")
         self.job.finished.connect(lambda result: self._write_all(target, result))
