@@ -135,3 +135,19 @@ def test_shot_file_without_cdp_header_gives_a_clear_message(window, tmp_path, mo
     assert window.open_path(shots)
     assert window.velocity.open_panel() is None
     assert messages and "CMP" in messages[0]
+
+
+def test_velocity_field_view_shows_the_field_over_the_nmo_stack(window, panel):
+    for v, t in ((1800.0, 300.0), (2200.0, 800.0), (2600.0, 1500.0)):
+        panel.semblance_view.click_data(v, t)
+    dlg = window.velocity.show_field()
+    job = window.velocity.stack_job
+    loop = QEventLoop()
+    job.done.connect(loop.quit)
+    QTimer.singleShot(20000, loop.quit)
+    if job.running:
+        loop.exec()
+    assert job.outcome == "finished"
+    stack = window.velocity.stack_item.image
+    assert stack.shape == (600, 6) and np.abs(stack).max() > 0
+    dlg.close()

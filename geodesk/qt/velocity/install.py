@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from geodesk.core import display
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import VelocityFunctions
+from geodesk.core.processing.nmo import stack_gathers
 from geodesk.core.processing.velpick import pick_survey
 from geodesk.core.segy import private_survey
 from geodesk.core.survey import SurveyError
@@ -189,6 +190,8 @@ class VelocityController:
         img.setRect(pg.QtCore.QRectF(cdps[0] - 0.5, t[0], max(cdps[-1] - cdps[0], 1) + 1,
                                      t[-1] - t[0]))
         plot.addItem(img)
+        img.setOpacity(0.55)  # the stack shows through once computed (see _stack_under)
+        self._stack_under(plot, cdps, t)
         bar = pg.ColorBarItem(values=(lo, max(hi, lo + 1.0)),
                               colorMap=pg.ColorMap(np.linspace(0, 1, len(lut)), lut),
                               label="Vrms (m/s)", interactive=False)
@@ -203,6 +206,32 @@ class VelocityController:
         dlg.resize(900, 600)
         dlg.show()
         return dlg
+
+    def _stack_under(self, plot: pg.PlotWidget, cdps: np.ndarray, t: np.ndarray) -> JobHandle:
+        """NMO-stack every CMP with the current functions in the background and draw the stack
+        in gray under the velocity field."""
+        survey = self.window.survey
+        functions = {c: (f.times_ms, f.vrms_mps) for c, f in self.functions().functions.items()
+                     if len(f)}
+
+        def job(ctx: JobContext):
+            with private_survey(survey) as own:
+                return stack_gathers(own, functions, ctx=ctx)
+
+        def show(section) -> None:
+            data = np.asarray(section.data, dtype=np.float32)
+            clip = display.symmetric_clip(data) or 1.0
+            under = pg.ImageItem(data.T, axisOrder="row-major", levels=(-clip, clip))
+            under.setLookupTable(display.colormap_lut("gray"))
+            under.setRect(pg.QtCore.QRectF(cdps[0] - 0.5, t[0], max(cdps[-1] - cdps[0], 1) + 1,
+                                           t[-1] - t[0]))
+            under.setZValue(-1)
+            plot.addItem(under)
+            self.stack_item = under
+
+        self.stack_job = self.window.runner.submit(job, "Stack for the velocity field")
+        self.stack_job.finished.connect(show)
+        return self.stack_job
 
     def export_path(self, parent: Any) -> str:  # tests replace it
         path, _ = QFileDialog.getSaveFileName(parent, "Export velocity field", "",
