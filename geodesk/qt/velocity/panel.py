@@ -111,7 +111,7 @@ class VelocityPanel(QWidget):
             SectionView()
         self.gather_view.set_mode("density")
         self.nmo_view.set_mode("density")
-        self.strip_view.set_mode("wiggle")
+        self.strip_view.set_mode("density")
         self.semblance_view = SemblanceView()
         split = QSplitter(Qt.Orientation.Horizontal)
         for w in (self.gather_view, self.semblance_view, self.nmo_view, self.strip_view):

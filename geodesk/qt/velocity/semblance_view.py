@@ -45,21 +45,25 @@ class SemblanceView(QWidget):
         plot.invertY(True)
         # title and velocity axis on top, as the gather views have, so the linked time axes
         # line up pixel for pixel
-        plot.setTitle("semblance")
+        plot.setTitle("semblance", color="k")
+        plot.hideButtons()
         plot.showAxis("top")
         plot.hideAxis("bottom")
         plot.setLabel("top", "Vrms (m/s)")
         plot.setLabel("left", "time (ms)")
         for name in ("top", "left"):
             plot.getAxis(name).enableAutoSIPrefix(False)
+            plot.getAxis(name).setTextPen("k")
+            plot.getAxis(name).setPen("k")
         plot.setMenuEnabled(False)
         plot.getViewBox().setMenuEnabled(False)  # right click edits knots here
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(display.colormap_lut("viridis"))
         plot.addItem(self.image)
         self.guide = pg.PlotDataItem(pen=pg.mkPen("w", width=1.5, style=Qt.PenStyle.DashLine))
-        self.interval = pg.PlotDataItem(pen=pg.mkPen("#ff9f1c", width=1.5), stepMode=None)
-        self.line = pg.PlotDataItem(pen=pg.mkPen("#ffffff", width=2.5))
+
+        self.interval = pg.PlotDataItem(pen=pg.mkPen("#ff9f1c", width=1.5), name="Vint (Dix)")
+        self.line = pg.PlotDataItem(pen=pg.mkPen("#ffffff", width=2.5), name="Vrms picks")
         self.knots = pg.ScatterPlotItem(size=10, brush=pg.mkBrush("#e63946"),
                                         pen=pg.mkPen("w", width=1.5))
         self.selected = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(None),
@@ -68,6 +72,10 @@ class SemblanceView(QWidget):
                                   self.selected)):
             item.setZValue(10 + z)
             plot.addItem(item)
+        legend = plot.addLegend(offset=(-10, -10), labelTextColor="w")
+        for item, name in ((self.line, "Vrms picks"), (self.interval, "Vint (Dix)"),
+                           (self.guide, "previous CDP")):
+            legend.addItem(item, name)
         self._dragging = False
         self._right_used = False
         self._filter = _Filter(self)
@@ -82,7 +90,7 @@ class SemblanceView(QWidget):
     def set_panel(self, panel: SemblancePanel, title: str = "semblance") -> None:
         """Show a semblance panel (colour clipped at its 99.5th percentile)."""
         self.panel = panel
-        self.getPlotItem().setTitle(title)
+        self.getPlotItem().setTitle(title, color="k")
         v, t = panel.velocities, panel.times_ms
         # clip at a high percentile: a few near-1 peaks would otherwise leave the rest dark
         top = float(np.nanpercentile(panel.values, 99.5)) if panel.values.size else 1.0
