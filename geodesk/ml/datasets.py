@@ -1,0 +1,122 @@
+"""Training and validation examples generated on the fly by :mod:`geodesk.synth`.
+
+Every call draws its own generator settings from its seed (wavelet frequency, noise level,
+fault density, dt, statics come with the shot generator, offsets…), so no two batches repeat.
+Training seeds are below :data:`VALIDATION_SEED_BASE`; validation seeds are at or above it,
+so validation data is never seen in training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geodesk.core.section import Axis, Section
+
+#: Validation examples use seeds VALIDATION_SEED_BASE + k; training seeds stay below it.
+VALIDATION_SEED_BASE = 10**9
+
+#: The generator behind each task, recorded in the model's provenance.
+GENERATORS = {
+    "faults": "geodesk.synth.generate_post3d",
+    "firstbreaks": "geodesk.synth.generate_shots",
+    "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
+    "denoise": "geodesk.synth.generate_post3d (noise-free) + band-limited noise",
+}
+
+
+def training_seed(seed: int, k: int) -> int:
+    """Seed of training batch ``k`` of a run seeded ``seed`` (always < VALIDATION_SEED_BASE)."""
+    return int((int(seed) * 1_000_003 + int(k)) % VALIDATION_SEED_BASE)
+
+
+def validation_seeds(n: int) -> list[int]:
+    """The ``n`` validation seeds (the same for every run, disjoint from training seeds)."""
+    return [VALIDATION_SEED_BASE + k for k in range(int(n))]
+
+
+def _faults(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
+    from geodesk.synth import generate_post3d
+
+    n_t = size
+    lo = rng.uniform(10.0, 30.0)
+    snr = None if rng.random() < 0.1 else float(rng.uniform(3.0, 30.0))
+    # a slab of 8 inlines: faults have random strikes, so inline sections cut them at every
+    # angle, at 1/16 of the cost of a cube
+    r = generate_post3d((8, size, n_t), seed=seed, dt_ms=float(rng.choice([2.0, 4.0])),
+                        snr_db=snr, n_faults=int(rng.integers(1, 7)),
+                        f_peak_range=(lo, lo + rng.uniform(5.0, 20.0)), n_horizons=0)
+    lab = r.truth["fault_labels"]
+    i, j = (int(v) for v in rng.choice(8, 2, replace=False))
+    return [r.data[i], r.data[j]], [lab[i], lab[j]]
+
+
+def _shots(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
+    from geodesk.ml.tasks.firstbreaks import gather_section
+    from geodesk.synth import generate_shots
+
+    dt = float(rng.choice([0.5, 1.0, 2.0, 4.0]))
+    length_ms = rng.uniform(0.5, 1.0) * 1000.0 * size / 256
+    ns = max(int(length_ms / dt), 32)
+    n_c = int(rng.integers(size // 2, size + 1)) // 2 * 2
+    s = generate_shots((1, max(n_c, 8), ns), seed=seed, dt_ms=dt,
+                       snr_db=float(rng.uniform(5.0, 40.0)),
+                       receiver_spacing_m=float(rng.uniform(5.0, 25.0)),
+                       dead_fraction=float(rng.uniform(0.0, 0.05)))
+    g = gather_section(s.data[0], dt, offsets=s.offset_m[0])
+    return [g], [s.truth["first_break_ms"][0]]
+
+
+def _cmps(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
+    from geodesk.ml.tasks.velocities import panel_for_gather
+    from geodesk.synth import generate_cmps
+
+    dt = float(rng.choice([2.0, 4.0]))
+    ns = int(rng.uniform(2.0, 4.0) * 1000.0 / dt * size / 256)
+    n_off = int(rng.integers(24, 61))
+    c = generate_cmps((1, n_off, max(ns, 64)), seed=seed, dt_ms=dt,
+                      snr_db=float(rng.uniform(0.0, 30.0)), irregular=bool(rng.random() < 0.5),
+                      offset_range_m=(float(rng.uniform(50, 300)), float(rng.uniform(1500, 4000))))
+    t = c.truth["t0_ms"]
+    sec = Section(c.data[0], Axis(np.arange(n_off, dtype=float), "trace"),
+                  Axis(t, "time", "ms"), "gather", headers={"offset": c.offsets_m[0]})
+    return [panel_for_gather(sec)], [c.truth["vrms"][0]]
+
+
+def _denoise(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
+    from geodesk.synth import generate_post3d
+    from geodesk.synth.wavelets import add_noise_at_snr, bandlimited_noise
+
+    dt = float(rng.choice([2.0, 4.0]))
+    r = generate_post3d((4, size, size), seed=seed, dt_ms=dt, snr_db=None,
+                        n_faults=int(rng.integers(0, 4)), n_horizons=0)
+    clean = r.data[int(rng.integers(0, 4))]
+    nyq = 500.0 / dt
+    f_lo = float(rng.uniform(0.0, 0.2)) * nyq
+    noise = bandlimited_noise(rng, clean.shape, dt / 1000.0, f_lo,
+                              float(rng.uniform(0.5, 0.95)) * nyq)
+    noisy = add_noise_at_snr(clean, noise, float(rng.uniform(-5.0, 15.0)))
+    return [noisy], [clean]
+
+
+_MAKERS = {"faults": _faults, "firstbreaks": _shots, "velocities": _cmps, "denoise": _denoise}
+
+
+def examples(task: str, seed: int, *, size: int = 128) -> tuple[list, list]:
+    """Inputs and truths of one synthetic draw for ``task`` (a few sections, gathers or panels).
+
+    ``size`` scales the generated data (traces/samples), so tests can ask for tiny examples.
+    """
+    if task not in _MAKERS:
+        raise ValueError(f"unknown task {task!r}; choose one of {', '.join(_MAKERS)}")
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
+    return _MAKERS[task](rng, int(seed), int(size))
+
+
+def validation_set(task: str, n: int, *, size: int = 128) -> tuple[list, list]:
+    """``n`` validation draws (from :func:`validation_seeds`) concatenated."""
+    X, y = [], []
+    for s in validation_seeds(n):
+        a, b = examples(task, s, size=size)
+        X += a
+        y += b
+    return X, y

@@ -1,0 +1,1 @@
+"""One module per task: faults, first breaks, velocities, denoising (all import torch)."""

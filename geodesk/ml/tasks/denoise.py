@@ -1,0 +1,102 @@
+"""Random-noise attenuation with DnCNN (residual learning: the network estimates the noise).
+
+Input: a section or gather (traces, samples) scaled by its robust RMS; output: the denoised
+section at the input's amplitude. Loss: mean squared error of the denoised section against the
+clean one (same scale) on live traces.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from geodesk.core.section import Section
+from geodesk.ml.base import Prepared, SeismicModel
+from geodesk.ml.normalize import normalize
+from geodesk.ml.tasks.common import dead_traces, section_arrays
+
+
+def snr_db(clean: np.ndarray, estimate: np.ndarray) -> float:
+    """10 log10(P_clean / P_(estimate - clean)) in dB."""
+    s = np.asarray(clean, dtype=np.float64)
+    e = np.asarray(estimate, dtype=np.float64) - s
+    return float(10 * np.log10(np.mean(s * s) / max(np.mean(e * e), 1e-30)))
+
+
+def box_smooth(data: np.ndarray, half: tuple[int, int]) -> np.ndarray:
+    """Mean over a (2*h0+1) x (2*h1+1) box (traces x samples), edges mirrored."""
+    x = np.pad(np.asarray(data, dtype=np.float64), [(half[0], half[0]), (half[1], half[1])],
+               mode="symmetric")
+    c = np.cumsum(np.cumsum(np.pad(x, [(1, 0), (1, 0)]), axis=0), axis=1)
+    a, b = 2 * half[0] + 1, 2 * half[1] + 1
+    box = c[a:, b:] - c[:-a, b:] - c[a:, :-b] + c[:-a, :-b]
+    return (box / (a * b)).astype(np.float32)
+
+
+#: The simple smoothers the denoiser must beat: boxes along traces, samples and both.
+SMOOTHERS = ((0, 1), (0, 2), (1, 0), (1, 1), (1, 2), (2, 2), (2, 1))
+
+
+def best_smoothing_snr_db(noisy: np.ndarray, clean: np.ndarray) -> float:
+    """SNR (dB) of the best of the :data:`SMOOTHERS` box filters, chosen knowing the truth."""
+    return max(snr_db(clean, box_smooth(noisy, h)) for h in SMOOTHERS)
+
+
+class DenoiseDnCNN(SeismicModel):
+    """DnCNN denoiser: ``predict(section)`` → denoised samples (traces, samples)."""
+
+    task = "denoise"
+    name = "denoise-dncnn"
+    version = 1
+
+    def __init__(self, *, depth: int = 17, width: int = 64, dropout: float = 0.0,
+                 lr: float = 1e-3, batch_size: int = 8, patch: tuple[int, int] = (64, 64),
+                 epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
+                 device: str = "auto", seed: int = 0) -> None:
+        self.depth, self.width, self.dropout = depth, width, dropout
+        self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
+        self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
+        self.tile, self.device, self.seed = tile, device, seed
+
+    @property
+    def min_size(self) -> int:
+        return 2 * int(self.depth) + 1
+
+    def _build(self):
+        from geodesk.ml.dncnn import DnCNN
+
+        return DnCNN(1, depth=int(self.depth), width=int(self.width), dropout=float(self.dropout))
+
+    def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
+        data, live = section_arrays(x)
+        live = live & ~dead_traces(data)
+        inp, scale = normalize(data, live, clip=1e6)  # no clipping: the output keeps amplitudes
+        mask = np.broadcast_to(live[:, None], data.shape).astype(np.float32)
+        target = None
+        if y is not None:
+            target = (np.asarray(y, dtype=np.float32) / np.float32(scale))[None]
+            if target.shape[1:] != data.shape:
+                raise ValueError(f"clean section {target.shape[1:]} does not match {data.shape}")
+        return Prepared(inp[None], target, mask, {"live": live, "scale": scale, "inp": inp})
+
+    def _loss(self, out, target, mask, inp):
+        """MSE of the denoised patch (input - estimated noise) against the clean one."""
+        m = mask[:, None]
+        return ((((inp - out) - target) ** 2) * m).sum() / m.sum().clamp_min(1.0)
+
+    def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
+        out = (prep.meta["inp"] - raw[0]) * np.float32(prep.meta["scale"])
+        out[~prep.meta["live"]] = 0.0
+        return out.astype(np.float32)
+
+    def score(self, X: list, y: list) -> dict[str, float]:
+        """Mean SNR gain (dB) over the noisy input, and over the best simple box smoothing."""
+        gains, over = [], []
+        for x, clean in zip(X, y):
+            noisy = section_arrays(x)[0]
+            out = snr_db(clean, self.predict(x))
+            gains.append(out - snr_db(clean, noisy))
+            over.append(out - best_smoothing_snr_db(noisy, clean))
+        return {"snr_gain_db": float(np.mean(gains)),
+                "gain_over_smoothing_db": float(np.mean(over))}
