@@ -68,8 +68,10 @@ def map_sections(survey: Survey, fn: Callable[[Section, JobContext], np.ndarray]
         ctx.progress(1.0, f"{label}: writing")
         from geodesk.core.segy_write import write_like
 
+        # derived values (probabilities in [0, 1], denoised amplitudes) are written as IEEE
+        # floats whatever the input's format: an int16 input would round them away
         return write_like(survey.path, out_path,
-                          (store[i:i + 1024] for i in range(0, survey.n_traces, 1024)))
+                          (store[i:i + 1024] for i in range(0, survey.n_traces, 1024)), format=5)
 
 
 class _Scaled(JobContext):

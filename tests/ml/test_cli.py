@@ -117,6 +117,19 @@ def test_wrong_task_or_corrupted_model_exits_2(main, volume, tmp_path, tiny_mode
     assert "corrupted" in capsys.readouterr().err
 
 
+def test_faults_of_an_int16_volume_are_written_as_floats(main, tmp_path, tiny_model,
+                                                         tiny_examples):
+    src = generate_post3d((3, 20, 40), seed=9, n_faults=2, n_horizons=0).write(
+        tmp_path / "int16.sgy", format=3)
+    model = _tiny(tiny_model, tiny_examples, "fault-unet", "faults", tmp_path / "f.pt")
+    out = tmp_path / "prob.sgy"
+    assert main(["faults", str(src), str(out), "--model", str(model), "--quiet"]) == 0
+    with segyio.open(out) as b:
+        assert b.bin[segyio.BinField.Format] == 5
+        p = segyio.tools.collect(b.trace[:])
+    assert np.unique(p).size > 2 and p.min() >= 0 and p.max() <= 1  # not rounded to 0/1
+
+
 def test_faults_refuses_prestack_input(main, shots, tmp_path, tiny_model, tiny_examples,
                                        capsys):
     src, _ = shots
