@@ -124,6 +124,9 @@ class MainWindow(QMainWindow):
         from geodesk.qt.velocity import install_velocity  # Processing menu, velocity panel
 
         self.velocity = install_velocity(self)
+        from geodesk.qt.fault_overlay import install_fault_overlay  # model overlay on sections
+
+        self.fault_overlay = install_fault_overlay(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -65,12 +65,22 @@ def main() -> int:
         if np.isfinite(hz[h, i, j]):
             w.view.click_data(s.crosslines[j], float(hz[h, i, j]))
     _wait(c.track_3d())
-    c.set_tool("faults")
-    w.view.click_data(s.crosslines[60], 150.0)
-    w.view.click_data(s.crosslines[70], 700.0)
-    w.view.double_click_data(s.crosslines[80], 1300.0)
+    c.set_tool("faults")  # a stick along the first fault the synthetic truth has on this inline
+    labels = truth["fault_labels"][i]
+    points = []
+    for t_ms in (400.0, 900.0, 1500.0):
+        hits = np.flatnonzero(labels[:, round(t_ms / s.dt_ms)])
+        if hits.size:
+            points.append((s.crosslines[hits[0]], t_ms))
+    for xl, t_ms in points[:-1]:
+        w.view.click_data(xl, t_ms)
+    if points:
+        w.view.double_click_data(*points[-1])
     c.set_tool("navigate")
     screenshot(w, OUT / "demo_inline.png")
+    _wait(w.fault_overlay.toggle(True))
+    screenshot(w, OUT / "fault_overlay.png")
+    w.fault_overlay.toggle(False)
     w.go_to("time", float(np.nanmedian(hz[h])))
     app.processEvents()
     screenshot(w, OUT / "demo_timeslice.png")

@@ -1,0 +1,55 @@
+"""The fault U-Net's probability is drawn over the shown section and follows navigation."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEventLoop, QTimer
+
+from geodesk.qt.fault_overlay import probability_rgba
+from geodesk.synth.post3d import generate_post3d
+
+
+def _wait(handle):
+    loop = QEventLoop()
+    handle.done.connect(loop.quit)
+    QTimer.singleShot(20000, loop.quit)
+    if handle.running:
+        loop.exec()
+
+
+@pytest.fixture
+def volume(tmp_path):
+    r = generate_post3d((6, 40, 80), seed=21, n_faults=2, n_horizons=0)
+    return r.write(tmp_path / "v.sgy")
+
+
+def test_probability_rgba_is_transparent_below_threshold():
+    rgba = probability_rgba(np.array([[0.1, 0.6, 1.0]]), threshold=0.5, opacity=1.0)
+    assert rgba[0, 0, 3] == 0 and rgba[0, 1, 3] > 0 and rgba[0, 2, 3] == 255
+
+
+def test_overlay_shows_the_model_output_for_the_current_and_next_inline(window, volume):
+    assert window.open_path(volume)
+    fo = window.fault_overlay
+    job = fo.toggle(True)
+    assert job is not None
+    _wait(job)
+    expected = fo.model.predict(window.section.data)
+    np.testing.assert_allclose(fo.prob, expected, atol=1e-6)
+    assert fo.item in window.view.overlays and fo.item.image is not None
+    window.step(1)
+    _wait(fo.job)
+    np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
+    fo.toggle(False)
+    assert fo.item not in window.view.overlays
+
+
+def test_missing_or_wrong_model_gives_a_message(window, volume, tmp_path, monkeypatch):
+    messages = []
+    monkeypatch.setattr(window.fault_overlay, "error", messages.append)
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a model")
+    assert window.open_path(volume)
+    window.fault_overlay.choose_model(str(bad))
+    assert window.fault_overlay.toggle(True) is None
+    assert messages and "bad.pt" in messages[0]
+    assert not window.fault_overlay.action.isChecked()
