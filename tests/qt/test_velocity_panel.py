@@ -151,3 +151,9 @@ def test_velocity_field_view_shows_the_field_over_the_nmo_stack(window, panel):
     stack = window.velocity.stack_item.image
     assert stack.shape == (600, 6) and np.abs(stack).max() > 0
     dlg.close()
+
+
+def test_gathers_can_be_shown_as_wiggles(panel):
+    k = panel.display_box.findData("wiggle")
+    panel.display_box.setCurrentIndex(k)
+    assert panel.gather_view.mode == "wiggle" and panel.nmo_view.mode == "wiggle"

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -32,7 +33,7 @@ from geodesk.core.processing.velpick import auto_pick
 from geodesk.core.section import Axis, Section
 from geodesk.core.survey import Prestack
 from geodesk.core.tools.velocity_tool import VelocityPickTool
-from geodesk.qt.section_view import SectionView
+from geodesk.qt.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 from geodesk.qt.velocity.semblance_view import SemblanceView
 
 #: neighbouring CMPs on each side in the stack strip
@@ -101,10 +102,14 @@ class VelocityPanel(QWidget):
         self.window_ms = _spin(4, 500, 40, 4, " ms")
         self.mute = _spin(0, 500, 50, 10, " % stretch")
         pick_b = QPushButton("Auto-pick CMP")
+        self.display_box = QComboBox()
+        for mode in DISPLAY_MODES:
+            self.display_box.addItem(MODE_LABELS[mode], mode)
         bar = QHBoxLayout()
         for w in (QLabel("CDP"), self.cdp_box, prev_b, next_b, self.every_box, QLabel("V"),
                   self.vmin, QLabel("–"), self.vmax, QLabel("step"), self.dv,
-                  QLabel("window"), self.window_ms, QLabel("mute"), self.mute, pick_b):
+                  QLabel("window"), self.window_ms, QLabel("mute"), self.mute,
+                  self.display_box, pick_b):
             bar.addWidget(w)
         bar.addStretch(1)
         self.gather_view, self.nmo_view, self.strip_view = SectionView(), SectionView(), \
@@ -133,6 +138,13 @@ class VelocityPanel(QWidget):
             box.valueChanged.connect(self.recompute)
         self.mute.valueChanged.connect(self.refresh_function)
         self.semblance_view.sig_edited.connect(self.refresh_function)
+        self.display_box.currentIndexChanged.connect(
+            lambda _i: self.set_display(self.display_box.currentData()))
+
+    def set_display(self, mode: str) -> None:
+        """Gather and NMO views as density, wiggle, variable area or wiggle over density."""
+        for v in (self.gather_view, self.nmo_view):
+            v.set_mode(mode)
 
     # -- navigation ---------------------------------------------------------------------------
     def step(self, n: int) -> None:
