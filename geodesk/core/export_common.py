@@ -138,11 +138,15 @@ def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
     except OSError as exc:
         raise ImportError_(path, exc.strerror or str(exc)) from None
     aliases = aliases or {}
+    raw_lines = text.splitlines()
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
+    first = 1  # physical line where the next record starts
     for row in reader:
-        line = reader.line_num
-        if not row or all(not c.strip() for c in row) or row[0].lstrip().startswith("#"):
+        line, start, first = reader.line_num, first, reader.line_num + 1
+        # a comment is a line whose raw text starts with '#'; a quoted "#name" cell is data
+        raw = raw_lines[start - 1] if start - 1 < len(raw_lines) else ""
+        if not row or all(not c.strip() for c in row) or raw.lstrip().startswith("#"):
             continue
         if header is None:
             header = [aliases.get(c.strip().lower(), c.strip().lower()) for c in row]
@@ -167,5 +171,8 @@ def write_csv(path: str | os.PathLike, header: list[str], columns: list[list[str
 
     with atomic_open(path, "w", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
+        quoted = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writerow(header)
-        w.writerows(zip(*columns))
+        for row in zip(*columns):
+            # a row starting with '#' would read back as a comment: quote it
+            (quoted if row and str(row[0]).lstrip().startswith("#") else w).writerow(row)

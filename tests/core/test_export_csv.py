@@ -194,3 +194,14 @@ def test_velocity_csv_rejects_bad_rows(tmp_path):
         ec.read_velocity_csv(p)
     assert [ln for ln, _ in info.value.problems] == [3, 4, 5]
     assert "not positive" in info.value.problems[1][1]
+
+
+def test_fault_named_like_a_comment_round_trips_and_real_comments_are_skipped(tmp_path):
+    p = tmp_path / "f.csv"
+    faults = {"#1": [np.array([[1.0, 2.0, 3.0]])], " #b": [np.array([[4.0, 5.0, 6.0]])]}
+    ec.write_fault_csv(p, faults)
+    with open(p, "a") as fh:
+        fh.write("# a comment line\n")
+    back = ec.read_fault_csv(p)
+    assert list(back) == ["#1", "#b"]
+    np.testing.assert_array_equal(back["#1"][0], faults["#1"][0])
