@@ -41,3 +41,15 @@ def median_ms(fn, args: list, repeat: int = 1) -> float:
             fn(a)
             times.append((time.perf_counter() - t0) * 1000)
     return round(statistics.median(times), 3)
+
+
+def best_ms(fn, repeats: int = 7) -> float:
+    """Fastest of ``repeats`` calls of ``fn()`` after one warm-up, in milliseconds (the least
+    disturbed by other processes on a shared machine)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return 1000.0 * min(times)

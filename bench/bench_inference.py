@@ -18,20 +18,9 @@ import argparse
 import json
 import os
 import platform
-import time
 
 import numpy as np
-
-
-def best_s(fn, repeats: int = 3) -> float:
-    """Fastest of ``repeats`` calls after one warm-up, in seconds."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from _common import best_ms
 
 
 def bench_model(name: str, task: str, repeats: int) -> dict:
@@ -48,7 +37,7 @@ def bench_model(name: str, task: str, repeats: int) -> dict:
     x = X[0]
     shape = getattr(x, "data", getattr(x, "values", x)).shape
     prep = model._prepare(x)
-    t_model = best_s(lambda: model.predict(x), repeats)
+    t_model = best_ms(lambda: model.predict(x), repeats) / 1000.0
     h, w = prep.inp.shape[1:]
     m = model.multiple
     padded = pad_to(prep.inp, (-(-h // m) * m, -(-w // m) * m))[None]
@@ -59,8 +48,8 @@ def bench_model(name: str, task: str, repeats: int) -> dict:
         with torch.no_grad():
             model.net_(tensor)
 
-    t_bare = best_s(bare, repeats)
-    t_step = best_s(lambda: model.partial_fit(X, y), repeats)
+    t_bare = best_ms(bare, repeats) / 1000.0
+    t_step = best_ms(lambda: model.partial_fit(X, y), repeats) / 1000.0
     n_in = int(np.prod(shape))
     return {
         "task": task,

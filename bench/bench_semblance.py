@@ -18,6 +18,7 @@ import platform
 import time
 
 import numpy as np
+from _common import best_ms
 
 from geodesk.core.processing.nmo import nmo_correct
 from geodesk.core.processing.semblance import reference_semblance, semblance, velocity_axis
@@ -27,17 +28,6 @@ from geodesk.synth.cmps import generate_cmps
 #: suvelan (Seismic Unix) on the same 60 x 2000 x 200 problem, measured on the 2-core
 #: development machine by the project lead (issue "Velocity analysis"); not re-run here.
 SUVELAN_MS = 165.0
-
-
-def best_ms(fn, repeats: int = 7) -> float:
-    """Fastest of ``repeats`` calls, in ms (the least disturbed by other processes)."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return 1000.0 * min(times)
 
 
 def cmp_gather(n_traces: int = 60, n_samples: int = 2000, dt_ms: float = 2.0, seed: int = 0):
