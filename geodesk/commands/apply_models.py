@@ -3,21 +3,40 @@ STA/LTA picker) to a whole file from the shell, through the same jobs the window
 
 Without ``--model`` the weights shipped in resources/models are used; when none are shipped
 for the task the command says so and exits with code 2 rather than run an untrained network.
+Volumes are processed in blocks of inlines (gathers), here or with ``--scheduler ADDRESS`` on
+the workers of a Dask cluster, which open the input and model files themselves.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 
 DEVICES = ("auto", "cpu", "cuda")
 
 
-def _common(p: argparse.ArgumentParser, model_help: str) -> None:
+def add_model_options(p: argparse.ArgumentParser, model_help: str) -> None:
+    """``--model``, ``--device`` and ``--quiet`` of the commands that run a model."""
     p.add_argument("--model", default=None, metavar="MODEL.pt", help=model_help)
     p.add_argument("--device", choices=DEVICES, default="auto",
                    help="where to run the network (default auto: CUDA when available)")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def add_block_options(p: argparse.ArgumentParser) -> None:
+    """``--block``, ``--scheduler`` and ``--scheduler-timeout`` of the block-wise commands."""
+    p.add_argument("--block", type=int, default=None, metavar="N",
+                   help="sections (inlines, gathers or CMPs) per block (default: about 64 MB "
+                   "of samples)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run the blocks on the workers of this Dask scheduler "
+                   "(tcp://HOST:8786); they must read the input and model files at the same "
+                   "paths (needs: pip install 'geodesk[dask]')")
+    p.add_argument("--scheduler-timeout", type=float, default=10.0, metavar="S",
+                   help="give up if the scheduler or a worker is not there within S seconds "
+                   "(default 10)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "volume (inline by inline) or 2D line as SEG-Y with the input's geometry and headers.")
     p.add_argument("input", help="post-stack SEG-Y/SU file")
     p.add_argument("output", help="SEG-Y file to write")
-    _common(p, "fault model file (default: the shipped weights)")
+    add_model_options(p, "fault model file (default: the shipped weights)")
+    add_block_options(p)
     p.set_defaults(func=run_faults)
 
     q = subparsers.add_parser(
@@ -37,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("input", help="SEG-Y/SU file")
     q.add_argument("output", help="SEG-Y file to write")
     q.add_argument("--method", choices=("dncnn",), default="dncnn", help="denoiser (dncnn)")
-    _common(q, "denoising model file (default: the shipped weights)")
+    add_model_options(q, "denoising model file (default: the shipped weights)")
+    add_block_options(q)
     q.set_defaults(func=run_denoise)
 
     r = subparsers.add_parser(
@@ -48,14 +69,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.add_argument("output", help="CSV file to write")
     r.add_argument("--method", choices=("unet", "stalta"), default="unet",
                    help="U-Net model (default) or the STA/LTA + AIC picker")
-    _common(r, "first-break model file for --method unet (default: the shipped weights)")
+    add_model_options(r, "first-break model file for --method unet (default: the shipped weights)")
     r.set_defaults(func=run_firstbreaks)
 
 
-def resolve_model(task: str, path: str | None, device: str):
-    """The model to run: ``path`` loaded (checked for ``task``), else the shipped weights."""
+def resolve_model_ref(task: str, path: str | None, device: str):
+    """The model to run as a :class:`~geodesk.ml.blocks.ModelRef`: ``path``, else the shipped
+    weights; loaded here once (cached) so a wrong or damaged file fails before any work."""
+    from pathlib import Path
+
     from geodesk.cli import CommandError
-    from geodesk.ml.registry import load_model, models_dir, shipped_weights
+    from geodesk.ml.blocks import ModelRef
+    from geodesk.ml.registry import models_dir, shipped_weights
 
     if path is None:
         path = shipped_weights(task)
@@ -63,7 +88,35 @@ def resolve_model(task: str, path: str | None, device: str):
             raise CommandError(
                 f"no trained {task} model is shipped yet (none in {models_dir()}); train one "
                 f"with 'geodesk train {task} --out MODEL.pt' and pass --model MODEL.pt")
-    return load_model(path, task=task, device=device)
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"model file {path} not found")
+    ref = ModelRef(str(Path(path).resolve()), task, device)
+    ref.load()
+    return ref
+
+
+def resolve_model(task: str, path: str | None, device: str):
+    """The model to run: ``path`` loaded (checked for ``task``), else the shipped weights."""
+    return resolve_model_ref(task, path, device).load()
+
+
+@contextlib.contextmanager
+def block_runner(args: argparse.Namespace) -> Iterator:
+    """Where the blocks run: on the Dask scheduler of ``--scheduler``, else here."""
+    from geodesk.cli import CommandError
+    from geodesk.ml.cluster import ClusterError, runner_for
+
+    if args.block is not None and args.block < 1:
+        raise CommandError(f"--block must be >= 1, got {args.block}")
+    runner = runner_for(args.scheduler, timeout_s=args.scheduler_timeout)
+    try:
+        runner.__enter__()
+    except ClusterError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        yield runner
+    finally:
+        runner.__exit__(None, None, None)
 
 
 def _context(label: str, quiet: bool):
@@ -86,26 +139,26 @@ def _open_poststack(path: str):
 
 
 def run_faults(args: argparse.Namespace) -> int:
-    from geodesk.ml.apply import map_sections
+    from geodesk.ml.apply import map_blocks
 
-    model = resolve_model("faults", args.model, args.device)
+    model = resolve_model_ref("faults", args.model, args.device)
     ctx, bar = _context("faults", args.quiet)
-    with _open_poststack(args.input) as survey:
-        map_sections(survey, lambda sec, c: model.predict(sec, ctx=c), args.output, ctx,
-                     label="faults")
+    with _open_poststack(args.input) as survey, block_runner(args) as runner:
+        map_blocks(survey, model, args.output, ctx, runner=runner, block=args.block,
+                   label="faults")
     bar.done(f"wrote {args.output}")
     return 0
 
 
 def run_denoise(args: argparse.Namespace) -> int:
     import geodesk
-    from geodesk.ml.apply import map_sections
+    from geodesk.ml.apply import map_blocks
 
-    model = resolve_model("denoise", args.model, args.device)
+    model = resolve_model_ref("denoise", args.model, args.device)
     ctx, bar = _context("denoise", args.quiet)
-    with geodesk.open(args.input) as survey:
-        map_sections(survey, lambda sec, c: model.predict(sec, ctx=c), args.output, ctx,
-                     prestack=True, label="denoise")
+    with geodesk.open(args.input) as survey, block_runner(args) as runner:
+        map_blocks(survey, model, args.output, ctx, runner=runner, block=args.block,
+                   prestack=True, label="denoise")
     bar.done(f"wrote {args.output}")
     return 0
 

@@ -1,7 +1,7 @@
 """``geodesk velocities``, ``geodesk nmo`` and ``geodesk stack``: velocity analysis from the shell.
 
 ``velocities IN.sgy OUT.csv`` picks stacking velocities automatically on every (or every N-th)
-CMP; ``nmo IN.sgy PICKS.csv OUT.sgy`` applies NMO to every trace; ``stack IN.sgy PICKS.csv
+CMP, by semblance peaks or by the velocity U-Net (its trend, refined on semblance peaks); ``nmo IN.sgy PICKS.csv OUT.sgy`` applies NMO to every trace; ``stack IN.sgy PICKS.csv
 OUT.sgy`` writes the NMO stack as a 2D line. Shot-sorted input is sorted to CMPs by its CDP
 header. The same core functions back the velocity panel of the window.
 """
@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-#: Picking methods offered here. The U-Net picker belongs to the deep-models work.
-METHODS = ("semblance",)
+from geodesk.commands.apply_models import add_block_options, add_model_options
+
+#: Picking methods: semblance peaks (geodesk.core.processing.velpick) or the velocity U-Net.
+METHODS = ("semblance", "unet")
 
 
 def _add_bytes(p: argparse.ArgumentParser) -> None:
@@ -34,11 +36,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Pick stacking (RMS) velocities on the CMP gathers of a pre-stack file and "
         "write cdp,time_ms,vrms_mps CSV. Method 'semblance': semblance peaks tracked in time "
         "with Dix interval-velocity bounds, skipping multiples (peaks slower than the trend). "
-        "Only 'semblance' is available; the U-Net picker comes with the deep models.")
+        "Method 'unet': the velocity U-Net reads each CMP's semblance panel and gives the "
+        "Vrms trend; the semblance peaks next to it are picked (or, with --no-refine or where "
+        "none is near, the trend every --knot-ms).")
     p.add_argument("input", help="pre-stack SEG-Y/SU file (CMP- or shot-sorted)")
     p.add_argument("output", help="velocity CSV to write (cdp,time_ms,vrms_mps)")
     p.add_argument("--method", choices=METHODS, default="semblance",
-                   help="picking method (only 'semblance' for now)")
+                   help="picking method (default semblance)")
     p.add_argument("--every", type=int, default=1, metavar="N",
                    help="pick every N-th CMP (default 1: all)")
     p.add_argument("--vmin", type=float, default=1400.0, help="lowest trial velocity, m/s")
@@ -47,7 +51,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--window-ms", type=float, default=40.0, help="semblance window, ms")
     p.add_argument("--min-fold", type=int, default=6,
                    help="skip CMPs with fewer live traces (default 6)")
+    p.add_argument("--knot-ms", type=float, default=100.0,
+                   help="--method unet: knots every KNOT_MS where the trend is written "
+                   "(default 100)")
+    p.add_argument("--no-refine", action="store_true",
+                   help="--method unet: write the network's trend only, not the semblance "
+                   "peaks next to it")
     _add_bytes(p)
+    add_model_options(p, "velocity model file for --method unet (default: the shipped weights)")
+    add_block_options(p)
     p.set_defaults(func=run_velocities)
 
     for name, help_, mute in (
@@ -125,6 +137,22 @@ def _mute(args: argparse.Namespace) -> float | None:
     return args.stretch_mute if args.stretch_mute and args.stretch_mute > 0 else None
 
 
+def _pick_unet(args: argparse.Namespace, survey):
+    from geodesk.cli import CommandError
+    from geodesk.commands.apply_models import block_runner, resolve_model_ref
+    from geodesk.core.jobs import JobContext
+    from geodesk.ml.apply import velocities_unet
+
+    if args.knot_ms <= 0:
+        raise CommandError(f"--knot-ms must be > 0, got {args.knot_ms}")
+    model = resolve_model_ref("velocities", args.model, args.device)
+    ctx = JobContext() if args.quiet else _progress("velocities (unet)")
+    with block_runner(args) as runner:
+        return velocities_unet(survey, model, ctx, runner=runner, every=args.every,
+                               min_fold=args.min_fold, knot_ms=args.knot_ms,
+                               refine=not args.no_refine, block=args.block)
+
+
 def run_velocities(args: argparse.Namespace) -> int:
     from geodesk.cli import CommandError
     from geodesk.core.export_csv import write_velocity_csv
@@ -133,11 +161,16 @@ def run_velocities(args: argparse.Namespace) -> int:
 
     if args.every < 1:
         raise CommandError(f"--every must be >= 1, got {args.every}")
+    if args.method == "semblance" and (args.model or args.scheduler):
+        raise CommandError("--model and --scheduler go with --method unet")
     with _open(args) as survey:
-        functions = pick_survey(survey, every=args.every, min_fold=args.min_fold,
-                                ctx=_progress("velocities"),
-                                vmin=args.vmin, vmax=args.vmax, dv=args.dv,
-                                window_ms=args.window_ms)
+        if args.method == "unet":
+            functions = _pick_unet(args, survey)
+        else:
+            functions = pick_survey(survey, every=args.every, min_fold=args.min_fold,
+                                    ctx=_progress("velocities") if not args.quiet else None,
+                                    vmin=args.vmin, vmax=args.vmax, dv=args.dv,
+                                    window_ms=args.window_ms)
     if not functions:
         raise CommandError(f"{args.input}: no velocity could be picked on any CMP (CMPs with "
                            f"fewer than {args.min_fold} live traces are skipped)")

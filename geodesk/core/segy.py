@@ -361,15 +361,20 @@ def open_survey(path: str | os.PathLike, *, iline: int | None = None, xline: int
     return survey
 
 
+def open_kwargs(survey: Survey) -> dict[str, Any]:
+    """Keyword arguments of :func:`open_survey` that open ``survey``'s file the same way (kind,
+    header bytes, byte order): plain values, so they can travel to another process."""
+    hb = survey.header_bytes
+    return {"kind": survey.kind, "iline": hb.inline, "xline": hb.crossline, "cdp_x": hb.cdp_x,
+            "cdp_y": hb.cdp_y, "cdp": hb.cdp, "offset": hb.offset, "ffid": hb.ffid,
+            "channel": hb.channel, "endian": survey.endian, "su": survey.is_su or None}
+
+
 def reopen(survey: Survey) -> Survey:
     """The same file opened again with the same kind and header bytes: a handle that a worker
     thread may read while the GUI thread keeps using ``survey`` (segyio handles are not shared
     across threads)."""
-    hb = survey.header_bytes
-    own = open_survey(survey.path, kind=survey.kind, iline=hb.inline, xline=hb.crossline,
-                      cdp_x=hb.cdp_x, cdp_y=hb.cdp_y, cdp=hb.cdp, offset=hb.offset,
-                      ffid=hb.ffid, channel=hb.channel, endian=survey.endian,
-                      su=survey.is_su or None)
+    own = open_survey(survey.path, **open_kwargs(survey))
     key = getattr(survey, "gather_key", None)
     if key is not None and own.gather_key != key:
         grouped = own.regroup(key)

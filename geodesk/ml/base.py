@@ -138,6 +138,12 @@ class SeismicModel:
         h, w = prep.mask.shape
         r = int(self.rng_.integers(0, max(h - ph, 0) + 1))
         c = int(self.rng_.integers(0, max(w - pw, 0) + 1))
+        return self._crop_at(prep, r, c)
+
+    def _crop_at(self, prep: Prepared, r: int, c: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``patch``-sized (input, target, mask) whose corner is (``r``, ``c``)."""
+        ph, pw = self.patch
         sl = (slice(r, r + ph), slice(c, c + pw))
         inp = pad_to(prep.inp[(slice(None), *sl)], (ph, pw))
         tgt = pad_to(prep.target[(slice(None), *sl)], (ph, pw))
@@ -291,6 +297,12 @@ class SeismicModel:
         return out
 
     @classmethod
+    def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
+        """Hyper-parameters of a file written by an older ``version`` of this model, with the
+        values that version implied for parameters added since (override per model)."""
+        return params
+
+    @classmethod
     def load(cls, path: str | os.PathLike, *, device: str | None = None) -> SeismicModel:
         """Read a model file written by :meth:`save`; refuses another task, a newer format or a
         corrupted file with a :class:`ModelFileError`."""
@@ -307,7 +319,8 @@ class SeismicModel:
         if int(meta.get("version", 0)) > klass.version:
             raise ModelFileError(f"{Path(path).name} was made by a newer {klass.name} "
                                  f"(version {meta['version']} > {klass.version}); update GeoDesk")
-        params = {k: v for k, v in meta["params"].items() if k in klass._param_names()}
+        params = klass._upgrade_params(dict(meta["params"]), int(meta.get("version", 0)))
+        params = {k: v for k, v in params.items() if k in klass._param_names()}
         if device is not None:
             params["device"] = device
         model = klass(**params)
@@ -342,6 +355,7 @@ class _SubContext(JobContext):
 def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
     """(metadata, state dict) of a model file, checked for format and integrity."""
     import pickle
+    import struct
     import zipfile
 
     import torch
@@ -352,7 +366,7 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, 
     try:
         payload = torch.load(p, map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError,
-            OSError, AttributeError, TypeError) as exc:
+            OSError, AttributeError, TypeError, struct.error) as exc:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ModelFileError(f"{p.name} is not a readable GeoDesk model file (corrupted or "
                              f"truncated: {first[:120]})") from None

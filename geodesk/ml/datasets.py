@@ -20,7 +20,8 @@ GENERATORS = {
     "faults": "geodesk.synth.generate_post3d",
     "firstbreaks": "geodesk.synth.generate_shots",
     "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
-    "denoise": "geodesk.synth.generate_post3d (noise-free) + band-limited noise",
+    "denoise": "geodesk.synth.generate_post3d (noise-free) + band-limited noise, "
+               "3 neighbouring inlines",
 }
 
 
@@ -59,7 +60,7 @@ def _shots(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
     ns = max(int(length_ms / dt), 32)
     n_c = int(rng.integers(size // 2, size + 1)) // 2 * 2
     s = generate_shots((1, max(n_c, 8), ns), seed=seed, dt_ms=dt,
-                       snr_db=float(rng.uniform(5.0, 40.0)),
+                       snr_db=float(rng.uniform(-3.0, 40.0)),
                        receiver_spacing_m=float(rng.uniform(5.0, 25.0)),
                        dead_fraction=float(rng.uniform(0.0, 0.05)))
     g = gather_section(s.data[0], dt, offsets=s.offset_m[0])
@@ -89,13 +90,14 @@ def _denoise(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list
     dt = float(rng.choice([2.0, 4.0]))
     r = generate_post3d((4, size, size), seed=seed, dt_ms=dt, snr_db=None,
                         n_faults=int(rng.integers(0, 4)), n_horizons=0)
-    clean = r.data[int(rng.integers(0, 4))]
+    i = int(rng.integers(1, 3))
+    clean = r.data[i - 1:i + 2]  # a section and its two neighbours (2.5D denoising)
     nyq = 500.0 / dt
     f_lo = float(rng.uniform(0.0, 0.2)) * nyq
     noise = bandlimited_noise(rng, clean.shape, dt / 1000.0, f_lo,
                               float(rng.uniform(0.5, 0.95)) * nyq)
     noisy = add_noise_at_snr(clean, noise, float(rng.uniform(-5.0, 15.0)))
-    return [noisy], [clean]
+    return [noisy], [clean[1]]
 
 
 _MAKERS = {"faults": _faults, "firstbreaks": _shots, "velocities": _cmps, "denoise": _denoise}

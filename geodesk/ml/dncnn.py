@@ -13,10 +13,11 @@ from torch import nn
 
 
 class DnCNN(nn.Module):
-    """Noise estimator: ``forward(x)`` is the noise; denoised = ``x - forward(x)``."""
+    """Noise estimator: ``forward(x)`` is the noise; denoised = ``x - forward(x)``. With
+    ``out_channels`` < ``in_channels`` the extra inputs are context (neighbouring sections)."""
 
     def __init__(self, in_channels: int = 1, *, depth: int = 17, width: int = 64,
-                 dropout: float = 0.0) -> None:
+                 dropout: float = 0.0, out_channels: int | None = None) -> None:
         super().__init__()
         if depth < 2:
             raise ValueError("DnCNN depth must be at least 2")
@@ -26,7 +27,7 @@ class DnCNN(nn.Module):
             layers += [nn.Conv2d(width, width, 3, padding=1), nn.ReLU(inplace=True)]
             if dropout > 0:
                 layers.append(nn.Dropout2d(dropout))
-        layers.append(nn.Conv2d(width, in_channels, 3, padding=1))
+        layers.append(nn.Conv2d(width, out_channels or in_channels, 3, padding=1))
         self.body = nn.Sequential(*layers)
         # He initialisation keeps the signal alive through a deep ReLU stack without batch norm
         for m in layers:

@@ -5,12 +5,15 @@ both the Interpretation and the Pick menu) reads the file through its own survey
 returns one time per file trace; the GUI thread then writes them as ONE undoable step with the
 picker's provenance (``model:stalta@2``) into the active (or a new) :class:`FirstBreaks`. Manual
 and corrected picks stay unless the user asks to overwrite them; a cancelled or failed job
-changes nothing.
+changes nothing. The method "U-Net model" runs the first-break U-Net instead (shipped or chosen
+weights; :mod:`geodesk.qt.fb_model_ui`): the shots on screen first, drawn as a preview while
+the rest run, then written the same way with ``model:firstbreak-unet@<version>`` and the
+model's confidence.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +24,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QLabel,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 
@@ -32,36 +38,58 @@ from geodesk.core.processing.fb_survey import (
     pick_survey_first_breaks,
     write_auto_picks,
 )
+from geodesk.qt.model_choice import ModelChoice
 
 if TYPE_CHECKING:
     from geodesk.qt.jobs import JobHandle
     from geodesk.qt.main_window import MainWindow
 
-METHOD_LABELS = {"stalta": "STA/LTA", "energy_ratio": "Energy ratio"}
+#: "unet" is the first-break U-Net (a model file), the others the classical pickers.
+METHOD_LABELS = {"stalta": "STA/LTA", "energy_ratio": "Energy ratio", "unet": "U-Net model"}
+MODEL = "unet"
 
 
 @dataclass(frozen=True)
 class AutopickParams(FirstBreakParams):
     """Picker settings (see :class:`FirstBreakParams`) plus the FirstBreaks object written
-    (``target``, created when absent) and whether manual/corrected picks are overwritten."""
+    (``target``, created when absent) and whether manual/corrected picks are overwritten;
+    ``method="unet"`` picks with the first-break model instead (``model_path``, "" = the
+    window's current choice or the shipped weights)."""
 
     target: str = "First breaks"
     overwrite: bool = False
+    model_path: str = ""
+
+    def __post_init__(self) -> None:
+        if self.method != MODEL:
+            super().__post_init__()
+
+    def picker(self) -> FirstBreakParams:
+        """The classical picker's settings (the default method when the model is chosen)."""
+        values = {f.name: getattr(self, f.name) for f in fields(FirstBreakParams)}
+        if self.method == MODEL:
+            values["method"] = FirstBreakParams.method
+        return FirstBreakParams(**values)
 
 
 def write_picks(window: MainWindow, fb: FirstBreaks | None, params: AutopickParams,
-                times: np.ndarray, survey: Any) -> tuple[FirstBreaks, int]:
+                times: np.ndarray, survey: Any, provenance: str | None = None,
+                confidence: np.ndarray | None = None) -> tuple[FirstBreaks, int]:
     """Write job output (one time per file trace) into ``fb`` (or a new object named
-    ``params.target``) as ONE undo step. Returns (object, picks written)."""
+    ``params.target``) as ONE undo step with ``provenance`` (default: the picker's) and an
+    optional ``confidence`` per trace. Returns (object, picks written)."""
     picks, history = window.picks, window.history
     label = f"Auto-pick first breaks {params.target}"
+    if params.method == MODEL:
+        label += " (U-Net)"
     with history.transaction(label):
         if fb is None:
             fb = FirstBreaks.like_survey(picks.unique_name("first_breaks", params.target),
                                          survey)
             picks.add(history, fb)
-        n = write_auto_picks(fb, history, np.arange(times.size), times, params.provenance,
-                             label, overwrite=params.overwrite)
+        n = write_auto_picks(fb, history, np.arange(times.size), times,
+                             provenance or params.provenance, label,
+                             overwrite=params.overwrite, confidence=confidence)
     return fb, n
 
 
@@ -69,8 +97,9 @@ class AutopickDialog(QDialog):
     """Method and parameters of the first-break picker, and the object to write."""
 
     def __init__(self, params: AutopickParams, targets: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, models: ModelChoice | None = None) -> None:
         super().__init__(parent)
+        self.models = models
         self.setWindowTitle("Auto-pick first breaks")
         form = QFormLayout(self)
         self.method = QComboBox()
@@ -78,6 +107,16 @@ class AutopickDialog(QDialog):
             self.method.addItem(label, k)
         self.method.setCurrentIndex(self.method.findData(params.method))
         form.addRow("Method", self.method)
+        self.model_path = params.model_path or (models.path or "" if models else "")
+        self.model_label = QLabel()
+        self.model_label.setWordWrap(True)
+        self.model_button = QPushButton("Model file…")
+        self.model_button.clicked.connect(self._choose_model)
+        row = QHBoxLayout()
+        row.addWidget(self.model_label, 1)
+        row.addWidget(self.model_button)
+        form.addRow("Model", row)
+        self._show_model()
         self.spins: dict[str, QDoubleSpinBox] = {}
         for key, label, lo, hi, dec in (("sta_ms", "STA window (ms)", 0.1, 1000, 1),
                                         ("lta_ms", "LTA window (ms)", 0.2, 10000, 1),
@@ -113,17 +152,42 @@ class AutopickDialog(QDialog):
         self._method_changed()
 
     def _method_changed(self) -> None:
-        stalta = self.method.currentData() == "stalta"
+        method = self.method.currentData()
+        stalta, model = method == "stalta", method == MODEL
         self.spins["sta_ms"].setEnabled(stalta)
         self.spins["lta_ms"].setEnabled(stalta)
         self.spins["trigger"].setEnabled(stalta)
-        self.spins["window_ms"].setEnabled(not stalta)
+        self.spins["window_ms"].setEnabled(method == "energy_ratio")
+        for key in ("threshold", "max_residual_ms"):
+            self.spins[key].setEnabled(not model)
+        self.back_off.setEnabled(not model)
+        self.model_button.setEnabled(model)
+        self.model_label.setEnabled(model)
+
+    def _show_model(self) -> None:
+        from pathlib import Path
+
+        if self.model_path:
+            text = f"{Path(self.model_path).name} (chosen)"
+        elif self.models is not None:
+            text = self.models.describe()
+        else:
+            text = "the shipped first-break model"
+        self.model_label.setText(text)
+        self.model_label.setToolTip(self.model_path)
+
+    def _choose_model(self) -> None:
+        path = self.models.ask_path() if self.models is not None else ""
+        if path:
+            self.model_path = path
+            self._show_model()
 
     def params(self) -> AutopickParams:
         values = {k: sp.value() for k, sp in self.spins.items()}
         return AutopickParams(method=self.method.currentData(), back_off=self.back_off.isChecked(),
                               target=self.target.currentText().strip() or "First breaks",
-                              overwrite=self.overwrite.isChecked(), **values)
+                              overwrite=self.overwrite.isChecked(), model_path=self.model_path,
+                              **values)
 
 
 class AutopickController:
@@ -135,6 +199,8 @@ class AutopickController:
         self.window = window
         self.params = AutopickParams()
         self.handle: JobHandle | None = None
+        self.models = ModelChoice(window, "firstbreaks")
+        self.preview: Any = None  # FirstBreakPreview, made on the first model run
         menu = window_menu(window, "&Interpretation", after="&Project")
         menu.addSeparator()
         menu.addAction("&Auto-pick first breaks…", self.dialog)
@@ -144,7 +210,7 @@ class AutopickController:
         QMessageBox.warning(self.window, title, text)
 
     def ask_params(self, params: AutopickParams, targets: list[str]) -> AutopickParams | None:
-        dlg = AutopickDialog(params, targets, self.window)
+        dlg = AutopickDialog(params, targets, self.window, self.models)
         try:
             return dlg.params() if dlg.exec() == QDialog.DialogCode.Accepted else None
         finally:
@@ -157,9 +223,10 @@ class AutopickController:
         w = self.window
         active = w.active_pick
         start = self.params
-        if picker is not None:
+        if picker is not None and start.method != MODEL:  # the model stays the last choice
             start = AutopickParams(**{**vars(picker.picker()), "target": start.target,
-                                      "overwrite": start.overwrite})
+                                      "overwrite": start.overwrite,
+                                      "model_path": start.model_path})
         if isinstance(active, FirstBreaks):
             start = replace(start, target=active.name)
         params = self.ask_params(start, w.picks.names("first_breaks"))
@@ -183,6 +250,8 @@ class AutopickController:
             self.error("Auto-pick first breaks",
                        f"{fb.name} has {fb.n_traces} traces, the shown file {s.n_traces}")
             return None
+        if params.method == MODEL:
+            return self._start_model(params, fb)
         picks, picker = w.picks, params.picker()
 
         def job(ctx: JobContext) -> np.ndarray:
@@ -196,8 +265,41 @@ class AutopickController:
         self.handle = handle
         return handle
 
+    def _start_model(self, params: AutopickParams, fb: FirstBreaks | None) -> JobHandle | None:
+        """The U-Net job: shots on screen first, a preview while it runs, one step at the end."""
+        from geodesk.ml.results import provenance_of
+        from geodesk.qt.fb_model_ui import FirstBreakPreview, model_job, shots_on_screen
+
+        w = self.window
+        if params.model_path:
+            self.models.choose(params.model_path)
+        model = self.models.load()
+        if model is None:
+            return None
+        s, picks, provenance = w.survey, w.picks, provenance_of(model)
+        if self.preview is None:
+            self.preview = FirstBreakPreview(w)
+        preview = self.preview
+        handle = w.runner.submit(model_job(s, model, shots_on_screen(w)),
+                                 "Auto-pick first breaks (U-Net)")
+        preview.start(s.n_traces)
+        handle.published.connect(lambda p: preview.add(p) if handle is self.handle else None)
+
+        def finished(result: tuple[np.ndarray, np.ndarray]) -> None:
+            preview.stop()
+            self._apply(picks, s, fb, params, result[0], provenance, result[1])
+
+        handle.finished.connect(finished)
+        handle.failed.connect(lambda e: (preview.stop(), self.error(
+            "Auto-pick first breaks", f"the first-break model failed: "
+            f"{str(e).splitlines()[0] if str(e) else type(e).__name__}")))
+        handle.cancelled.connect(lambda: preview.stop() if handle is self.handle else None)
+        self.handle = handle
+        return handle
+
     def _apply(self, picks: Any, survey: Any, fb: FirstBreaks | None, params: AutopickParams,
-               times: np.ndarray) -> None:
+               times: np.ndarray, provenance: str | None = None,
+               confidence: np.ndarray | None = None) -> None:
         w = self.window
         if w.picks is not picks or w.survey is None or w.survey.path != survey.path or (
                 fb is not None and fb not in picks.objects()):
@@ -205,7 +307,7 @@ class AutopickController:
                        "survey or project): the result was not written")
             return
         try:
-            obj, n = write_picks(w, fb, params, times, survey)
+            obj, n = write_picks(w, fb, params, times, survey, provenance, confidence)
         except (ValueError, KeyError) as exc:
             self.error("Auto-pick first breaks", str(exc).splitlines()[0])
             return

@@ -6,6 +6,7 @@ previous survey stays open. Slow work (building the demo survey) runs through :c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         self.active_pick: object | None = None
         self.project = None  # geodesk.core.project.Project once one is open or saved
         self.close_hooks: list = []  # callables run when the window closes (before the survey)
+        #: what the view shows of a section: (derived section, section whose clip it uses);
+        #: None shows the section itself (see :meth:`display_of`, geodesk.qt.denoise_view)
+        self.section_filter: Callable[[Section], tuple[Section, Section | None]] | None = None
         self.setWindowTitle("GeoDesk")
         self.resize(1400, 900)
         self.view = SectionView()
@@ -127,6 +131,9 @@ class MainWindow(QMainWindow):
         from geodesk.qt.fault_overlay import install_fault_overlay  # model overlay on sections
 
         self.fault_overlay = install_fault_overlay(self)
+        from geodesk.qt.denoise_view import install_denoise_view  # denoised data, difference
+
+        self.denoise = install_denoise_view(self)
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -345,9 +352,17 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot read section", str(exc).splitlines()[0])
             return
         self.section = sec
-        self.view.set_section(sec)
+        shown, reference = self.display_of(sec)
+        self.view.set_section(shown, clip_reference=reference)
         self.basemap.show_position(mode, value)
         self.sig_section_changed.emit(sec)
+
+    def display_of(self, section: Section) -> tuple[Section, Section | None]:
+        """What the view shows of ``section`` (original, denoised…) and the section whose
+        amplitudes set its clip (None: its own)."""
+        if self.section_filter is None:
+            return section, None
+        return self.section_filter(section)
 
     def step(self, n: int) -> None:
         """Previous (n < 0) or next line / gather by the navigator's step size."""

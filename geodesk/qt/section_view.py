@@ -113,6 +113,7 @@ class SectionView(QWidget):
         self.agc_window_ms = 500.0
         self.mode = "density"
         self.gain = 1.0
+        self.clip_reference: Section | None = None  # clip from this section's amplitudes
 
         self.top_axis = ValueAxis("top")
         self.left_axis = ValueAxis("left")
@@ -173,11 +174,15 @@ class SectionView(QWidget):
         self._redraw(recompute=False)
 
     # -- data ----------------------------------------------------------------------------------
-    def set_section(self, section: Section, keep_view: bool | None = None) -> None:
-        """Show ``section``; the zoom is kept when the new one has the same kind and shape."""
+    def set_section(self, section: Section, keep_view: bool | None = None,
+                    clip_reference: Section | None = None) -> None:
+        """Show ``section``; the zoom is kept when the new one has the same kind and shape.
+        ``clip_reference`` (same shape) sets the clip instead of ``section`` itself: derived
+        data (denoised, the noise removed) is drawn at the scale of the data it came from."""
         old = self.section
         same = old is not None and old.kind == section.kind and old.shape == section.shape
         self.section = section
+        self.clip_reference = clip_reference
         self.plot.setTitle(section.title or None, color="k")
         self.top_axis.set_values(section.axis0.values)
         self.top_axis.setLabel(section.axis0.label)
@@ -217,7 +222,11 @@ class SectionView(QWidget):
         if recompute or self.shown is None:
             shown = agc_section(sec, self.agc_window_ms) if self.agc_enabled else sec
             self.shown = shown
-            self.clip_value = display.symmetric_clip(shown.data, self.clip_percentile, shown.live)
+            ref = self.clip_reference
+            src = shown
+            if ref is not None and ref.shape == sec.shape:
+                src = agc_section(ref, self.agc_window_ms) if self.agc_enabled else ref
+            self.clip_value = display.symmetric_clip(src.data, self.clip_percentile, src.live)
         shown = self.shown
         rect = self.image_rect()
         mode = "density" if sec.is_time_slice else self.mode

@@ -124,9 +124,14 @@ def test_velocities_command_explains_missing_cdp_headers(tmp_path):
         args.func(args)
 
 
-def test_unet_method_is_not_offered_here():
+def test_unknown_method_and_model_options_without_unet_are_refused(tmp_path):
+    from geodesk.cli import CommandError
+
     with pytest.raises(SystemExit):
-        _parser().parse_args(["velocities", "a.sgy", "b.csv", "--method", "unet"])
+        _parser().parse_args(["velocities", "a.sgy", "b.csv", "--method", "nope"])
+    args = _parser().parse_args(["velocities", "a.sgy", "b.csv", "--model", "m.pt"])
+    with pytest.raises(CommandError, match="--method unet"):
+        args.func(args)
 
 
 def test_velocities_command_sorts_shot_ordered_input_to_cmps(tmp_path):

@@ -6,18 +6,8 @@ import numpy as np
 import pytest
 import segyio
 
-from geodesk import cli
 from geodesk.ml.tasks.firstbreaks import gather_section
 from geodesk.synth import generate_post3d, generate_shots
-
-
-@pytest.fixture
-def main(monkeypatch, tmp_path):
-    """cli.main with an empty shipped-weights folder."""
-    empty = tmp_path / "shipped"
-    empty.mkdir()
-    monkeypatch.setenv("GEODESK_MODELS", str(empty))
-    return cli.main
 
 
 @pytest.fixture
@@ -85,8 +75,9 @@ def test_firstbreaks_csv_has_every_trace_and_empty_times_for_dead_ones(main, sho
     assert dead.any()
     assert all(rows[i]["time_ms"] == "" for i in np.flatnonzero(dead))
     assert [int(r["ffid"]) for r in rows] == list(s.ffid.ravel())
-    assert any(r["time_ms"] for r in rows)
-    if method == "unet":  # the CLI gives what the model gives on the gather
+    if method == "stalta":
+        assert any(r["time_ms"] for r in rows)
+    else:  # a tiny network may pick nothing: the CLI must give what the model gives
         from geodesk.ml.registry import load_model
 
         m = load_model(tmp_path / "fb.pt")

@@ -68,3 +68,20 @@ def test_persistent_gpu_failure_moves_to_the_cpu_with_a_notice(denoiser):
         got = denoiser.predict(x)
     assert calls[-1][0] == "cpu" and denoiser.device_.type == "cpu"
     np.testing.assert_allclose(got, expect, atol=1e-4)
+
+
+def test_background_job_sets_torch_threads_in_its_own_thread_and_restores_them():
+    import threading
+
+    import torch
+
+    from geodesk.ml.device import BACKGROUND_THREADS, background_job
+
+    assert 1 <= BACKGROUND_THREADS <= 4
+    seen = []
+    before = torch.get_num_threads()
+    t = threading.Thread(target=lambda: seen.append(
+        background_job(lambda ctx: torch.get_num_threads(), threads=2)(None)))
+    t.start()
+    t.join()
+    assert seen == [2] and torch.get_num_threads() == before

@@ -16,3 +16,15 @@ def test_ml_package_registry_and_commands_do_not_import_torch():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("False")
     assert "fault-unet" in out.stdout
+
+
+def test_block_runs_import_neither_torch_nor_dask_until_used():
+    code = (
+        "import sys\n"
+        "import geodesk.ml.apply, geodesk.ml.blocks, geodesk.ml.cluster\n"
+        "from geodesk.commands import velocities\n"
+        "r = geodesk.ml.cluster.runner_for(None)\n"
+        "print([m for m in ('torch', 'dask', 'distributed') if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

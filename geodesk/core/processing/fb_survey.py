@@ -105,18 +105,21 @@ def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
 
 def write_auto_picks(fb: FirstBreaks, history: History | None, index: np.ndarray,
                      times: np.ndarray, provenance: str, label: str,
-                     overwrite: bool = False) -> int:
+                     overwrite: bool = False, confidence: np.ndarray | None = None) -> int:
     """Write machine picks at file traces ``index`` as one step ``label``; NaN never erases, and
-    manual and corrected picks stay unless ``overwrite``. Returns the number written."""
+    manual and corrected picks stay unless ``overwrite``. ``confidence`` (one per index, e.g.
+    a model's) is stored with the picks. Returns the number written."""
     idx = np.asarray(index, dtype=np.int64).ravel()
     t = np.asarray(times, dtype=float).ravel()
-    if idx.shape != t.shape:
-        raise ValueError("one time per trace index is needed")
+    c = None if confidence is None else np.asarray(confidence, dtype=float).ravel()
+    if idx.shape != t.shape or (c is not None and c.shape != t.shape):
+        raise ValueError("one time (and confidence) per trace index is needed")
     sel = (idx >= 0) & np.isfinite(t)
     if not overwrite:
         keep = [fb.provenance_table.code(MANUAL), fb.provenance_table.code(CORRECTED)]
         sel[sel] &= ~np.isin(fb.provenance[idx[sel]], keep)
     if not sel.any():
         return 0
-    cmd = fb.set_times(history, idx[sel], t[sel], provenance=provenance, label=label)
+    cmd = fb.set_times(history, idx[sel], t[sel], provenance=provenance,
+                       confidence=None if c is None else c[sel], label=label)
     return 0 if cmd is None else int(cmd.index.size)

@@ -3,6 +3,13 @@
 Input: a section or gather (traces, samples) scaled by its robust RMS; output: the denoised
 section at the input's amplitude. Loss: mean squared error of the denoised section against the
 clean one (same scale) on live traces.
+
+2.5D: with ``context`` = c > 0 the network also sees the c sections on each side (neighbouring
+inlines of a volume) as extra input channels and denoises the centre one; random noise is
+independent between sections while the geology is not, so the neighbours are nearly free
+signal. Give ``predict`` a (2c + 1, traces, samples) stack for that; a single section (2D line,
+gather) stands in for its own neighbours, which the training shows the network too
+(``single_fraction`` of the examples).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import numpy as np
 
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
-from geodesk.ml.normalize import normalize
+from geodesk.ml.normalize import clean_nonfinite, normalize
 from geodesk.ml.tasks.common import dead_traces, section_arrays
 
 
@@ -48,16 +55,24 @@ class DenoiseDnCNN(SeismicModel):
 
     task = "denoise"
     name = "denoise-dncnn"
-    version = 1
+    version = 2
 
     def __init__(self, *, depth: int = 17, width: int = 64, dropout: float = 0.0,
+                 context: int = 1, single_fraction: float = 0.2,
                  lr: float = 1e-3, batch_size: int = 8, patch: tuple[int, int] = (64, 64),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
                  device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
+        self.context, self.single_fraction = context, single_fraction
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
+
+    @classmethod
+    def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
+        if version < 2:  # version 1 saw one section only
+            params.setdefault("context", 0)
+        return params
 
     @property
     def min_size(self) -> int:
@@ -66,24 +81,49 @@ class DenoiseDnCNN(SeismicModel):
     def _build(self):
         from geodesk.ml.dncnn import DnCNN
 
-        return DnCNN(1, depth=int(self.depth), width=int(self.width), dropout=float(self.dropout))
+        return DnCNN(2 * int(self.context) + 1, depth=int(self.depth), width=int(self.width),
+                     dropout=float(self.dropout), out_channels=1)
+
+    def _stack(self, x: Section | np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(sections (k, traces, samples), live of the centre, whether neighbours were given)."""
+        if isinstance(x, np.ndarray) and x.ndim == 3:
+            k = 2 * int(self.context) + 1
+            if x.shape[0] != k:
+                raise ValueError(f"{self.name} with context {self.context} takes {k} "
+                                 f"neighbouring sections, got {x.shape[0]}")
+            data, live = section_arrays(x[k // 2])
+            return np.asarray(x, dtype=np.float32), live, True
+        data, live = section_arrays(x)
+        return data[None], live, False
 
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
-        data, live = section_arrays(x)
+        stack, live, full = self._stack(x)
+        c = int(self.context)
+        data = stack[c] if full else stack[0]
+        rng = getattr(self, "rng_", None)
+        if not full or (y is not None and rng is not None
+                        and rng.random() < float(self.single_fraction)):
+            stack = np.repeat(data[None], 2 * c + 1, axis=0)
         live = live & ~dead_traces(data)
         inp, scale = normalize(data, live, clip=1e6)  # no clipping: the output keeps amplitudes
+        others = [clean_nonfinite(s, what="neighbouring section") / np.float32(scale)
+                  for s in stack]
+        others[c] = inp
         mask = np.broadcast_to(live[:, None], data.shape).astype(np.float32)
         target = None
         if y is not None:
             target = (np.asarray(y, dtype=np.float32) / np.float32(scale))[None]
             if target.shape[1:] != data.shape:
                 raise ValueError(f"clean section {target.shape[1:]} does not match {data.shape}")
-        return Prepared(inp[None], target, mask, {"live": live, "scale": scale, "inp": inp})
+        return Prepared(np.stack(others).astype(np.float32), target, mask,
+                        {"live": live, "scale": scale, "inp": inp})
 
     def _loss(self, out, target, mask, inp):
-        """MSE of the denoised patch (input - estimated noise) against the clean one."""
+        """MSE of the denoised centre (input - estimated noise) against the clean one."""
         m = mask[:, None]
-        return ((((inp - out) - target) ** 2) * m).sum() / m.sum().clamp_min(1.0)
+        c = int(self.context)
+        centre = inp[:, c:c + 1]
+        return ((((centre - out) - target) ** 2) * m).sum() / m.sum().clamp_min(1.0)
 
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         out = (prep.meta["inp"] - raw[0]) * np.float32(prep.meta["scale"])
@@ -94,9 +134,40 @@ class DenoiseDnCNN(SeismicModel):
         """Mean SNR gain (dB) over the noisy input, and over the best simple box smoothing."""
         gains, over = [], []
         for x, clean in zip(X, y):
-            noisy = section_arrays(x)[0]
+            stack = self._stack(x)[0]
+            noisy = stack[stack.shape[0] // 2]
             out = snr_db(clean, self.predict(x))
             gains.append(out - snr_db(clean, noisy))
             over.append(out - best_smoothing_snr_db(noisy, clean))
         return {"snr_gain_db": float(np.mean(gains)),
                 "gain_over_smoothing_db": float(np.mean(over))}
+
+
+def neighbour_indices(i: int, n: int, context: int) -> list[int]:
+    """Indices of section ``i`` and its ``context`` neighbours each side among ``n`` sections,
+    mirrored at the ends (section 0's missing left neighbour is section 1)."""
+    out = []
+    for k in range(i - int(context), i + int(context) + 1):
+        if n == 1:
+            out.append(0)
+            continue
+        while k < 0 or k >= n:
+            k = -k if k < 0 else 2 * (n - 1) - k
+        out.append(k)
+    return out
+
+
+def denoise_volume(model: DenoiseDnCNN, volume: np.ndarray, *, ctx: Any = None) -> np.ndarray:
+    """Every inline of ``volume`` (inlines, crosslines, samples) denoised with its neighbours."""
+    from geodesk.core.jobs import JobContext
+
+    ctx = ctx or JobContext()
+    v = np.asarray(volume, dtype=np.float32)
+    out = np.empty_like(v)
+    c = int(model.context)
+    for i in range(v.shape[0]):
+        ctx.check_cancel()
+        ctx.progress(i / v.shape[0], f"inline {i + 1} of {v.shape[0]}")
+        x = v[neighbour_indices(i, v.shape[0], c)] if c else v[i]
+        out[i] = model.predict(x)
+    return out

@@ -6,8 +6,12 @@ per-sample confidence. Classes per (trace, sample): 0 before the onset, 1 the fi
 samples from the onset on, 2 later. The pick is the change point where "before" ends (see
 :func:`change_points`). The loss weights the classes equally (the "at" band is thin).
 Gathers are resampled to ``work_dt_ms`` first (band-limited) so one model serves dt from 0.25 ms
-to 4 ms; each trace is scaled by its own RMS (amplitudes fall fast with offset). A second
-input channel holds the recording time, so the network knows where the record starts.
+to 4 ms. Input channels: each trace scaled by its own RMS (amplitudes fall fast with offset);
+optionally the short-window energy in dB above the trace's own noise floor (a weak first
+arrival under strong ground roll is a small amplitude but a clear energy step); the recording
+time, so the network knows where the record starts. Optionally the network's pick is refined on
+the ORIGINAL samples by an AIC split within ``refine_ms`` of it (the network works at
+``work_dt_ms``, coarser than a 0.25–0.5 ms record).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from geodesk.core.processing.firstbreaks import aic_onset, offset_trend
 from geodesk.core.section import Axis, Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import clean_nonfinite, resample_time
@@ -46,6 +51,45 @@ def trace_normalize(data: np.ndarray, clip: float = 8.0) -> np.ndarray:
     return np.clip(out, -clip, clip).astype(np.float32)
 
 
+def energy_db(data: np.ndarray, window: int, floor_pct: float = 10.0,
+              scale_db: float = 10.0, top: float = 6.0) -> np.ndarray:
+    """Short-window energy (centred ``window`` samples) of each trace in dB above its own
+    ``floor_pct`` percentile, divided by ``scale_db`` and clipped to [0, ``top``]. Scale-free:
+    the same for a trace times any gain; a silent trace gives 0."""
+    x = np.asarray(data, dtype=np.float64)
+    w = max(int(window), 1)
+    c = np.cumsum(np.pad(x * x, [(0, 0), (w // 2 + 1, w - w // 2 - 1)], mode="edge"), axis=1)
+    e = (c[:, w:] - c[:, :-w]) / w
+    peak = e.max(axis=1, keepdims=True)
+    db = 10.0 * np.log10(np.maximum(e, 1e-7 * peak) + np.finfo(float).tiny)
+    floor = np.percentile(db, floor_pct, axis=1, keepdims=True)
+    out = np.clip((db - floor) / scale_db, 0.0, top)
+    out[peak[:, 0] <= 0] = 0.0
+    return out.astype(np.float32)
+
+
+def refine_aic(data: np.ndarray, picks_ms: np.ndarray, dt: float, t0: float,
+               half_ms: float) -> np.ndarray:
+    """Each pick moved to the AIC onset of its trace within ±``half_ms`` (original samples);
+    picks stay where the window holds fewer than 5 samples or the trace is silent there."""
+    out = np.array(picks_ms, dtype=np.float64)
+    ns = data.shape[1]
+    half = round(half_ms / dt)
+    width = 2 * half + 1
+    ok = np.isfinite(out)
+    if width < 5 or width > ns or not ok.any():
+        return out.astype(np.float32)
+    centre = np.round((np.where(ok, out, t0) - t0) / dt).astype(int)
+    lo = np.clip(centre - half, 0, ns - width)
+    rows = np.flatnonzero(ok)
+    seg = data[rows[:, None], lo[rows, None] + np.arange(width)[None, :]]
+    k = aic_onset(seg)
+    good = k >= 0
+    # the AIC split index is the first signal sample; the onset lies half a sample before it
+    out[rows[good]] = t0 + (lo[rows[good]] + k[good] - 0.5) * dt
+    return np.maximum(out, t0).astype(np.float32)
+
+
 def change_points(prob: np.ndarray) -> np.ndarray:
     """Per row of class probabilities (3, traces, samples), the index t maximising
     ``sum_{s<t} e(s) - sum_{s>=t} e(s)`` with ``e = P0 - max(P1, P2)``: "before" wins before t,
@@ -55,30 +99,77 @@ def change_points(prob: np.ndarray) -> np.ndarray:
     return np.argmax(prefix, axis=1)
 
 
+def onset_loglik(prob: np.ndarray) -> np.ndarray:
+    """Log-likelihood (traces, samples + 1) of the onset at each sample k of a trace: every
+    sample before k is "before" (class 0) and every one from k on is not. k = samples means
+    no onset in the record."""
+    p0 = np.clip(np.asarray(prob[0], dtype=np.float64), 1e-6, 1.0 - 1e-6)
+    zero = np.zeros((p0.shape[0], 1))
+    before = np.concatenate([zero, np.cumsum(np.log(p0), axis=1)], axis=1)
+    after = np.log1p(-p0)
+    after_sum = np.concatenate([np.cumsum(after[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
+    return before + after_sum
+
+
+def repair_by_offset(loglik: np.ndarray, k: np.ndarray, offsets: np.ndarray, dt: float,
+                     t0: float, tol_ms: float) -> np.ndarray:
+    """Onsets (work samples) that stray more than ``tol_ms`` from the robust offset trend of
+    all picks are re-picked at the likeliest sample within ``tol_ms`` of the trend."""
+    n = loglik.shape[1] - 1
+    t = np.where(k < n, t0 + k * dt, np.nan)
+    trend = offset_trend(t, offsets)
+    bad = np.isfinite(trend) & ~(np.abs(t - trend) <= tol_ms)
+    if not bad.any():
+        return k
+    centre = (trend[bad] - t0) / dt
+    half = tol_ms / dt
+    s = np.arange(n + 1)[None, :]
+    inside = np.abs(s - centre[:, None]) <= half
+    cand = np.where(inside, loglik[bad], -np.inf)
+    new = np.argmax(cand, axis=1)
+    out = k.copy()
+    ok = np.isfinite(cand.max(axis=1))
+    out[np.flatnonzero(bad)[ok]] = new[ok]
+    return out
+
+
 class FirstBreakUNet(UNetModel):
     """First breaks: ``predict(gather_section)`` → onset time (ms) per trace, NaN unpicked."""
 
     task = "firstbreaks"
     name = "firstbreak-unet"
-    version = 1
+    version = 2
     out_channels = 3
-    normalisation = "per-trace RMS, clipped to ±8, after resampling to work_dt_ms"
+    normalisation = ("per-trace RMS, clipped to ±8, and energy in dB above the trace's noise "
+                     "floor, after resampling to work_dt_ms")
 
     def __init__(self, *, depth: int = 4, width: int = 16, dropout: float = 0.1,
                  work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = True,
+                 energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
+                 decode: str = "likelihood", trend_ms: float = 0.0,
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
                  steps_per_epoch: int = 100, tile: int = 256, device: str = "auto",
                  seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.work_dt_ms, self.band, self.time_channel = work_dt_ms, band, time_channel
+        self.energy_ms, self.refine_ms, self.onset_crops = energy_ms, refine_ms, onset_crops
+        self.decode, self.trend_ms = decode, trend_ms
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
 
+    @classmethod
+    def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
+        if version < 2:  # version 1 had no energy channel and no onset-centred crops
+            params.setdefault("energy_ms", 0.0)
+            params.setdefault("onset_crops", 0.0)
+            params.setdefault("decode", "changepoint")
+        return params
+
     @property
     def in_channels(self) -> int:  # type: ignore[override]
-        return 2 if self.time_channel else 1
+        return 1 + bool(self.energy_ms) + bool(self.time_channel)
 
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
         if not isinstance(x, Section):
@@ -92,6 +183,10 @@ class FirstBreakUNet(UNetModel):
         inp[~live] = 0.0
         n_tr, n_w = inp.shape
         channels = [inp]
+        if self.energy_ms:
+            en = energy_db(work, round(float(self.energy_ms) / float(self.work_dt_ms)))
+            en[~live] = 0.0
+            channels.append(en)
         if self.time_channel:  # recording time (s): fully convolutional nets lack position
             t_s = (t0 + float(self.work_dt_ms) * np.arange(n_w, dtype=np.float32)) / 1000.0
             channels.append(np.broadcast_to(t_s[None, :], (n_tr, n_w)).astype(np.float32))
@@ -105,8 +200,30 @@ class FirstBreakUNet(UNetModel):
             s = np.arange(n_w)[None, :]
             cls = np.where(s < k, 0, np.where(s < k + int(self.band), 1, 2))
             target = np.stack([cls == c for c in range(3)]).astype(np.float32)
-        meta = {"live": live, "dt": dt, "t0": t0, "n": data.shape[1]}
+        off = x.headers.get("offset")
+        off = None if off is None else np.asarray(off, dtype=float)
+        meta = {"live": live, "dt": dt, "t0": t0, "n": data.shape[1], "data": data,
+                "offsets": off if off is not None and off.shape == live.shape else None}
+        if y is not None:
+            meta["onset"] = np.where(ok, onset, np.nan)
         return Prepared(np.stack(channels), target, mask, meta)
+
+    def _crop(self, prep: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Training patches: a fraction ``onset_crops`` placed so the first breaks of their
+        traces fall inside (the decision is made there); the rest anywhere in the record."""
+        onset = prep.meta.get("onset")
+        ph, pw = self.patch
+        h, w = prep.mask.shape
+        if onset is None or self.rng_.random() >= float(self.onset_crops) or w <= pw:
+            return super()._crop(prep)
+        r = int(self.rng_.integers(0, max(h - ph, 0) + 1))
+        seg = onset[r:r + ph]
+        seg = seg[np.isfinite(seg)]
+        if seg.size == 0:
+            return super()._crop(prep)
+        centre = float(np.median(seg))
+        c = int(np.clip(centre - self.rng_.uniform(0.15, 0.85) * pw, 0, w - pw))
+        return self._crop_at(prep, r, c)
 
     def _loss(self, out, target, mask, inp):
         import torch
@@ -125,13 +242,27 @@ class FirstBreakUNet(UNetModel):
         z = raw - raw.max(axis=0, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=0, keepdims=True)
-        k = change_points(p).astype(float)
         wdt = float(self.work_dt_ms)
+        if self.decode == "changepoint":
+            k = change_points(p)
+        elif self.decode == "likelihood":
+            ll = onset_loglik(p)
+            k = np.argmax(ll, axis=1)
+            if self.trend_ms and prep.meta["offsets"] is not None:
+                k = repair_by_offset(ll, k, prep.meta["offsets"], wdt, prep.meta["t0"],
+                                     float(self.trend_ms))
+        else:
+            raise ValueError(f"unknown decode {self.decode!r} (changepoint or likelihood)")
+        k = k.astype(float)
         t = prep.meta["t0"] + (k - 0.5) * wdt  # the onset lies within the sample before k
         t = np.maximum(t, prep.meta["t0"])
         t_end = prep.meta["t0"] + prep.meta["dt"] * (prep.meta["n"] - 1)
         bad = ~prep.meta["live"] | (k >= p.shape[-1]) | (t > t_end)
-        return np.where(bad, np.nan, t).astype(np.float32)
+        t = np.where(bad, np.nan, t)
+        if self.refine_ms:
+            t = refine_aic(prep.meta["data"], t, prep.meta["dt"], prep.meta["t0"],
+                           float(self.refine_ms))
+        return t.astype(np.float32)
 
     def score(self, X: list, y: list) -> dict[str, float]:
         """Fraction of picks within 2 and 5 input samples of the truth (traces with truth)."""

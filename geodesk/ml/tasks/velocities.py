@@ -105,3 +105,40 @@ class VelocityUNet(UNetModel):
             tv = np.asarray(truth, dtype=float)[sl]
             errs.append(np.mean(np.abs(self.predict(x)[sl] - tv) / tv))
         return {"mean_rel_error": float(np.mean(errs))}
+
+
+def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool = True,
+                         guide_tol: float = 0.05, knot_ms: float = 100.0,
+                         ctx: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Velocity picks ``(t_ms, vrms)`` of one CMP gather by ``model``.
+
+    The network gives the trend (robust to noise and multiples, but smooth and a bin or two
+    coarse); with ``refine`` the semblance peaks within ``guide_tol`` of that trend are picked
+    (:func:`~geodesk.core.processing.velpick.auto_pick` guided by it), which puts each knot on
+    the data's own peak; above the first and below the last such pick the trend, scaled to
+    meet that pick, is sampled every ``knot_ms``. Without refinement, or where no peak is near
+    the trend, the trend itself is sampled every ``knot_ms``.
+    """
+    from geodesk.core.processing.velpick import auto_pick
+
+    t = np.asarray(gather.axis1.values, dtype=float)
+    trend = np.asarray(model.predict(panel_for_gather(gather, vmin=float(model.vmin),
+                                                     vmax=float(model.vmax)), ctx=ctx),
+                       dtype=float)
+    pt = pv = np.zeros(0)
+    if refine:
+        offsets = np.asarray(gather.headers["offset"], dtype=float)
+        pt, pv = auto_pick(np.asarray(gather.data, dtype=np.float32), offsets, t,
+                           vmin=float(model.vmin), vmax=float(model.vmax),
+                           guide=(t, trend), guide_tol=float(guide_tol))
+    step = max(round(float(knot_ms) / max(t[1] - t[0], 1e-9)), 1) if len(t) > 1 else 1
+    idx = np.unique(np.r_[np.arange(0, len(t), step), len(t) - 1])
+    if not refine or len(pt) == 0:
+        return t[idx], trend[idx]
+    pt, pv = np.asarray(pt, dtype=float), np.asarray(pv, dtype=float)
+    ratio = pv / np.interp(pt, t, trend)
+    gap = 0.5 * float(knot_ms)  # no extra knot crowding a pick
+    above = idx[t[idx] < pt[0] - gap]
+    below = idx[t[idx] > pt[-1] + gap]
+    return (np.r_[t[above], pt, t[below]],
+            np.r_[trend[above] * ratio[0], pv, trend[below] * ratio[-1]])

@@ -116,16 +116,23 @@ class PickingController(QObject):
         self._drop_tool()
         self._redisplay()
 
+    def redisplay(self) -> None:
+        """Show the window's section again (what :meth:`MainWindow.display_of` makes of it
+        changed, e.g. its denoised version arrived) and redraw the picks."""
+        self._redisplay()
+
     def _redisplay(self) -> None:
         """Show the window's section (reduced when asked, on gathers) and redraw the picks."""
         sec = self.window.section
         velocity = None
+        shown, ref = self.window.display_of(sec) if sec is not None else (None, None)
         if sec is not None and sec.kind == "gather" and self.params.reduce \
                 and "offset" in sec.headers:
             velocity = self.params.velocity
-            self.view.set_section(reduce_section(sec, velocity), keep_view=True)
-        elif sec is not None and self.view.section is not sec:
-            self.view.set_section(sec, keep_view=True)
+            self.view.set_section(reduce_section(shown, velocity), keep_view=True,
+                                  clip_reference=ref)
+        elif sec is not None and self.view.section is not shown:
+            self.view.set_section(shown, keep_view=True, clip_reference=ref)
         self.layer.set_context(Context(self.view.section, self.line_number(), velocity))
         self._show_tool()
 

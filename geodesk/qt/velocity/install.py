@@ -48,6 +48,9 @@ class VelocityController:
         self.open_action = menu.addAction("&Velocity analysis…", self.open_panel)
         self.pick_action = menu.addAction("&Auto-pick velocities (all CMPs)", self.auto_pick_all)
         self.field_action = menu.addAction("Velocity &field…", self.show_field)
+        from geodesk.qt.velocity.model_ui import VelocityModelPicker
+
+        self.model_picker = VelocityModelPicker(self)
         window.sig_survey_changed.connect(self._on_survey)
         window.sig_picks_replaced.connect(lambda *_: self.close_panel())
         window.close_hooks.append(self.shutdown)
@@ -56,7 +59,8 @@ class VelocityController:
     # -- state --------------------------------------------------------------------------------
     def _on_survey(self, survey: Any) -> None:
         ok = survey is not None and survey.kind == "prestack"
-        for act in (self.open_action, self.pick_action, self.field_action):
+        for act in (self.open_action, self.pick_action, self.field_action,
+                    self.model_picker.all_action):
             act.setEnabled(ok)
         if self.panel is not None and self.panel.functions is not None and (
                 survey is None or self.panel.cmps.path != survey.path):
@@ -106,6 +110,7 @@ class VelocityController:
             self.dock.setObjectName("Velocity analysis")
             self.dock.setWidget(self.panel)
             self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+            self.model_picker.attach(self.panel)
         else:
             self.panel.bind(cmps, self.functions(), self.window.history)
         self.dock.show()

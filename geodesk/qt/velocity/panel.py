@@ -112,6 +112,7 @@ class VelocityPanel(QWidget):
                   self.display_box, pick_b):
             bar.addWidget(w)
         bar.addStretch(1)
+        self.bar = bar
         self.gather_view, self.nmo_view, self.strip_view = SectionView(), SectionView(), \
             SectionView()
         self.gather_view.set_mode("density")
@@ -126,6 +127,7 @@ class VelocityPanel(QWidget):
             v.view_box.setYLink(self.semblance_view.getPlotItem().getViewBox())
         self.warning = QLabel("")
         self.warning.setStyleSheet("color: #b00020")
+        self.warning.setWordWrap(True)  # many warnings must not widen the dock off screen
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -140,6 +142,10 @@ class VelocityPanel(QWidget):
         self.semblance_view.sig_edited.connect(self.refresh_function)
         self.display_box.currentIndexChanged.connect(
             lambda _i: self.set_display(self.display_box.currentData()))
+
+    def add_to_bar(self, widget: QWidget) -> None:
+        """Add a control at the end of the top bar (e.g. the model picks button)."""
+        self.bar.insertWidget(self.bar.count() - 1, widget)
 
     def set_display(self, mode: str) -> None:
         """Gather and NMO views as density, wiggle, variable area or wiggle over density."""

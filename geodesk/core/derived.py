@@ -1,0 +1,155 @@
+"""Derived sections computed on demand (denoised data): a bounded cache and the order of work.
+
+The workstation shows a derived version of the section on screen (e.g. the DnCNN-denoised
+data): each section is computed once, kept in a :class:`SectionCache` bounded in bytes (least
+recently used dropped first), and a background job that works through the rest takes the
+section nearest to the one on screen next (:class:`SectionQueue`, thread-safe: the GUI moves the
+focus while a worker pops). Keys are ``(mode, value)`` of the navigator ("inline", 112.0).
+Qt-free and torch-free.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from geodesk.core.section import Section
+from geodesk.core.survey import Survey
+
+#: Section modes a section model works on (time slices are not vertical sections).
+VERTICAL_MODES = ("inline", "crossline", "line", "gather")
+
+
+def positions(survey: Survey, mode: str) -> np.ndarray:
+    """Every value of ``mode`` in ``survey`` (line numbers, gather keys; one for a 2D line)."""
+    if mode == "inline":
+        return np.asarray(survey.inlines, dtype=float)
+    if mode == "crossline":
+        return np.asarray(survey.crosslines, dtype=float)
+    if mode == "gather":
+        return np.asarray(survey.gather_keys, dtype=float)
+    if mode == "line":
+        return np.zeros(1)
+    raise ValueError(f"no derived sections for {mode!r}; choose one of {VERTICAL_MODES}")
+
+
+def read_section(survey: Survey, mode: str, value: float) -> Section:
+    """The section ``(mode, value)`` of ``survey``, as the window reads it."""
+    if mode == "inline":
+        return survey.inline(int(value))
+    if mode == "crossline":
+        return survey.crossline(int(value))
+    if mode == "gather":
+        return survey.gather(int(value))
+    if mode == "line":
+        return survey.line()
+    raise ValueError(f"no derived sections for {mode!r}")
+
+
+def like(section: Section, data: np.ndarray, title: str) -> Section:
+    """A section with ``section``'s axes, headers and geometry and other samples."""
+    d = np.asarray(data, dtype=np.float32)
+    if d.shape != section.shape:
+        raise ValueError(f"derived data {d.shape} does not match the section {section.shape}")
+    return Section(d, section.axis0, section.axis1, section.kind, title, live=section.live,
+                   x=section.x, y=section.y, trace_index=section.trace_index,
+                   headers=section.headers)
+
+
+class SectionCache:
+    """Derived arrays by key, least recently used dropped first beyond ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = 512 * 2**20) -> None:
+        self.max_bytes = int(max_bytes)
+        self._items: OrderedDict[Hashable, np.ndarray] = OrderedDict()
+
+    def get(self, key: Hashable) -> np.ndarray | None:
+        a = self._items.get(key)
+        if a is not None:
+            self._items.move_to_end(key)
+        return a
+
+    def put(self, key: Hashable, data: np.ndarray) -> None:
+        self._items[key] = np.asarray(data)
+        self._items.move_to_end(key)
+        while len(self._items) > 1 and self.nbytes > self.max_bytes:
+            self._items.popitem(last=False)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Hashable]:
+        """The keys, least recently used first (a copy: the cache may change meanwhile)."""
+        return iter(list(self._items))
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self._items.values())
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def room_for(self, item_bytes: int) -> int:
+        """How many items of ``item_bytes`` the cache holds at most."""
+        return max(1, self.max_bytes // max(int(item_bytes), 1))
+
+
+class SectionQueue:
+    """Sections still to compute, handed out nearest to the focus first (thread-safe).
+
+    ``values`` are the positions of one mode in navigation order; the distance between two
+    sections is the difference of their indices in that order.
+    """
+
+    def __init__(self, mode: str, values: Sequence[float], focus: float | None = None,
+                 done: Iterable[float] = (), limit: int | None = None) -> None:
+        self.mode = mode
+        self._order = {float(v): i for i, v in enumerate(values)}
+        self._lock = threading.Lock()
+        self._focus = 0
+        self.focus(focus if focus is not None else (values[0] if len(values) else 0.0))
+        skip = {float(v) for v in done}
+        pending = [float(v) for v in values if float(v) not in skip]
+        if limit is not None:  # keep the ``limit`` nearest to the focus (the cache's room)
+            pending = sorted(pending, key=self._distance)[:max(int(limit), 0)]
+        self._pending = set(pending)
+
+    def _distance(self, value: float) -> tuple[int, int]:
+        d = self._order[value] - self._focus
+        return abs(d), 0 if d >= 0 else 1  # ties: the next section before the previous one
+
+    def focus(self, value: float) -> None:
+        """The section on screen moved to ``value`` (of this queue's mode)."""
+        with self._lock:
+            i = self._order.get(float(value))
+            if i is not None:
+                self._focus = i
+
+    def pop(self) -> float | None:
+        """The pending value nearest to the focus, removed; None when all are done."""
+        with self._lock:
+            if not self._pending:
+                return None
+            v = min(self._pending, key=self._distance)
+            self._pending.discard(v)
+            return v
+
+    def is_pending(self, value: float) -> bool:
+        """True while ``value`` is still to be handed out."""
+        with self._lock:
+            return float(value) in self._pending
+
+    def discard(self, value: float) -> None:
+        """``value`` was computed elsewhere (e.g. on demand)."""
+        with self._lock:
+            self._pending.discard(float(value))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._pending)

@@ -1,0 +1,145 @@
+"""Velocity picks by the velocity U-Net, in the velocity panel and for all CMPs.
+
+The model predicts a dense Vrms(t) from the semblance panel of a CMP; the picks written are a
+few knots of it (:func:`~geodesk.ml.results.velocity_knots`: where the trend bends and at least
+every 200 ms, where the semblance shows reflections), with provenance
+``model:velocity-unet@<version>``. They are ordinary picks: drag, delete, add and undo them in
+the panel like any other. One CMP is picked at once (a click); all CMPs in a background job
+written as ONE undo step, leaving CMPs that hold manual or corrected picks as they are.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtWidgets import QMenu, QToolButton
+
+from geodesk.core.jobs import JobContext
+from geodesk.core.picks import CORRECTED, MANUAL, VelocityFunctions
+from geodesk.core.segy import private_survey
+from geodesk.qt.jobs import JobHandle
+from geodesk.qt.model_choice import ModelChoice
+from geodesk.qt.project_ui import window_menu
+
+if TYPE_CHECKING:
+    from geodesk.qt.velocity.install import VelocityController
+    from geodesk.qt.velocity.panel import VelocityPanel
+
+
+class VelocityModelPicker:
+    """The "Model" button of the velocity panel and the Processing-menu entry for all CMPs."""
+
+    def __init__(self, controller: VelocityController) -> None:
+        self.ctrl = controller
+        self.window = controller.window
+        self.models = ModelChoice(self.window, "velocities")
+        self.job: JobHandle | None = None
+        self.panel: VelocityPanel | None = None
+        menu = window_menu(self.window, "&Processing", after="&Pick")
+        self.all_action = menu.addAction("Auto-pick velocities with &model (all CMPs)",
+                                         self.pick_all)
+        self.model_action = menu.addAction("Velocity m&odel…", lambda: self.models.choose())
+
+    def error(self, text: str) -> None:
+        self.ctrl.error(text)
+
+    def attach(self, panel: VelocityPanel) -> None:
+        """Add the Model button to ``panel`` (once; the panel is reused)."""
+        if self.panel is panel:
+            return
+        self.panel = panel
+        button = QToolButton()
+        button.setText("Model picks")
+        button.setToolTip("Velocity picks by the velocity U-Net (editable like any pick)")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
+        menu.addAction("Auto-pick this CMP with the model", self.pick_cmp)
+        menu.addAction("Auto-pick all CMPs with the model", self.pick_all)
+        menu.addSeparator()
+        menu.addAction("Model file…", lambda: self.models.choose())
+        button.setMenu(menu)
+        self.button = button
+        panel.add_to_bar(button)
+
+    # -- one CMP ------------------------------------------------------------------------------
+    def pick_cmp(self) -> list[str]:
+        """Replace the function of the panel's CDP by the model's knots (one undo step);
+        returns the warnings about the new function."""
+        from geodesk.ml.results import model_velocity_function, provenance_of
+
+        panel = self.panel
+        if panel is None or panel.functions is None:
+            self.error("Open the velocity analysis panel first.")
+            return []
+        model = self.models.load()
+        if model is None:
+            return []
+        try:
+            t, v = model_velocity_function(model, panel.gather)
+        except (ValueError, RuntimeError) as exc:
+            self.error(f"The velocity model failed: {str(exc).splitlines()[0]}")
+            return []
+        if t.size == 0:
+            panel.warning.setText(f"CDP {panel.cdp}: the model found no reflections to pick")
+            return []
+        return panel.functions.set_function(
+            panel.history, panel.cdp, t, v, provenance_of(model),
+            label=f"Auto-pick velocities with model CDP {panel.cdp}")
+
+    # -- all CMPs -----------------------------------------------------------------------------
+    def pick_all(self) -> JobHandle | None:
+        """Model knots on every (every N-th, as in the panel) CMP as a background job."""
+        from geodesk.ml.results import pick_velocities_model, provenance_of
+
+        survey = self.window.survey
+        if survey is None or survey.kind != "prestack":
+            self.error("Open a pre-stack file (CMP or shot gathers) first.")
+            return None
+        model = self.models.load()
+        if model is None:
+            return None
+        if self.job is not None and self.job.running:
+            self.job.cancel()  # latest wins
+        target = self.ctrl.functions()
+        panel = self.panel if self.ctrl.is_open else None
+        every = panel.every_box.value() if panel is not None else 1
+        first = [panel.cdp] if panel is not None else []
+        provenance = provenance_of(model)
+
+        def job(ctx: JobContext) -> dict:
+            with private_survey(survey) as own:  # never share the GUI thread's file handle
+                return pick_velocities_model(own, model, ctx, every=every, first=first)
+
+        handle = self.window.runner.submit(job, "Auto-pick velocities (U-Net)")
+        handle.finished.connect(lambda result: self.write_all(target, result, provenance))
+        handle.failed.connect(lambda exc: self.error(
+            f"Auto-pick with the model failed: {str(exc).splitlines()[0] if str(exc) else exc}"))
+        self.job = handle
+        return handle
+
+    def write_all(self, target: VelocityFunctions, result: dict[int, Any],
+                  provenance: str) -> int:
+        """Write the job's knots as one step; CMPs with manual/corrected picks stay."""
+        if target not in self.window.picks.objects():
+            self.error("The velocity object changed while the job ran: nothing was written.")
+            return 0
+        if not result:
+            self.error("The model found nothing to pick on any CMP.")
+            return 0
+        edited = {cdp for cdp, f in target.functions.items()
+                  if any(p in (MANUAL, CORRECTED) for p in f.provenance)}
+        todo = {cdp: tv for cdp, tv in result.items() if cdp not in edited}
+        h = self.window.history
+        if todo:
+            with h.transaction(f"Auto-pick velocities with model ({len(todo)} CMPs)"):
+                for cdp, (t, v) in sorted(todo.items()):
+                    target.set_function(h, cdp, np.asarray(t), np.asarray(v), provenance)
+        kept = len(set(result) & edited)
+        text = f"Model velocities on {len(todo)} CMPs"
+        if kept:
+            text += f"; {kept} CMPs with hand-edited picks kept"
+        self.window.statusBar().showMessage(text, 5000)
+        if self.ctrl.is_open:
+            self.ctrl.panel.refresh_function()
+        return len(todo)

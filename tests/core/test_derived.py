@@ -1,0 +1,89 @@
+"""Derived-section cache and work order: bounded in bytes, nearest section to the screen first."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from geodesk.core.derived import SectionCache, SectionQueue, like, positions, read_section
+from geodesk.core.section import Axis, Section
+
+
+def test_cache_drops_the_least_recently_used_beyond_its_bytes():
+    a = np.zeros((10, 10), np.float32)  # 400 bytes
+    cache = SectionCache(max_bytes=1000)
+    cache.put(("inline", 1.0), a)
+    cache.put(("inline", 2.0), a + 2)
+    assert cache.get(("inline", 1.0)) is not None  # 1 is now the most recent
+    cache.put(("inline", 3.0), a + 3)
+    assert ("inline", 2.0) not in cache and ("inline", 1.0) in cache
+    assert list(cache) == [("inline", 1.0), ("inline", 3.0)]
+    assert cache.nbytes <= 1000 and cache.room_for(400) == 2
+    big = SectionCache(max_bytes=10)
+    big.put("k", a)  # one item always stays, even when larger than the bound
+    assert "k" in big
+    cache.clear()
+    assert len(cache) == 0
+
+
+def test_queue_hands_out_the_nearest_to_the_focus_first_and_follows_it():
+    q = SectionQueue("inline", [10.0, 11.0, 12.0, 13.0, 14.0, 15.0], focus=12.0, done=[12.0])
+    assert len(q) == 5
+    assert q.pop() == 13.0  # next before previous at equal distance
+    assert q.pop() == 11.0
+    q.focus(15.0)  # the user jumped: work goes there
+    assert q.pop() == 15.0
+    assert q.pop() == 14.0
+    q.discard(10.0)  # computed on demand meanwhile
+    assert not q.is_pending(10.0)
+    assert q.pop() is None
+
+
+def test_queue_limit_keeps_the_nearest():
+    q = SectionQueue("gather", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], focus=1.0, limit=2)
+    assert {q.pop(), q.pop()} == {1.0, 2.0} and q.pop() is None
+    q2 = SectionQueue("gather", [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], focus=4.0, limit=3)
+    got = {q2.pop(), q2.pop(), q2.pop()}
+    assert got == {3.0, 4.0, 5.0} and q2.pop() is None
+
+
+def test_queue_is_safe_to_pop_from_threads():
+    q = SectionQueue("inline", [float(i) for i in range(500)], focus=250.0)
+    seen, lock = [], threading.Lock()
+
+    def work():
+        while (v := q.pop()) is not None:
+            with lock:
+                seen.append(v)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == [float(i) for i in range(500)]
+
+
+def test_like_keeps_axes_and_refuses_another_shape():
+    sec = Section(np.ones((3, 4), np.float32), Axis(np.arange(3.0), "trace"),
+                  Axis(np.arange(4.0) * 2, "time", "ms"), "gather", "g 1",
+                  trace_index=np.array([5, 6, 7]), headers={"offset": np.arange(3.0)})
+    out = like(sec, np.zeros((3, 4)), "g 1 denoised")
+    assert out.title == "g 1 denoised" and out.data.dtype == np.float32
+    assert out.trace_index is sec.trace_index and out.headers is sec.headers
+    with pytest.raises(ValueError):
+        like(sec, np.zeros((4, 3)), "bad")
+
+
+def test_positions_and_read_section_follow_the_survey(tmp_path):
+    from geodesk.core.segy import open_survey
+    from geodesk.synth.post3d import generate_post3d
+
+    path = generate_post3d((3, 8, 50), seed=1, n_faults=0, n_horizons=1).write(tmp_path / "v.sgy")
+    with open_survey(path) as s:
+        il = positions(s, "inline")
+        assert len(il) == 3 and len(positions(s, "crossline")) == 8
+        sec = read_section(s, "inline", il[1])
+        np.testing.assert_array_equal(sec.data, s.inline(int(il[1])).data)
+        with pytest.raises(ValueError):
+            positions(s, "time")

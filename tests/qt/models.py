@@ -1,0 +1,27 @@
+"""Tiny untrained model files for GUI tests (CPU, built in milliseconds, one torch thread)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TINY = {"faults": {"depth": 2, "width": 4}, "firstbreaks": {"depth": 2, "width": 4},
+        "velocities": {"depth": 2, "width": 4, "n_bins": 16},
+        "denoise": {"depth": 3, "width": 4}}
+
+
+def tiny_model_file(task: str, path: Path) -> Path:
+    """Write a freshly initialised tiny model of ``task`` to ``path``."""
+    import torch
+
+    from geodesk.ml.registry import default_model_class
+
+    torch.set_num_threads(1)  # CI shares two cores
+    model = default_model_class(task)(**TINY[task], tile=64, device="cpu", seed=0)
+    model._init_net()
+    if task == "firstbreaks":
+        # an untrained net may call every sample "before the onset" and pick nothing; a
+        # constant head (before = after, "at" unlikely) picks every live trace at its start
+        with torch.no_grad():
+            model.net_.head.weight.zero_()
+            model.net_.head.bias.copy_(torch.tensor([0.0, -4.0, 0.0]))
+    return model.save(path)
