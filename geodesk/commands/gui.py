@@ -97,9 +97,12 @@ def run(args: argparse.Namespace) -> int:
             getattr(args, k) is not None for k in ("inline", "crossline", "time", "gather")):
         raise CommandError("--inline/--crossline/--time/--gather need a FILE")
 
+    from geodesk.ml.device import limit_threads_beside_gui
     from geodesk.qt.app import get_app, install_excepthook, screenshot
     from geodesk.qt.main_window import MainWindow
     from geodesk.qt.settings import add_recent_file
+
+    limit_threads_beside_gui()  # models run in jobs beside the GUI thread
 
     app = get_app()
     window = MainWindow()

@@ -49,6 +49,34 @@ def read_section(survey: Survey, mode: str, value: float) -> Section:
     raise ValueError(f"no derived sections for {mode!r}")
 
 
+def neighbour_indices(i: int, n: int, context: int) -> list[int]:
+    """Indices of section ``i`` and its ``context`` neighbours each side among ``n`` sections,
+    mirrored at the ends (section 0's missing left neighbour is section 1)."""
+    out = []
+    for k in range(i - int(context), i + int(context) + 1):
+        if n == 1:
+            out.append(0)
+            continue
+        while k < 0 or k >= n:
+            k = -k if k < 0 else 2 * (n - 1) - k
+        out.append(k)
+    return out
+
+
+def model_input(survey: Survey, mode: str, section: Section, value: float,
+                context: int) -> Section | np.ndarray:
+    """What a section model is given for ``section`` (``mode``, ``value``): the section itself,
+    or, for a 2.5D model (``context`` > 0) on the inlines or crosslines of a 3D volume, the
+    (2 context + 1, traces, samples) stack of it and its neighbours (mirrored at the ends)."""
+    if not context or mode not in ("inline", "crossline"):
+        return section
+    vals = positions(survey, mode)
+    i = int(np.argmin(np.abs(vals - float(value))))
+    rows = [section.data if j == i else read_section(survey, mode, vals[j]).data
+            for j in neighbour_indices(i, len(vals), int(context))]
+    return np.stack([np.asarray(r, dtype=np.float32) for r in rows])
+
+
 def like(section: Section, data: np.ndarray, title: str) -> Section:
     """A section with ``section``'s axes, headers and geometry and other samples."""
     d = np.asarray(data, dtype=np.float32)

@@ -152,6 +152,22 @@ def _loaded(model):
     return model.load() if isinstance(model, ModelRef) else model
 
 
+def model_context(model) -> int:
+    """Neighbouring sections each side a model reads (``context`` of a 2.5D denoiser; 0 for a
+    2D model), from the loaded model or, for a :class:`~geodesk.ml.blocks.ModelRef`, its file."""
+    from geodesk.ml.blocks import ModelRef
+
+    if isinstance(model, ModelRef):
+        from geodesk.ml.base import read_model_file
+        from geodesk.ml.registry import get_model_class
+
+        meta, _ = read_model_file(model.path)
+        params = get_model_class(meta["model"])._upgrade_params(
+            dict(meta.get("params", {})), int(meta.get("version", 0)))
+        return int(params.get("context", 0) or 0)
+    return int(getattr(model, "context", 0) or 0)
+
+
 def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobContext, *,
                runner=None, prestack: bool = False, block: int | None = None, halo: int = 0,
                op: str | Callable = "sections", label: str = "") -> Path:
@@ -162,8 +178,12 @@ def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobConte
     from geodesk.ml.cluster import LocalRunner
 
     runner = runner or LocalRunner()
+    op_kw = {}
+    context = model_context(model) if survey.kind == "post3d" and op == "sections" else 0
+    if context:  # a 2.5D model reads its neighbouring inlines: the halo brings them
+        halo, op_kw = max(halo, context), {"context": context}
     jobs = _jobs(survey, model, "gathers" if prestack else "sections", op, runner=runner,
-                 block=block, halo=halo)
+                 block=block, halo=halo, op_kw=op_kw)
     local = None if getattr(runner, "client", None) is not None else _loaded(model)
     with trace_store(survey.n_traces, survey.n_samples) as store:
         def write(res) -> None:

@@ -222,11 +222,23 @@ class ScaledContext(JobContext):
 
 # -- ops: (model, sections incl. halo, core slice, ctx, **kw) -> one output per core section ---
 def predict_sections(model, sections: list[Section], core: slice,
-                     ctx: JobContext) -> list[np.ndarray]:
-    """``model.predict`` of each core section (a 2D model sees one section: no halo needed)."""
-    todo = sections[core]
-    return [np.asarray(model.predict(sec, ctx=ScaledContext(ctx, k, len(todo))), dtype=np.float32)
-            for k, sec in enumerate(todo)]
+                     ctx: JobContext, *, context: int = 0) -> list[np.ndarray]:
+    """``model.predict`` of each core section. With ``context`` = c > 0 (a 2.5D model such as
+    the denoiser) each section goes with its c neighbours each side as a (2c + 1, traces,
+    samples) stack: the halo must be at least c; at the survey's ends they are mirrored."""
+    from geodesk.ml.tasks.denoise import neighbour_indices
+
+    rows = range(len(sections))[core]
+    out = []
+    for k, i in enumerate(rows):
+        sub = ScaledContext(ctx, k, len(rows))
+        if context:
+            x = np.stack([np.asarray(sections[j].data, dtype=np.float32)
+                          for j in neighbour_indices(i, len(sections), int(context))])
+        else:
+            x = sections[i]
+        out.append(np.asarray(model.predict(x, ctx=sub), dtype=np.float32))
+    return out
 
 
 def predict_velocities(model, sections: list[Section], core: slice, ctx: JobContext, *,

@@ -90,3 +90,19 @@ def background_job(job: Callable[[Any], Any],
             return job(ctx)
 
     return run
+
+
+def limit_threads_beside_gui(threads: int = BACKGROUND_THREADS) -> None:
+    """Cap torch's CPU threads for a process whose models run beside a GUI (call at start-up).
+
+    ``bench/bench_event_loop.py`` on the 2-core development machine: training with 1 thread
+    kept the window's timer within 9 ms and ran faster than with 2 threads, which competed
+    with the GUI thread (42 ms late, half the steps/s). Before torch is imported this only
+    sets ``OMP_NUM_THREADS`` (if the user has not), so torch is never imported just for it.
+    """
+    import sys
+
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(max(int(threads), 1))
+    else:
+        os.environ.setdefault("OMP_NUM_THREADS", str(max(int(threads), 1)))

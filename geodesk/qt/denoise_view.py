@@ -29,6 +29,7 @@ from geodesk.core.derived import (
     SectionCache,
     SectionQueue,
     like,
+    model_input,
     positions,
     read_section,
 )
@@ -204,10 +205,15 @@ class DenoiseView:
             return None
         if self.job is not None and self.job.running:
             self.job.cancel()  # latest wins
-        model, token = self.model, self._token
+        model, token, survey = self.model, self._token, self.window.survey
+        context = int(getattr(model, "context", 0) or 0)
 
         def job(ctx: JobContext) -> np.ndarray:
-            return model.predict(sec, ctx=ctx)
+            if not context:
+                return model.predict(sec, ctx=ctx)
+            with private_survey(survey) as own:  # the neighbours a 2.5D model also reads
+                x = model_input(own, key[0], sec, key[1], context)
+            return model.predict(x, ctx=ctx)
 
         handle = self.window.runner.submit(job, f"Denoise {sec.title}")
         handle.finished.connect(lambda den: self._store(token, key, den))
@@ -269,7 +275,9 @@ class DenoiseView:
                     text = f"Denoising {NOUNS[mode]} {v:g} ({n + 1} of {total})"
                     part = Part(ctx, n, total, text)
                     part.progress(0.0)
-                    den = model.predict(read_section(own, mode, v), ctx=part)
+                    sec = read_section(own, mode, v)
+                    x = model_input(own, mode, sec, v, int(getattr(model, "context", 0) or 0))
+                    den = model.predict(x, ctx=part)
                     ctx.publish(((mode, v), den))
                     n += 1
             ctx.progress(1.0, f"Denoised {n} {NOUNS[mode]}s")

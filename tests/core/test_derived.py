@@ -5,7 +5,15 @@ import threading
 import numpy as np
 import pytest
 
-from geodesk.core.derived import SectionCache, SectionQueue, like, positions, read_section
+from geodesk.core.derived import (
+    SectionCache,
+    SectionQueue,
+    like,
+    model_input,
+    neighbour_indices,
+    positions,
+    read_section,
+)
 from geodesk.core.section import Axis, Section
 
 
@@ -87,3 +95,26 @@ def test_positions_and_read_section_follow_the_survey(tmp_path):
         np.testing.assert_array_equal(sec.data, s.inline(int(il[1])).data)
         with pytest.raises(ValueError):
             positions(s, "time")
+
+
+def test_neighbour_indices_mirror_at_both_ends():
+    assert neighbour_indices(0, 5, 1) == [1, 0, 1]
+    assert neighbour_indices(4, 5, 1) == [3, 4, 3]
+    assert neighbour_indices(2, 5, 2) == [0, 1, 2, 3, 4]
+    assert neighbour_indices(0, 1, 1) == [0, 0, 0]
+
+
+def test_model_input_stacks_the_neighbouring_inlines_for_a_2_5d_model(tmp_path):
+    import geodesk
+    from geodesk.synth import generate_post3d
+
+    r = generate_post3d((4, 6, 20), seed=1, n_horizons=0)
+    with geodesk.open(r.write(tmp_path / "v.sgy")) as s:
+        il = s.inlines
+        sec = s.inline(int(il[0]))
+        x = model_input(s, "inline", sec, float(il[0]), 1)
+        assert x.shape == (3, 6, 20)
+        np.testing.assert_array_equal(x[1], sec.data)
+        np.testing.assert_array_equal(x[0], s.inline(int(il[1])).data)  # mirrored
+        np.testing.assert_array_equal(x[2], s.inline(int(il[1])).data)
+        assert model_input(s, "inline", sec, float(il[0]), 0) is sec

@@ -45,6 +45,25 @@ def test_a_halo_makes_block_results_equal_to_the_whole_volume_result(tmp_path):
             assert np.allclose(got, whole, atol=1e-5) is same
 
 
+def test_a_2_5d_denoiser_in_blocks_sees_the_same_neighbours_as_on_the_whole_volume(
+        tmp_path, tiny_model, tiny_examples):
+    import geodesk
+    from geodesk.ml.tasks.denoise import denoise_volume
+
+    X, y = tiny_examples("denoise")
+    model = tiny_model("denoise-dncnn", context=1).fit(X, y)
+    r = generate_post3d((5, 12, 40), seed=4, n_horizons=0, snr_db=5.0)
+    src = r.write(tmp_path / "v.sgy")
+    whole = denoise_volume(model, r.data)
+    # an inline and its neighbours give another answer than the inline alone
+    assert not np.allclose(whole[2], model.predict(r.data[2]), atol=1e-4)
+    with geodesk.open(src) as s:
+        out = map_blocks(s, model, tmp_path / "d.sgy", JobContext(), block=2)
+    with segyio.open(out) as f:
+        got = segyio.tools.cube(f)
+    np.testing.assert_allclose(got, whole, atol=1e-5)
+
+
 def test_trace_file_writes_rows_at_scattered_indices_and_reads_runs(tmp_path):
     store = TraceFile(tmp_path / "t.f32", 10, 3)
     store[np.array([7, 2, 3, 9])] = np.arange(12, dtype=np.float32).reshape(4, 3)

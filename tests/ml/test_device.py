@@ -85,3 +85,21 @@ def test_background_job_sets_torch_threads_in_its_own_thread_and_restores_them()
     t.start()
     t.join()
     assert seen == [2] and torch.get_num_threads() == before
+
+
+def test_limit_threads_beside_gui_sets_omp_before_torch_and_torch_threads_after():
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "os.environ.pop('OMP_NUM_THREADS', None)\n"
+        "from geodesk.ml.device import limit_threads_beside_gui\n"
+        "limit_threads_beside_gui(1)\n"
+        "assert 'torch' not in sys.modules and os.environ['OMP_NUM_THREADS'] == '1'\n"
+        "import torch\n"
+        "assert torch.get_num_threads() == 1\n"
+        "torch.set_num_threads(2); limit_threads_beside_gui(1)\n"
+        "assert torch.get_num_threads() == 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

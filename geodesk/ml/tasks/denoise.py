@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from geodesk.core.derived import neighbour_indices
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
 from geodesk.ml.normalize import clean_nonfinite, normalize
@@ -141,20 +142,6 @@ class DenoiseDnCNN(SeismicModel):
             over.append(out - best_smoothing_snr_db(noisy, clean))
         return {"snr_gain_db": float(np.mean(gains)),
                 "gain_over_smoothing_db": float(np.mean(over))}
-
-
-def neighbour_indices(i: int, n: int, context: int) -> list[int]:
-    """Indices of section ``i`` and its ``context`` neighbours each side among ``n`` sections,
-    mirrored at the ends (section 0's missing left neighbour is section 1)."""
-    out = []
-    for k in range(i - int(context), i + int(context) + 1):
-        if n == 1:
-            out.append(0)
-            continue
-        while k < 0 or k >= n:
-            k = -k if k < 0 else 2 * (n - 1) - k
-        out.append(k)
-    return out
 
 
 def denoise_volume(model: DenoiseDnCNN, volume: np.ndarray, *, ctx: Any = None) -> np.ndarray:
