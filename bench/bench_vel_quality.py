@@ -11,7 +11,8 @@ data constrain the velocity; below the last reflection any trend is a guess), po
 ``--guide-tol`` of that trend: what ``geodesk velocities --method unet`` and the workstation
 use), interpolated linearly. The baseline is :func:`geodesk.core.processing.velpick.auto_pick` (semblance
 peaks chained in time, multiples rejected), its picks interpolated linearly in time, on the
-same gathers in the same run. One JSON object:
+same gathers in the same run; a CMP where a method picks nothing is counted
+(``cmps_without_picks``) and left out of that method's figures. One JSON object:
 
     .venv/bin/python bench/bench_vel_quality.py --model resources/models/velocities.pt
 """
@@ -33,8 +34,10 @@ from geodesk.synth import generate_cmps
 HELD_OUT_SEED = 2_000_000_000
 
 
-def stats(errors: list[np.ndarray]) -> dict[str, float]:
+def stats(errors: list[np.ndarray]) -> dict[str, float | None]:
     """Mean and p90 of |ΔV|/V in percent."""
+    if not errors:
+        return {"mean_pct": None, "p90_pct": None}
     e = np.concatenate(errors) * 100.0
     return {"mean_pct": round(float(np.mean(e)), 2), "p90_pct": round(float(np.percentile(e, 90)), 2)}
 
@@ -57,6 +60,7 @@ def main() -> None:
     names = ("unet", "semblance", "unet_guided")
     pooled: dict[str, list] = {n: [] for n in names}
     secs = dict.fromkeys(names, 0.0)
+    unpicked = dict.fromkeys(names, 0)
     for i, snr in enumerate(args.snr):
         for j, rec in enumerate(args.record_s):
             errs: dict[str, list] = {n: [] for n in names}
@@ -89,7 +93,10 @@ def main() -> None:
                 for name, v in (("unet", v_model), ("semblance", v_base),
                                 ("unet_guided", v_guided)):
                     e = np.abs(np.asarray(v, dtype=float)[sel] - truth[sel]) / truth[sel]
-                    errs[name].append(np.where(np.isfinite(e), e, 1.0))
+                    if not np.isfinite(e).all():  # nothing picked on this CMP
+                        unpicked[name] += 1
+                        continue
+                    errs[name].append(e)
             cell = {name: stats(e) for name, e in errs.items()}
             out["cells"][f"SNR {snr:g} dB, {rec:g} s"] = cell
             for name in pooled:
@@ -97,6 +104,7 @@ def main() -> None:
     out["pooled"] = {name: stats(e) for name, e in pooled.items()}
     out["ratio_unet_over_semblance_mean"] = round(
         out["pooled"]["unet"]["mean_pct"] / max(out["pooled"]["semblance"]["mean_pct"], 1e-9), 2)
+    out["cmps_without_picks"] = unpicked  # left out of that method's figures
     out["seconds"] = {k: round(v, 1) for k, v in secs.items()}
     print(json.dumps(out, indent=1))
 

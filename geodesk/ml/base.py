@@ -79,6 +79,12 @@ class SeismicModel:
             out[k] = list(v) if isinstance(v, tuple) else v
         return out
 
+    def continue_with(self, **params: Any) -> SeismicModel:
+        """Change hyper-parameters of a trained model before training it further (``--from``
+        with ``--param``); models whose network shape depends on a parameter override this to
+        carry the learned weights over (see the denoiser's ``context``)."""
+        return self.set_params(**params)
+
     def set_params(self, **params: Any) -> SeismicModel:
         """Change hyper-parameters (before ``fit``); returns self."""
         unknown = set(params) - set(self._param_names())
@@ -333,6 +339,8 @@ class SeismicModel:
         model.net_.eval()
         model.history_ = list(meta.get("history", []))
         model.provenance_ = dict(meta.get("provenance", {}))
+        # training continued with --from draws the seeds after the ones this file was trained on
+        model.n_steps_ = int(model.provenance_.get("total_steps", 0) or 0)
         return model
 
 

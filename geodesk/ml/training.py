@@ -54,7 +54,7 @@ def train(task: str, out: str | os.PathLike, *, epochs: int = 20, steps_per_epoc
     if init_from is not None:
         model = load_model(init_from, task=task, device=device)
         if params:
-            model.set_params(**params)
+            model.continue_with(**params)
     else:
         cls = default_model_class(task)
         model = cls(**{**(params or {}), "device": device, "seed": seed})

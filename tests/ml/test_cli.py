@@ -41,8 +41,8 @@ def test_faults_writes_probabilities_with_the_input_geometry(main, volume, tmp_p
     assert "faults" in capsys.readouterr().err  # progress and the final line
 
 
-def test_denoise_output_matches_the_model_section_by_section(main, volume, tmp_path, tiny_model,
-                                                             tiny_examples):
+def test_denoise_output_matches_the_model_inline_by_inline_with_neighbours(
+        main, volume, tmp_path, tiny_model, tiny_examples):
     src, r = volume
     model = _tiny(tiny_model, tiny_examples, "denoise-dncnn", "denoise", tmp_path / "d.pt")
     out = tmp_path / "dn.sgy"
@@ -50,7 +50,9 @@ def test_denoise_output_matches_the_model_section_by_section(main, volume, tmp_p
                  "--quiet"]) == 0
     from geodesk.ml.registry import load_model
 
-    expect = load_model(model).predict(r.data[1])
+    m = load_model(model)
+    assert m.context == 1  # inline 1 is denoised with inlines 0 and 2 beside it
+    expect = m.predict(r.data[0:3])
     with segyio.open(out) as b:
         got = segyio.tools.cube(b)[1]
     np.testing.assert_allclose(got, expect, rtol=1e-5, atol=1e-6)

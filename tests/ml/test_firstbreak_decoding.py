@@ -3,7 +3,15 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.tasks.firstbreaks import FirstBreakUNet, change_points, gather_section
+from geodesk.ml.tasks.firstbreaks import (
+    FirstBreakUNet,
+    change_points,
+    energy_db,
+    gather_section,
+    onset_loglik,
+    repair_by_offset,
+    subsample_peak,
+)
 
 
 @pytest.mark.parametrize("dt_ms", [0.25, 1.0, 2.0, 4.0])
@@ -32,3 +40,39 @@ def test_change_point_ignores_isolated_errors():
     p[:, 0, 5] = [0.1, 0.1, 0.8]  # a lone "after" inside "before"
     p[:, 0, 33] = [0.8, 0.1, 0.1]  # a lone "before" inside "after"
     assert change_points(p)[0] == 25
+
+
+def test_trailing_energy_rises_at_the_onset_and_the_centred_one_before_it():
+    x = np.zeros((1, 100))
+    x[0, 50:] = 1.0
+    x += 1e-3 * np.random.default_rng(0).standard_normal(x.shape)
+    trailing = energy_db(x, 8)
+    centred = energy_db(x, 8, trailing=False)
+    assert trailing[0, :50].max() < 1.0 and trailing[0, 50] > 2.0
+    assert centred[0, 47] > 2.0  # half a window early: what version 2 fed the network
+    assert np.allclose(energy_db(1000.0 * x, 8), trailing, atol=1e-5)  # scale-free
+
+
+def test_onset_likelihood_peaks_at_the_change_and_the_parabola_refines_it():
+    n = 60
+    p0 = np.where(np.arange(n) < 30, 0.95, 0.05)[None, :]
+    prob = np.stack([p0, (1 - p0) / 2, (1 - p0) / 2])
+    ll = onset_loglik(prob)
+    assert ll.shape == (1, n + 1) and int(np.argmax(ll[0])) == 30
+    vals = -((np.arange(10) - 4.3) ** 2)[None, :]
+    assert subsample_peak(vals, np.array([4]))[0] == pytest.approx(0.3)
+    assert subsample_peak(vals, np.array([0]))[0] == 0.0  # at the edge: no refinement
+
+
+def test_offset_trend_repair_moves_an_outlier_back_to_the_likely_onset_near_the_trend():
+    n_tr, n = 21, 200
+    offsets = np.arange(n_tr) * 10.0 - 100.0
+    onset = (20 + np.abs(offsets) / 5).astype(int)  # a V of linear moveout
+    s = np.arange(n + 1)[None, :]
+    ll = -np.abs(s - onset[:, None]).astype(float)  # likeliest at the true onset
+    ll[7, 150] = 5.0  # one trace whose best is a late spurious peak
+    k = np.argmax(ll, axis=1)
+    assert k[7] == 150
+    fixed = repair_by_offset(ll, k, offsets, 1.0, 0.0, tol_ms=8.0)
+    assert fixed[7] == onset[7]
+    np.testing.assert_array_equal(np.delete(fixed, 7), np.delete(onset, 7))

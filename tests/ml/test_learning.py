@@ -1,6 +1,7 @@
 """Real learning on tiny synthetic data (no mocks): the networks fit what they are shown."""
 
 import numpy as np
+import pytest
 
 from geodesk.ml.tasks.common import f1_tolerant
 from geodesk.ml.tasks.faults import FaultUNet
@@ -36,3 +37,29 @@ def test_training_keeps_the_best_validated_checkpoint(tmp_path):
     again = type(model).load(out)
     assert again.provenance_["epochs"] == prov["epochs"]
     assert np.isfinite(again.history_[-1]["loss"])
+
+
+def test_fine_tuning_continues_with_new_training_seeds_and_records_its_parent(tmp_path):
+    params = {"depth": 3, "width": 8, "patch": (32, 32), "batch_size": 4}
+    first = train("denoise", tmp_path / "a.pt", epochs=1, steps_per_epoch=3, device="cpu",
+                  seed=2, params=params, n_validation=1, size=48, command="first")
+    assert first.provenance_["training_seeds"].endswith("for k in 0..2")
+    more = train("denoise", tmp_path / "b.pt", epochs=1, steps_per_epoch=2, device="cpu",
+                 seed=2, init_from=tmp_path / "a.pt", n_validation=1, size=48, command="more")
+    prov = more.provenance_
+    assert prov["training_seeds"].endswith("for k in 3..4")  # not the seeds of the first run
+    assert prov["total_steps"] == 5
+    assert prov["fine_tuned_from"]["command"] == "first"
+
+
+def test_a_denoiser_widened_to_more_neighbours_keeps_its_answer(tiny_model, tiny_examples):
+    X, y = tiny_examples("denoise")
+    model = tiny_model("denoise-dncnn", context=1).fit(X, y)
+    stack = np.random.default_rng(0).standard_normal((5, 24, 40)).astype(np.float32)
+    before = model.predict(stack[1:4])
+    model.continue_with(context=2)
+    assert model.context == 2
+    np.testing.assert_allclose(model.predict(stack), before, atol=1e-5)
+    model.partial_fit(*tiny_examples("denoise"))  # and it still trains
+    with pytest.raises(ValueError):
+        model.continue_with(context=1)

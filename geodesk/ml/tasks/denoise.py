@@ -75,6 +75,31 @@ class DenoiseDnCNN(SeismicModel):
             params.setdefault("context", 0)
         return params
 
+    def continue_with(self, **params: Any) -> DenoiseDnCNN:
+        """As :meth:`SeismicModel.continue_with`; a wider ``context`` keeps the trained network:
+        the first layer gains zero weights for the new outer neighbours, so the model gives the
+        same answer until training teaches it to use them."""
+        new = int(params.pop("context", self.context))
+        old = int(self.context)
+        if new < old:
+            raise ValueError(f"context can only grow when training on ({old} -> {new})")
+        self.set_params(**params)
+        if new != old and hasattr(self, "net_"):
+            import torch
+
+            first = self.net_.body[0]
+            w = first.weight.data
+            grown = torch.zeros((w.shape[0], 2 * new + 1, *w.shape[2:]), dtype=w.dtype,
+                                device=w.device)
+            grown[:, new - old:new + old + 1] = w
+            conv = torch.nn.Conv2d(2 * new + 1, w.shape[0], first.kernel_size,
+                                   padding=first.padding).to(w.device)
+            conv.weight.data, conv.bias.data = grown, first.bias.data.clone()
+            self.net_.body[0] = conv
+            self.context = new
+            self.optimizer_ = torch.optim.Adam(self.net_.parameters(), lr=float(self.lr))
+        return self
+
     @property
     def min_size(self) -> int:
         return 2 * int(self.depth) + 1
@@ -89,9 +114,11 @@ class DenoiseDnCNN(SeismicModel):
         """(sections (k, traces, samples), live of the centre, whether neighbours were given)."""
         if isinstance(x, np.ndarray) and x.ndim == 3:
             k = 2 * int(self.context) + 1
-            if x.shape[0] != k:
+            if x.shape[0] < k or x.shape[0] % 2 == 0:
                 raise ValueError(f"{self.name} with context {self.context} takes {k} "
                                  f"neighbouring sections, got {x.shape[0]}")
+            mid = x.shape[0] // 2  # a wider stack (training data) gives its centre k
+            x = x[mid - k // 2:mid + k // 2 + 1]
             data, live = section_arrays(x[k // 2])
             return np.asarray(x, dtype=np.float32), live, True
         data, live = section_arrays(x)

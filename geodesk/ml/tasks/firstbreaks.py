@@ -52,13 +52,16 @@ def trace_normalize(data: np.ndarray, clip: float = 8.0) -> np.ndarray:
 
 
 def energy_db(data: np.ndarray, window: int, floor_pct: float = 10.0,
-              scale_db: float = 10.0, top: float = 6.0) -> np.ndarray:
-    """Short-window energy (centred ``window`` samples) of each trace in dB above its own
-    ``floor_pct`` percentile, divided by ``scale_db`` and clipped to [0, ``top``]. Scale-free:
-    the same for a trace times any gain; a silent trace gives 0."""
+              scale_db: float = 10.0, top: float = 6.0, trailing: bool = True) -> np.ndarray:
+    """Short-window energy of each trace in dB above its own ``floor_pct`` percentile, divided
+    by ``scale_db`` and clipped to [0, ``top``]. The window is the ``window`` samples up to and
+    including each sample (``trailing``: it rises AT an onset, never before it) or centred on
+    it (rises half a window early). Scale-free: the same for a trace times any gain; a silent
+    trace gives 0."""
     x = np.asarray(data, dtype=np.float64)
     w = max(int(window), 1)
-    c = np.cumsum(np.pad(x * x, [(0, 0), (w // 2 + 1, w - w // 2 - 1)], mode="edge"), axis=1)
+    pad = (w, 0) if trailing else (w // 2 + 1, w - w // 2 - 1)
+    c = np.cumsum(np.pad(x * x, [(0, 0), pad], mode="edge"), axis=1)
     e = (c[:, w:] - c[:, :-w]) / w
     peak = e.max(axis=1, keepdims=True)
     db = 10.0 * np.log10(np.maximum(e, 1e-7 * peak) + np.finfo(float).tiny)
@@ -111,6 +114,20 @@ def onset_loglik(prob: np.ndarray) -> np.ndarray:
     return before + after_sum
 
 
+def subsample_peak(values: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Fractional offset in [-0.5, 0.5] of the vertex of the parabola through each row's
+    values at ``k - 1``, ``k``, ``k + 1`` (0 at the ends or where the three are not a peak)."""
+    n = values.shape[1]
+    rows = np.arange(values.shape[0])
+    inner = (k > 0) & (k < n - 1)
+    kk = np.clip(k, 1, n - 2)
+    a, b, c = values[rows, kk - 1], values[rows, kk], values[rows, kk + 1]
+    den = a - 2 * b + c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = np.where(inner & (den < 0) & np.isfinite(den), 0.5 * (a - c) / den, 0.0)
+    return np.clip(np.nan_to_num(d), -0.5, 0.5)
+
+
 def repair_by_offset(loglik: np.ndarray, k: np.ndarray, offsets: np.ndarray, dt: float,
                      t0: float, tol_ms: float) -> np.ndarray:
     """Onsets (work samples) that stray more than ``tol_ms`` from the robust offset trend of
@@ -138,7 +155,7 @@ class FirstBreakUNet(UNetModel):
 
     task = "firstbreaks"
     name = "firstbreak-unet"
-    version = 2
+    version = 3
     out_channels = 3
     normalisation = ("per-trace RMS, clipped to ±8, and energy in dB above the trace's noise "
                      "floor, after resampling to work_dt_ms")
@@ -147,6 +164,7 @@ class FirstBreakUNet(UNetModel):
                  work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = True,
                  energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
                  decode: str = "likelihood", trend_ms: float = 0.0,
+                 class_weighting: str = "none", energy_window: str = "trailing",
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
                  steps_per_epoch: int = 100, tile: int = 256, device: str = "auto",
@@ -155,6 +173,7 @@ class FirstBreakUNet(UNetModel):
         self.work_dt_ms, self.band, self.time_channel = work_dt_ms, band, time_channel
         self.energy_ms, self.refine_ms, self.onset_crops = energy_ms, refine_ms, onset_crops
         self.decode, self.trend_ms = decode, trend_ms
+        self.class_weighting, self.energy_window = class_weighting, energy_window
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
@@ -165,6 +184,9 @@ class FirstBreakUNet(UNetModel):
             params.setdefault("energy_ms", 0.0)
             params.setdefault("onset_crops", 0.0)
             params.setdefault("decode", "changepoint")
+        if version < 3:  # versions 1-2 weighted the classes and centred the energy window
+            params.setdefault("class_weighting", "balanced")
+            params.setdefault("energy_window", "centred")
         return params
 
     @property
@@ -184,7 +206,8 @@ class FirstBreakUNet(UNetModel):
         n_tr, n_w = inp.shape
         channels = [inp]
         if self.energy_ms:
-            en = energy_db(work, round(float(self.energy_ms) / float(self.work_dt_ms)))
+            en = energy_db(work, round(float(self.energy_ms) / float(self.work_dt_ms)),
+                           trailing=self.energy_window == "trailing")
             en[~live] = 0.0
             channels.append(en)
         if self.time_channel:  # recording time (s): fully convolutional nets lack position
@@ -229,7 +252,12 @@ class FirstBreakUNet(UNetModel):
         import torch
 
         logp = torch.log_softmax(out, dim=1)
-        # classes are imbalanced (the "at" band is thin): weight each by its inverse frequency
+        if self.class_weighting == "none":
+            # plain cross-entropy keeps P(before) calibrated, so the onset likelihood is not
+            # biased; weighting the thin "at" band up (version 2) moved picks ~3 ms early
+            ce = -(target * logp).sum(dim=1)
+            return (ce * mask).sum() / mask.sum().clamp_min(1.0)
+        # "balanced": each class weighted by its inverse frequency in the batch
         freq = (target * mask[:, None]).sum(dim=(0, 2, 3)) / mask.sum().clamp_min(1.0)
         present = freq > 0
         # every class present in the batch contributes equally to the loss
@@ -251,6 +279,7 @@ class FirstBreakUNet(UNetModel):
             if self.trend_ms and prep.meta["offsets"] is not None:
                 k = repair_by_offset(ll, k, prep.meta["offsets"], wdt, prep.meta["t0"],
                                      float(self.trend_ms))
+            k = k + subsample_peak(ll, k)
         else:
             raise ValueError(f"unknown decode {self.decode!r} (changepoint or likelihood)")
         k = k.astype(float)
