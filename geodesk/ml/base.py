@@ -82,8 +82,13 @@ class SeismicModel:
     def continue_with(self, **params: Any) -> SeismicModel:
         """Change hyper-parameters of a trained model before training it further (``--from``
         with ``--param``); models whose network shape depends on a parameter override this to
-        carry the learned weights over (see the denoiser's ``context``)."""
-        return self.set_params(**params)
+        carry the learned weights over (see the denoiser's ``context``). A new ``lr`` reaches
+        the optimiser too (learning-rate decay between runs)."""
+        self.set_params(**params)
+        if "lr" in params and hasattr(self, "optimizer_"):
+            for group in self.optimizer_.param_groups:
+                group["lr"] = float(self.lr)
+        return self
 
     def set_params(self, **params: Any) -> SeismicModel:
         """Change hyper-parameters (before ``fit``); returns self."""

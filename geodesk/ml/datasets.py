@@ -21,7 +21,7 @@ GENERATORS = {
     "firstbreaks": "geodesk.synth.generate_shots",
     "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
     "denoise": "geodesk.synth.generate_post3d (noise-free) + band-limited noise, "
-               "5 neighbouring inlines",
+               "7 neighbouring inlines",
 }
 
 
@@ -88,16 +88,16 @@ def _denoise(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list
     from geodesk.synth.wavelets import add_noise_at_snr, bandlimited_noise
 
     dt = float(rng.choice([2.0, 4.0]))
-    r = generate_post3d((6, size, size), seed=seed, dt_ms=dt, snr_db=None,
+    r = generate_post3d((8, size, size), seed=seed, dt_ms=dt, snr_db=None,
                         n_faults=int(rng.integers(0, 4)), n_horizons=0)
-    i = int(rng.integers(2, 4))
-    clean = r.data[i - 2:i + 3]  # a section and two neighbours each side (2.5D denoising)
+    i = int(rng.integers(3, 5))
+    clean = r.data[i - 3:i + 4]  # a section and 3 neighbours each side (2.5D denoising)
     nyq = 500.0 / dt
     f_lo = float(rng.uniform(0.0, 0.2)) * nyq
     noise = bandlimited_noise(rng, clean.shape, dt / 1000.0, f_lo,
                               float(rng.uniform(0.5, 0.95)) * nyq)
     noisy = add_noise_at_snr(clean, noise, float(rng.uniform(-5.0, 15.0)))
-    return [noisy], [clean[2]]
+    return [noisy], [clean[3]]
 
 
 _MAKERS = {"faults": _faults, "firstbreaks": _shots, "velocities": _cmps, "denoise": _denoise}

@@ -106,8 +106,51 @@ def main() -> int:
     app.processEvents()
     panel.grab().save(str(OUT / "velocity_panel.png"))
     w.close()
+    model_screenshots(app, paths)
     print("\n".join(str(p) for p in sorted(OUT.glob("*.png"))))
     return 0
+
+
+def model_screenshots(app, paths: dict) -> None:
+    """The shipped models' results: U-Net first breaks on a shot, model velocity picks, a
+    denoised inline and the noise it removed (each skipped when its weights are not shipped)."""
+    from geodesk.ml.registry import shipped_weights
+    from geodesk.qt.autopick_ui import AutopickParams
+
+    fb = shipped_weights("firstbreaks")
+    if fb is not None:
+        w = _window(app)
+        w.open_path(paths["shots"])
+        w.go_to("gather", w.survey.gather_keys[len(w.survey.gather_keys) // 2])
+        _wait(w.autopick.start(AutopickParams(method="unet", target="First breaks (U-Net)",
+                                              model_path=str(fb))))
+        screenshot(w, OUT / "model_first_breaks.png")
+        w.close()
+    vel = shipped_weights("velocities")
+    if vel is not None:
+        w = _window(app)
+        w.resize(1600, 1000)
+        w.open_path(paths["cmps"])
+        panel = w.velocity.open_panel()
+        w.resizeDocks([w.velocity.dock], [620], Qt.Orientation.Vertical)
+        app.processEvents()
+        panel.step(4)
+        w.velocity.model_picker.models.choose(str(vel))
+        w.velocity.model_picker.pick_cmp()
+        app.processEvents()
+        panel.grab().save(str(OUT / "model_velocities.png"))
+        w.close()
+    dn = shipped_weights("denoise")
+    if dn is not None:
+        w = _window(app)
+        w.open_path(paths["post3d"])
+        w.go_to("inline", w.survey.inlines[len(w.survey.inlines) // 2])
+        w.denoise.choose_model(str(dn))
+        _wait(w.denoise.set_show("denoised"))
+        screenshot(w, OUT / "model_denoised.png")
+        w.denoise.set_show("difference")
+        screenshot(w, OUT / "model_noise_removed.png")
+        w.close()
 
 
 if __name__ == "__main__":

@@ -63,3 +63,9 @@ def test_a_denoiser_widened_to_more_neighbours_keeps_its_answer(tiny_model, tiny
     model.partial_fit(*tiny_examples("denoise"))  # and it still trains
     with pytest.raises(ValueError):
         model.continue_with(context=1)
+
+
+def test_continuing_with_a_new_learning_rate_reaches_the_optimiser(tiny_model, tiny_examples):
+    model = tiny_model("fault-unet").fit(*tiny_examples("faults"))
+    model.continue_with(lr=1e-5)
+    assert {g["lr"] for g in model.optimizer_.param_groups} == {1e-5}

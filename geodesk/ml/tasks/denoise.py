@@ -83,7 +83,7 @@ class DenoiseDnCNN(SeismicModel):
         old = int(self.context)
         if new < old:
             raise ValueError(f"context can only grow when training on ({old} -> {new})")
-        self.set_params(**params)
+        super().continue_with(**params)
         if new != old and hasattr(self, "net_"):
             import torch
 
