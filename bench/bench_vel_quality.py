@@ -7,10 +7,11 @@ of 2, 3 and 4 s at 4 ms, 24 to 60 offsets, maximum offsets 1.5 to 4 km, per SNR.
 |ΔVrms| / Vrms at every sample between the first and the last primary reflection (where the
 data constrain the velocity; below the last reflection any trend is a guess), pooled: mean and
 90th percentile. Methods: ``unet`` the network's trend alone; ``unet_guided`` the picks
-:func:`~geodesk.ml.tasks.velocities.model_velocity_picks` gives (semblance peaks within
-``--guide-tol`` of that trend: what ``geodesk velocities --method unet`` and the workstation
-use), interpolated linearly. The baseline is :func:`geodesk.core.processing.velpick.auto_pick` (semblance
-peaks chained in time, multiples rejected), its picks interpolated linearly in time, on the
+:func:`~geodesk.ml.results.model_velocity_function` gives (semblance peaks within 5 % of that
+trend, where the semblance shows reflections: what ``geodesk velocities --method unet`` and
+the workstation write), interpolated linearly (constant beyond the first and last knot). The
+baseline is :func:`geodesk.core.processing.velpick.auto_pick` (semblance peaks chained in
+time, multiples rejected), its picks interpolated linearly in time, on the
 same gathers in the same run; a CMP where a method picks nothing is counted
 (``cmps_without_picks``) and left out of that method's figures. One JSON object:
 
@@ -28,7 +29,8 @@ import numpy as np
 from geodesk.core.processing.velpick import auto_pick
 from geodesk.core.section import Axis, Section
 from geodesk.ml.registry import load_model
-from geodesk.ml.tasks.velocities import model_velocity_picks, panel_for_gather
+from geodesk.ml.results import model_velocity_function
+from geodesk.ml.tasks.velocities import panel_for_gather
 from geodesk.synth import generate_cmps
 
 HELD_OUT_SEED = 2_000_000_000
@@ -48,8 +50,6 @@ def main() -> None:
     ap.add_argument("--cmps", type=int, default=6, help="CMPs per (SNR, record length) cell")
     ap.add_argument("--snr", type=float, nargs="+", default=[0.0, 10.0, 20.0])
     ap.add_argument("--record-s", type=float, nargs="+", default=[2.0, 3.0, 4.0])
-    ap.add_argument("--guide-tol", type=float, default=0.05,
-                    help="semblance peaks kept within this fraction of the model's trend")
     args = ap.parse_args()
     import torch
 
@@ -87,7 +87,7 @@ def main() -> None:
                 secs["semblance"] += time.perf_counter() - s
                 v_base = np.interp(t, pt, pv) if len(pt) else np.full_like(t, np.nan)
                 s = time.perf_counter()
-                gt, gv = model_velocity_picks(model, sec, guide_tol=args.guide_tol)
+                gt, gv = model_velocity_function(model, sec)
                 v_guided = np.interp(t, gt, gv)
                 secs["unet_guided"] += time.perf_counter() - s
                 for name, v in (("unet", v_model), ("semblance", v_base),

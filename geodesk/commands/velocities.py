@@ -45,10 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="picking method (default semblance)")
     p.add_argument("--every", type=int, default=1, metavar="N",
                    help="pick every N-th CMP (default 1: all)")
-    p.add_argument("--vmin", type=float, default=1400.0, help="lowest trial velocity, m/s")
-    p.add_argument("--vmax", type=float, default=6000.0, help="highest trial velocity, m/s")
-    p.add_argument("--dv", type=float, default=20.0, help="trial velocity step, m/s")
-    p.add_argument("--window-ms", type=float, default=40.0, help="semblance window, ms")
+    p.add_argument("--vmin", type=float, default=1400.0, help="lowest trial velocity, m/s (semblance; the model uses its own range)")
+    p.add_argument("--vmax", type=float, default=6000.0, help="highest trial velocity, m/s (semblance)")
+    p.add_argument("--dv", type=float, default=20.0, help="trial velocity step, m/s (semblance)")
+    p.add_argument("--window-ms", type=float, default=40.0, help="semblance window, ms (semblance)")
     p.add_argument("--min-fold", type=int, default=6,
                    help="skip CMPs with fewer live traces (default 6)")
     p.add_argument("--knot-ms", type=float, default=100.0,

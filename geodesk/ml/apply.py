@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.jobs import JobContext
-from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
 
 
@@ -79,13 +78,6 @@ def trace_store(n_traces: int, n_samples: int) -> Iterator[TraceFile]:
             store.close()
 
 
-def count_sections(survey: Survey, *, prestack: bool = True) -> int:
-    """Number of sections :func:`map_sections` visits (inlines, 1 for a line, gathers)."""
-    from geodesk.ml.blocks import SectionView
-
-    return len(SectionView(survey, "gathers" if prestack else "sections"))
-
-
 def _write_like(survey: Survey, store: TraceFile, out_path: str | os.PathLike) -> Path:
     from geodesk.core.segy_write import write_like
 
@@ -99,24 +91,6 @@ def _store_rows(store: TraceFile, idx: np.ndarray, values: np.ndarray) -> None:
     idx = np.asarray(idx, dtype=np.int64)
     ok = idx >= 0  # missing traces of an irregular 3D grid are not in the file
     store[idx[ok]] = np.asarray(values, dtype=np.float32)[ok]
-
-
-def map_sections(survey: Survey, fn: Callable[[Section, JobContext], np.ndarray],
-                 out_path: str | os.PathLike, ctx: JobContext, *,
-                 prestack: bool = False, label: str = "") -> Path:
-    """Write ``fn(section)`` (same shape as the section) for every inline / the line / every
-    gather of ``survey`` into a SEG-Y like the input (headers and geometry copied)."""
-    from geodesk.ml.blocks import ScaledContext, SectionView
-
-    view = SectionView(survey, "gathers" if prestack else "sections")
-    n = len(view)
-    with trace_store(survey.n_traces, survey.n_samples) as store:
-        for k in range(n):
-            sec = view.section(k)
-            sub = ScaledContext(ctx, k, n, f"{label} {view.name(k)} ({k + 1} of {n})")
-            _store_rows(store, sec.trace_index, fn(sec, sub))
-        ctx.progress(1.0, f"{label}: writing")
-        return _write_like(survey, store, out_path)
 
 
 def _jobs(survey: Survey, model, grouping: str, op: str, *, runner, block: int | None,
@@ -171,7 +145,8 @@ def model_context(model) -> int:
 def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobContext, *,
                runner=None, prestack: bool = False, block: int | None = None, halo: int = 0,
                op: str | Callable = "sections", label: str = "") -> Path:
-    """:func:`map_sections` of ``model.predict`` in blocks of ``block`` sections (default:
+    """``model.predict`` of every inline / the 2D line / every gather (``prestack``), written
+    as SEG-Y like the input (headers and geometry copied), in blocks of ``block`` sections (default:
     about 64 MB of samples) read with ``halo`` neighbours, run by ``runner`` (here by default,
     or a :class:`geodesk.ml.cluster.DaskRunner`, which needs ``model`` as a
     :class:`~geodesk.ml.blocks.ModelRef`); the output does not depend on the runner."""
@@ -200,7 +175,7 @@ def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, ever
                     block: int | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Stacking velocities ``{cdp: (t_ms, vrms)}`` by a velocity model on every ``every``-th
     CMP (shot-sorted files are sorted by CDP), as
-    :func:`geodesk.ml.tasks.velocities.model_velocity_picks` gives them (``refine``,
+    the window makes them (:func:`geodesk.ml.results.model_velocity_function`, ``refine``,
     ``knot_ms``); CMPs with fewer than ``min_fold`` live traces are left out. Blocks of CMPs
     run here or on a Dask cluster (``runner``), like :func:`map_blocks`."""
     from geodesk.ml.cluster import LocalRunner

@@ -204,6 +204,15 @@ class AutopickController:
         menu = window_menu(window, "&Interpretation", after="&Project")
         menu.addSeparator()
         menu.addAction("&Auto-pick first breaks…", self.dialog)
+        window.sig_survey_changed.connect(self._on_survey)
+
+    def _on_survey(self, _survey: Any) -> None:
+        """Another file: a running auto-pick (of the old one) stops, its preview goes."""
+        handle, self.handle = self.handle, None
+        if handle is not None and handle.running:
+            handle.cancel()
+        if self.preview is not None:
+            self.preview.stop()
 
     # -- dialogs (replaced in tests) -----------------------------------------------------------
     def error(self, title: str, text: str) -> None:
@@ -258,10 +267,13 @@ class AutopickController:
             return pick_survey_first_breaks(s, picker, ctx)
 
         handle = w.runner.submit(job, "Auto-pick first breaks")
-        handle.finished.connect(lambda t: self._apply(picks, s, fb, params, t))
+        # a superseded run's outcome (it may arrive after a newer run started) is dropped
+        handle.finished.connect(lambda t: self._apply(picks, s, fb, params, t)
+                                if handle is self.handle else None)
         handle.failed.connect(lambda e: self.error("Auto-pick first breaks",
                                                    str(e).splitlines()[0] if str(e)
-                                                   else type(e).__name__))
+                                                   else type(e).__name__)
+                              if handle is self.handle else None)
         self.handle = handle
         return handle
 
@@ -286,13 +298,20 @@ class AutopickController:
         handle.published.connect(lambda p: preview.add(p) if handle is self.handle else None)
 
         def finished(result: tuple[np.ndarray, np.ndarray]) -> None:
+            if handle is not self.handle:
+                return  # superseded by a newer run: its preview and picks are not ours
             preview.stop()
             self._apply(picks, s, fb, params, result[0], provenance, result[1])
 
+        def failed(e: BaseException) -> None:
+            if handle is not self.handle:
+                return
+            preview.stop()
+            self.error("Auto-pick first breaks", f"the first-break model failed: "
+                       f"{str(e).splitlines()[0] if str(e) else type(e).__name__}")
+
         handle.finished.connect(finished)
-        handle.failed.connect(lambda e: (preview.stop(), self.error(
-            "Auto-pick first breaks", f"the first-break model failed: "
-            f"{str(e).splitlines()[0] if str(e) else type(e).__name__}")))
+        handle.failed.connect(failed)
         handle.cancelled.connect(lambda: preview.stop() if handle is self.handle else None)
         self.handle = handle
         return handle

@@ -260,6 +260,8 @@ class DenoiseView:
             self.rest_job.cancel()
         mode, survey, model, token = key[0], w.survey, self.model, self._token
         done = [v for (m, v) in self.cache if m == mode]
+        if self.job is not None and self.job.running:
+            done.append(key[1])  # the on-demand job is computing the section on screen
         limit = self.cache.room_for(w.section.data.nbytes) - len(done)
         queue = SectionQueue(mode, positions(survey, mode), focus=key[1], done=done,
                              limit=max(limit, 0))

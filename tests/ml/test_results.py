@@ -41,11 +41,13 @@ def test_confidence_is_high_for_a_clean_change_point_and_low_for_a_blur():
 
 
 def test_firstbreak_picks_are_predict_plus_a_confidence(tiny_model, tiny_examples):
-    model = _fitted(tiny_model, "firstbreak-unet")
-    (gather,), _ = tiny_examples("firstbreaks")
+    X, y = tiny_examples("firstbreaks")
+    model = tiny_model("firstbreak-unet").fit(X, y)  # the tiny settings train it to pick
+    gather = X[0]
     times, conf = firstbreak_picks(model, gather)
     np.testing.assert_array_equal(times, model.predict(gather))
     ok = np.isfinite(times)
+    assert ok.any() and np.isfinite(conf[ok]).all()
     assert np.all((conf[ok] >= 0) & (conf[ok] <= 1)) and np.all(np.isnan(conf[~ok]))
     assert provenance_of(model) == f"model:firstbreak-unet@{model.version}"
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from geodesk.core import display
+from geodesk.core.derived import model_input
 from geodesk.synth.post3d import generate_post3d
 from tests.qt.models import tiny_model_file
 
@@ -35,6 +36,13 @@ def dv(window, volume, model_file, tmp_path, monkeypatch):
     return d
 
 
+def denoised(window, dv):
+    """What the model gives for the section on screen (with its neighbouring lines, 2.5D)."""
+    mode, value = dv.current_key()
+    return dv.model.predict(model_input(window.survey, mode, window.section, value,
+                                        dv.model.context))
+
+
 def wait(qtbot, handle):
     if handle is not None and handle.running:
         with qtbot.waitSignal(handle.done, timeout=30000):
@@ -47,7 +55,10 @@ def test_denoise_shows_the_current_section_then_fills_the_rest(qtbot, window, dv
     assert "denoising" in window.view.section.title  # the original meanwhile, said so
     wait(qtbot, handle)
     original = window.section
-    expected = dv.model.predict(original)
+    expected = denoised(window, dv)
+    assert not np.allclose(expected, original.data, atol=1e-3)  # the model changes the data
+    assert dv.model.context == 1  # and it saw the neighbouring inlines
+    assert not np.allclose(expected, dv.model.predict(original), atol=1e-5)
     np.testing.assert_allclose(window.view.section.data, expected, atol=1e-6)
     assert "denoised" in window.view.section.title
     assert window.view.clip_value == pytest.approx(display.symmetric_clip(
@@ -56,11 +67,11 @@ def test_denoise_shows_the_current_section_then_fills_the_rest(qtbot, window, dv
     assert len(dv.cache) == len(window.survey.inlines)
     window.step(1)  # already computed: shown at once, no new job
     assert dv.job is handle
-    np.testing.assert_allclose(window.view.section.data, dv.model.predict(window.section),
+    np.testing.assert_allclose(window.view.section.data, denoised(window, dv),
                                atol=1e-6)
     dv.set_show("difference")
     np.testing.assert_allclose(window.view.section.data,
-                               window.section.data - dv.model.predict(window.section),
+                               window.section.data - denoised(window, dv),
                                atol=1e-5)
     assert dv.actions["difference"].isChecked()
     dv.set_show("original")
@@ -78,12 +89,12 @@ def test_navigation_computes_on_demand_latest_wins(qtbot, window, dv):
     assert second.outcome in ("cancelled", None, "finished")
     wait(qtbot, third)
     wait(qtbot, second)
-    np.testing.assert_allclose(window.view.section.data, dv.model.predict(window.section),
+    np.testing.assert_allclose(window.view.section.data, denoised(window, dv),
                                atol=1e-6)
     window.go_to("crossline", window.survey.crosslines[3])  # crosslines too
     wait(qtbot, dv.job)
     assert window.section.kind == "crossline"
-    np.testing.assert_allclose(window.view.section.data, dv.model.predict(window.section),
+    np.testing.assert_allclose(window.view.section.data, denoised(window, dv),
                                atol=1e-6)
     window.go_to("time", float(window.survey.times_ms[40]))  # not a vertical section
     assert window.view.section is window.section
@@ -125,7 +136,7 @@ def test_gathers_and_the_reduced_display_show_the_denoised_data(qtbot, window, d
     path = generate_shots((2, 16, 150), seed=1, dt_ms=2.0).write(tmp_path / "s.sgy")
     assert window.open_path(path)
     wait(qtbot, dv.set_show("denoised"))
-    den = dv.model.predict(window.section)
+    den = denoised(window, dv)
     np.testing.assert_allclose(window.view.section.data, den, atol=1e-6)
     c = window.picking
     c.set_params(replace(c.params, reduce=True, velocity=2000.0))

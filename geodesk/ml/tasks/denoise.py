@@ -84,7 +84,9 @@ class DenoiseDnCNN(SeismicModel):
         if new < old:
             raise ValueError(f"context can only grow when training on ({old} -> {new})")
         super().continue_with(**params)
-        if new != old and hasattr(self, "net_"):
+        if new != old and not hasattr(self, "net_"):
+            self.context = new  # nothing trained yet: the network is built for it later
+        elif new != old:
             import torch
 
             first = self.net_.body[0]

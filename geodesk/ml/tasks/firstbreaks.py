@@ -3,12 +3,16 @@
 Choice: segmentation rather than pick regression, because it is fully convolutional (any trace
 count, tiled), handles dead traces and late arrivals without a fixed output size, and gives a
 per-sample confidence. Classes per (trace, sample): 0 before the onset, 1 the first ``band``
-samples from the onset on, 2 later. The pick is the change point where "before" ends (see
-:func:`change_points`). The loss weights the classes equally (the "at" band is thin).
+samples from the onset on, 2 later. The pick is the likeliest onset given P(before) per sample
+(:func:`onset_loglik`, refined to a fraction of a sample; optionally re-picked near the robust
+offset trend, ``trend_ms``); version 1 used the change point of :func:`change_points`. The loss
+is plain cross-entropy, which keeps P(before) calibrated: weighting the thin "at" band up
+(versions 1–2) moved the picks about 3 ms early.
 Gathers are resampled to ``work_dt_ms`` first (band-limited) so one model serves dt from 0.25 ms
 to 4 ms. Input channels: each trace scaled by its own RMS (amplitudes fall fast with offset);
-optionally the short-window energy in dB above the trace's own noise floor (a weak first
-arrival under strong ground roll is a small amplitude but a clear energy step); the recording
+optionally the energy of the last ``energy_ms`` in dB above the trace's own noise floor (a
+weak first arrival under strong ground roll is a small amplitude but a clear energy step; a
+trailing window rises at the onset, a centred one half a window early); the recording
 time, so the network knows where the record starts. Optionally the network's pick is refined on
 the ORIGINAL samples by an AIC split within ``refine_ms`` of it (the network works at
 ``work_dt_ms``, coarser than a 0.25–0.5 ms record).

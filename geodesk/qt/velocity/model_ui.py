@@ -1,8 +1,9 @@
 """Velocity picks by the velocity U-Net, in the velocity panel and for all CMPs.
 
-The model predicts a dense Vrms(t) from the semblance panel of a CMP; the picks written are a
-few knots of it (:func:`~geodesk.ml.results.velocity_knots`: where the trend bends and at least
-every 200 ms, where the semblance shows reflections), with provenance
+The model predicts a dense Vrms(t) from the semblance panel of a CMP; the picks written are the
+semblance peaks within 5 % of that trend, where the semblance shows reflections
+(:func:`~geodesk.ml.results.model_velocity_function`; knots of the trend itself where no peak
+is near), with provenance
 ``model:velocity-unet@<version>``. They are ordinary picks: drag, delete, add and undo them in
 the panel like any other. One CMP is picked at once (a click); all CMPs in a background job
 written as ONE undo step, leaving CMPs that hold manual or corrected picks as they are.
@@ -75,9 +76,12 @@ class VelocityModelPicker:
         model = self.models.load()
         if model is None:
             return []
+        if panel.gather is None:
+            self.error("No CMP gather is shown in the panel.")
+            return []
         try:
             t, v = model_velocity_function(model, panel.gather)
-        except (ValueError, RuntimeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any model failure is a message, not a crash
             self.error(f"The velocity model failed: {str(exc).splitlines()[0]}")
             return []
         if t.size == 0:
@@ -112,9 +116,12 @@ class VelocityModelPicker:
                 return pick_velocities_model(own, model, ctx, every=every, first=first)
 
         handle = self.window.runner.submit(job, "Auto-pick velocities (U-Net)")
-        handle.finished.connect(lambda result: self.write_all(target, result, provenance))
+        # a superseded run's outcome (it may arrive after a newer run started) is dropped
+        handle.finished.connect(lambda result: self.write_all(target, result, provenance)
+                                if handle is self.job else None)
         handle.failed.connect(lambda exc: self.error(
-            f"Auto-pick with the model failed: {str(exc).splitlines()[0] if str(exc) else exc}"))
+            f"Auto-pick with the model failed: {str(exc).splitlines()[0] if str(exc) else exc}")
+            if handle is self.job else None)
         self.job = handle
         return handle
 
