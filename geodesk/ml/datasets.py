@@ -40,7 +40,7 @@ def _faults(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]
 
     n_t = size
     lo = rng.uniform(10.0, 30.0)
-    snr = None if rng.random() < 0.1 else float(rng.uniform(3.0, 30.0))
+    snr = None if rng.random() < 0.1 else float(rng.uniform(-3.0, 30.0))
     # a slab of 8 inlines: faults have random strikes, so inline sections cut them at every
     # angle, at 1/16 of the cost of a cube
     r = generate_post3d((8, size, n_t), seed=seed, dt_ms=float(rng.choice([2.0, 4.0])),
