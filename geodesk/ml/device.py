@@ -20,6 +20,43 @@ class DeviceNotice(UserWarning):
     """The requested device could not be used; work continues on the CPU."""
 
 
+#: Callables given every device notice (text): the GUI shows them; the CLI has the warnings.
+_LISTENERS: list[Callable[[str], None]] = []
+
+
+def add_notice_listener(fn: Callable[[str], None]) -> None:
+    """Call ``fn(text)`` (from whatever thread the model runs in) for every device notice."""
+    if fn not in _LISTENERS:
+        _LISTENERS.append(fn)
+
+
+def remove_notice_listener(fn: Callable[[str], None]) -> None:
+    if fn in _LISTENERS:
+        _LISTENERS.remove(fn)
+
+
+def device_notice(text: str) -> None:
+    """A :class:`DeviceNotice` warning (stderr in the CLI) and a call to every listener."""
+    warnings.warn(text, DeviceNotice, stacklevel=3)
+    for fn in _LISTENERS.copy():  # a listener may go away meanwhile
+        try:
+            fn(text)
+        except Exception:  # noqa: BLE001, S110 - a listener must never stop the model
+            pass
+
+
+def describe_device(device: Any) -> str:
+    """'CPU' or 'GPU (name)' for a torch device, for the window's messages."""
+    if getattr(device, "type", str(device)) != "cuda":
+        return "CPU"
+    try:
+        import torch
+
+        return f"GPU ({torch.cuda.get_device_name(device)})"
+    except Exception:  # noqa: BLE001 - a name is only decoration
+        return "GPU"
+
+
 def resolve_device(name: str = "auto"):
     """The ``torch.device`` for ``name``; CUDA unavailable → CPU with a :class:`DeviceNotice`."""
     import torch
@@ -36,8 +73,7 @@ def resolve_device(name: str = "auto"):
     if ok:
         return torch.device("cuda")
     if name == "cuda":
-        warnings.warn("CUDA requested but no usable GPU found: running on the CPU", DeviceNotice,
-                      stacklevel=2)
+        device_notice("CUDA requested but no usable GPU found: running on the CPU")
     return torch.device("cpu")
 
 
@@ -52,8 +88,8 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 
 def cpu_fallback_notice(reason: str) -> None:
-    """Warn that work moves to the CPU (shown on stderr by the CLI, as a message by the GUI)."""
-    warnings.warn(f"GPU failed ({reason}): continuing on the CPU", DeviceNotice, stacklevel=2)
+    """Say that work moves to the CPU (stderr in the CLI, the status bar in the window)."""
+    device_notice(f"GPU failed ({reason}): continuing on the CPU")
 
 
 @contextlib.contextmanager

@@ -75,6 +75,9 @@ class FaultOverlay:
         # start at the threshold that gave the best validation F1 when the model was trained
         validation = getattr(self.model, "provenance_", {}).get("validation", {})
         self.threshold = float(validation.get("threshold", 0.5))
+        from geodesk.qt.device_ui import model_loaded_message
+
+        model_loaded_message(self.window, "Fault", self.model)
         return True
 
     def choose_model(self, path: str | None = None) -> None:

@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
         from geodesk.qt.fault_overlay import install_fault_overlay  # model overlay on sections
 
         self.fault_overlay = install_fault_overlay(self)
+        from geodesk.qt.device_ui import DeviceNotices  # GPU → CPU fallbacks, in the status bar
+
+        self.device_notices = DeviceNotices(self)
         from geodesk.qt.denoise_view import install_denoise_view  # denoised data, difference
 
         self.denoise = install_denoise_view(self)

@@ -95,4 +95,9 @@ class ModelChoice:
                 self.path = None  # the next attempt asks again (or uses the shipped file)
             return None
         self._loaded_from = path
+        status = getattr(self.parent, "statusBar", None)
+        if status is not None:
+            from geodesk.qt.device_ui import model_loaded_message
+
+            model_loaded_message(self.parent, self.label.capitalize(), self.model)
         return self.model
