@@ -3,14 +3,18 @@
 A job is ``job(ctx: JobContext) -> result`` (see :mod:`geodesk.core.jobs`). The runner keeps every
 thread parented and in a live set until it has finished, cancels and waits for all of them on
 :meth:`JobRunner.shutdown`, and turns every outcome into exactly one of ``finished(result)``,
-``failed(exception)`` or ``cancelled()`` on the job's :class:`JobHandle` (GUI thread).
+``failed(exception)`` or ``cancelled()`` on the job's :class:`JobHandle` (GUI thread). At most
+``max_running`` jobs run at once; later ones wait in a queue (first in, first out), so a burst
+of model jobs does not oversubscribe the cores the window needs.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from geodesk.core.jobs import Cancelled, Job, JobContext
@@ -33,13 +37,18 @@ class JobHandle(QObject):
         self.outcome: str | None = None  # "finished", "failed" or "cancelled" once done
         self.result: Any = None
         self.error: BaseException | None = None
+        self.queued = False  # waiting for a free slot in the runner
         self._thread: _JobThread | None = None
 
     def cancel(self) -> None:
-        """Ask the job to stop at its next ``check_cancel``/``progress`` call."""
+        """Ask the job to stop at its next ``check_cancel``/``progress`` call (a queued job is
+        taken out of the queue)."""
         self.context.cancel()
         if self._thread is not None:
             self._thread.requestInterruption()
+        runner = self.parent()
+        if self.queued and isinstance(runner, JobRunner):
+            runner._drop(self)
 
     @property
     def running(self) -> bool:
@@ -74,7 +83,7 @@ class _JobThread(QThread):
 
     def run(self) -> None:
         try:
-            if self.isInterruptionRequested():
+            if self.isInterruptionRequested() or self._ctx.cancelled:  # cancelled while queued
                 raise Cancelled()
             result = self._job(self._ctx)
         except Cancelled:
@@ -91,16 +100,19 @@ class _JobThread(QThread):
 class JobRunner(QObject):
     """Starts jobs in their own QThread and keeps them alive until they have finished."""
 
-    job_started = Signal(object)  # JobHandle
+    job_started = Signal(object)  # JobHandle (submitted: running, or queued behind others)
     active_changed = Signal(int)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, max_running: int | None = None) -> None:
         super().__init__(parent)
         self._live: set[_JobThread] = set()
+        self._pending: deque[tuple[_JobThread, JobHandle]] = deque()
         self._closing = False
+        self.max_running = max(1, int(max_running or max(2, min(4, os.cpu_count() or 2))))
 
     def submit(self, job: Job, name: str = "job") -> JobHandle:
-        """Run ``job`` in a new thread; connect to the returned handle's signals."""
+        """Run ``job`` in its own thread, now or when a running job ends (queue); connect to
+        the returned handle's signals. A queued job that is cancelled never starts."""
         if self._closing:
             raise RuntimeError("job runner is shut down")
         handle = JobHandle(name, self)
@@ -112,10 +124,49 @@ class JobRunner(QObject):
         thread.sig_outcome.connect(handle._deliver, queued)
         thread.finished.connect(self._reap_sender, queued)
         self._live.add(thread)
-        thread.start()
+        if self.running_count < self.max_running:
+            thread.start()
+        else:
+            handle.queued = True
+            self._pending.append((thread, handle))
         self.job_started.emit(handle)
         self.active_changed.emit(len(self._live))
         return handle
+
+    @property
+    def running_count(self) -> int:
+        """Jobs whose thread has been started and has not finished."""
+        return sum(1 for t in self._live if t.isRunning())
+
+    @property
+    def queued(self) -> int:
+        return len(self._pending)
+
+    def _start_next(self) -> None:
+        while self._pending and self.running_count < self.max_running:
+            thread, handle = self._pending.popleft()
+            handle.queued = False
+            if handle.context.cancelled:  # never started: just say so
+                self._live.discard(thread)
+                thread.deleteLater()
+                handle._deliver("cancelled", None)
+                self.active_changed.emit(len(self._live))
+                continue
+            thread.start()
+
+    def _drop(self, handle: JobHandle) -> None:
+        """Take a cancelled job out of the queue; its ``cancelled`` arrives from the event loop,
+        as for a running job."""
+        for item in list(self._pending):
+            if item[1] is handle:
+                self._pending.remove(item)
+                thread = item[0]
+                handle.queued = False
+                self._live.discard(thread)
+                thread.deleteLater()
+                QTimer.singleShot(0, lambda: handle._deliver("cancelled", None))
+                self.active_changed.emit(len(self._live))
+                return
 
     def _reap_sender(self) -> None:
         thread = self.sender()
@@ -127,6 +178,7 @@ class JobRunner(QObject):
             self._live.discard(thread)
             thread.deleteLater()
             self.active_changed.emit(len(self._live))
+        self._start_next()
 
     @property
     def active(self) -> int:
@@ -141,6 +193,13 @@ class JobRunner(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Cancel every job and wait for its thread; True when all threads have stopped."""
         self._closing = True
+        while self._pending:  # queued jobs never start
+            thread, handle = self._pending.popleft()
+            handle.queued = False
+            handle.context.cancel()
+            self._live.discard(thread)
+            thread.deleteLater()
+            handle._deliver("cancelled", None)
         self.cancel_all()
         ok = True
         for thread in list(self._live):

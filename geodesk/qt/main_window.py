@@ -102,6 +102,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.nav_dock, self.map_dock], [220, 500], Qt.Orientation.Vertical)
         self.runner = JobRunner(self)
         self.job_status = JobStatusWidget(self.runner)
+        from geodesk.qt.jobs_panel import JobsPanel  # every job: progress, outcome, cancel
+
+        self.jobs_panel = JobsPanel(self.runner)
+        self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.jobs_dock.hide()
         self.readout = QLabel("Open a SEG-Y file (File ▸ Open) or run 'geodesk demo'.")
         self.statusBar().addWidget(self.readout, 1)
         self.statusBar().addPermanentWidget(self.job_status)
@@ -178,7 +183,7 @@ class MainWindow(QMainWindow):
         v.addAction("AGC &window…", self._ask_agc_window)
         v.addSeparator()
         v.addAction("&Reset zoom", QKeySequence("Home"), self.view.reset_view)
-        for dock in (self.nav_dock, self.map_dock):
+        for dock in (self.nav_dock, self.map_dock, self.jobs_dock):
             v.addAction(dock.toggleViewAction())
         mb.addMenu("&Help").addAction("&About GeoDesk", lambda: show_about(self))
 

@@ -92,3 +92,82 @@ def test_status_widget_shows_running_job_and_cancels_it(qtbot, runner):
     with qtbot.waitSignal(handle.cancelled, timeout=5000):
         widget.cancel_button.click()
     assert widget.isHidden()
+
+
+def test_jobs_beyond_max_running_wait_in_a_queue_and_start_in_order(qtbot, qapp):
+    runner = JobRunner(max_running=1)
+    gate = threading.Event()
+    order = []
+
+    def job(name):
+        def run(ctx):
+            order.append(name)
+            gate.wait(5)
+            return name
+        return run
+
+    first = runner.submit(job("a"), "a")
+    second = runner.submit(job("b"), "b")
+    third = runner.submit(job("c"), "c")
+    assert not first.queued and second.queued and third.queued and runner.queued == 2
+    third.cancel()  # a queued job that is cancelled never starts
+    assert runner.queued == 1
+    with qtbot.waitSignal(third.cancelled, timeout=5000):
+        pass
+    gate.set()
+    with qtbot.waitSignal(second.finished, timeout=5000):
+        pass
+    assert order == ["a", "b"] and first.outcome == "finished" and third.outcome == "cancelled"
+    qtbot.waitUntil(lambda: runner.active == 0, timeout=5000)
+    assert runner.shutdown(5000)
+
+
+def test_shutdown_cancels_queued_jobs_without_starting_them(qtbot, qapp):
+    runner = JobRunner(max_running=1)
+    gate = threading.Event()
+    started = []
+
+    def run(ctx):
+        started.append(1)
+        while not gate.wait(0.01):
+            ctx.check_cancel()
+
+    runner.submit(run, "busy")
+    queued = runner.submit(run, "waiting")
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert runner.shutdown(5000)
+    assert queued.outcome == "cancelled" and started == [1]
+
+
+def test_jobs_panel_lists_every_job_with_its_outcome_and_cancels(qtbot, qapp):
+    from geodesk.qt.jobs_panel import JobsPanel
+
+    runner = JobRunner(max_running=1)
+    panel = JobsPanel(runner)
+    qtbot.addWidget(panel)
+    gate = threading.Event()
+
+    def slow(ctx):
+        while not gate.wait(0.01):
+            ctx.check_cancel()
+        ctx.progress(1.0, "nearly")
+        return 1
+
+    def bad(ctx):
+        raise ValueError("no such inline")
+
+    a = runner.submit(slow, "slow one")
+    b = runner.submit(bad, "bad one")
+    c = runner.submit(slow, "cancelled one")
+    assert panel.topLevelItemCount() == 3 and panel.state_of(b) == "queued"
+    panel.itemWidget(panel.rows[c], 3).click()  # the row's Cancel button
+    gate.set()
+    for h in (a, b, c):
+        if h.running:
+            with qtbot.waitSignal(h.done, timeout=5000):
+                pass
+    assert panel.state_of(a) == "finished" and panel.rows[a].text(2) == "100 %"
+    assert panel.state_of(b) == "failed: no such inline"
+    assert panel.state_of(c) == "cancelled"
+    assert panel.itemWidget(panel.rows[a], 3) is None  # no Cancel on a finished job
+    assert runner.shutdown(5000)
