@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from geodesk.qt.velocity.semblance_view import HAND_COLOUR, MODEL_COLOUR
 from geodesk.synth.cmps import generate_cmps
 from tests.qt.models import tiny_model_file
 
@@ -56,6 +57,9 @@ def test_model_pick_of_one_cmp_is_sparse_editable_and_one_step(window, picker):
     panel.semblance_view.drag_data([(v0, t0), (v0 + 300.0, t0)])
     g = panel.functions.function(panel.cdp)
     assert g.provenance[1] == "corrected" and g.vrms_mps[1] == pytest.approx(v0 + 300, abs=40)
+    # the knots show who made them: the corrected one in the hand colour, the rest the model's
+    colours = [b.color().name() for b in panel.semblance_view.knots.data["brush"]]
+    assert colours[1] == HAND_COLOUR and colours[0] == colours[2] == MODEL_COLOUR
     window.picking.undo()
     window.picking.undo()
     assert panel.cdp not in panel.functions.functions or len(

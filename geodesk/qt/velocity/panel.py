@@ -209,8 +209,10 @@ class VelocityPanel(QWidget):
         """Redraw the function, interval velocities, guide, NMO gather and stack strip."""
         t, v = self.function()
         interval = dix_interval(t, v)[0] if t.size > 1 else None
+        f = self.functions.functions.get(self.cdp)
         self.semblance_view.show_function(t, v, (t, interval) if interval is not None else None,
-                                          self.tool.selected)
+                                          self.tool.selected,
+                                          f.provenance if f is not None and len(f) else None)
         guide = self.function(self.previous_cdp) if self.previous_cdp is not None else None
         self.semblance_view.show_guide(*(guide if guide else (None, None)))
         notes = list(getattr(self, "panel_warnings", [])) + (

@@ -24,6 +24,19 @@ KEYS = {Qt.Key.Key_Delete: "Delete", Qt.Key.Key_Backspace: "Backspace",
         Qt.Key.Key_Escape: "Escape"}
 
 
+
+#: Knot colours: the interpreter's picks (manual, corrected) and a model's (``model:…``).
+HAND_COLOUR, MODEL_COLOUR, OTHER_COLOUR = "#e63946", "#4cc9f0", "#ff9f1c"
+
+
+def knot_brush(provenance: str):
+    """The brush of a knot with ``provenance`` (imported or tracked picks: orange)."""
+    if provenance.startswith("model:"):
+        return pg.mkBrush(MODEL_COLOUR)
+    if provenance in ("manual", "corrected"):
+        return pg.mkBrush(HAND_COLOUR)
+    return pg.mkBrush(OTHER_COLOUR)
+
 class SemblanceView(QWidget):
     """Semblance image + function line/knots + interval-velocity steps + previous-CDP guide.
 
@@ -76,6 +89,9 @@ class SemblanceView(QWidget):
         for item, name in ((self.line, "Vrms picks"), (self.interval, "Vint (Dix)"),
                            (self.guide, "previous CDP")):
             legend.addItem(item, name)
+        for name, colour in (("by hand", HAND_COLOUR), ("by a model", MODEL_COLOUR)):
+            legend.addItem(pg.ScatterPlotItem(size=9, brush=pg.mkBrush(colour),
+                                              pen=pg.mkPen("w", width=1)), name)
         self._dragging = False
         self._right_used = False
         self._filter = _Filter(self)
@@ -104,10 +120,15 @@ class SemblanceView(QWidget):
 
     def show_function(self, times: np.ndarray, vrms: np.ndarray,
                       interval: tuple[np.ndarray, np.ndarray] | None = None,
-                      selected: int | None = None) -> None:
-        """Draw the current function, its Dix interval velocities (steps) and the selection."""
+                      selected: int | None = None,
+                      provenance: tuple[str, ...] | None = None) -> None:
+        """Draw the current function, its Dix interval velocities (steps) and the selection;
+        knots are coloured by ``provenance`` (a model's picks apart from the interpreter's)."""
         self.line.setData(vrms, times)
-        self.knots.setData(vrms, times)
+        if provenance is not None and len(provenance) == len(times):
+            self.knots.setData(vrms, times, brush=[knot_brush(p) for p in provenance])
+        else:
+            self.knots.setData(vrms, times)
         if selected is not None and selected < len(times):
             self.selected.setData([vrms[selected]], [times[selected]])
         else:
