@@ -24,16 +24,19 @@ VERTICAL_MODES = ("inline", "crossline", "line", "gather")
 
 
 def positions(survey: Survey, mode: str) -> np.ndarray:
-    """Every value of ``mode`` in ``survey`` (line numbers, gather keys; one for a 2D line)."""
+    """Every value of ``mode`` in ``survey``: line numbers, time-slice times, gather keys (one
+    value for a 2D line); the navigator's choices and the derived sections' keys."""
     if mode == "inline":
         return np.asarray(survey.inlines, dtype=float)
     if mode == "crossline":
         return np.asarray(survey.crosslines, dtype=float)
+    if mode == "time":
+        return np.asarray(survey.times_ms, dtype=float)
     if mode == "gather":
         return np.asarray(survey.gather_keys, dtype=float)
     if mode == "line":
         return np.zeros(1)
-    raise ValueError(f"no derived sections for {mode!r}; choose one of {VERTICAL_MODES}")
+    raise ValueError(f"no sections for {mode!r}; choose one of {(*VERTICAL_MODES, 'time')}")
 
 
 def read_section(survey: Survey, mode: str, value: float) -> Section:

@@ -19,23 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodesk.core.derived import positions
 from geodesk.core.survey import Survey
 
 MODE_LABELS = {"inline": "Inline", "crossline": "Crossline", "time": "Time slice",
                "line": "2D line", "gather": "Gather"}
-
-
-def positions(survey: Survey, mode: str) -> np.ndarray:
-    """Every selectable value of ``mode`` for ``survey`` (line numbers, times, gather keys)."""
-    if mode == "inline":
-        return np.asarray(survey.inlines, dtype=float)
-    if mode == "crossline":
-        return np.asarray(survey.crosslines, dtype=float)
-    if mode == "time":
-        return np.asarray(survey.times_ms, dtype=float)
-    if mode == "gather":
-        return np.asarray(survey.gather_keys, dtype=float)
-    return np.zeros(1)
 
 
 def modes_for(survey: Survey) -> tuple[str, ...]:

@@ -44,6 +44,17 @@ def _window(app) -> MainWindow:
     return w
 
 
+def _velocity_window(app, paths: dict):
+    """A wide window on the demo CMPs with the velocity panel open: (window, panel)."""
+    w = _window(app)
+    w.resize(1600, 1000)
+    w.open_path(paths["cmps"])
+    panel = w.velocity.open_panel()
+    w.resizeDocks([w.velocity.dock], [620], Qt.Orientation.Vertical)
+    app.processEvents()
+    return w, panel
+
+
 def main() -> int:
     app = get_app()
     paths = demo_paths()
@@ -93,12 +104,7 @@ def main() -> int:
     w.picking.set_tool("navigate")
     screenshot(w, OUT / "demo_shots.png")
     w.close()
-    w = _window(app)
-    w.resize(1600, 1000)
-    w.open_path(paths["cmps"])
-    panel = w.velocity.open_panel()
-    w.resizeDocks([w.velocity.dock], [620], Qt.Orientation.Vertical)
-    app.processEvents()
+    w, panel = _velocity_window(app, paths)
     panel.auto_pick_cmp()
     panel.step(4)
     panel.auto_pick_cmp()
@@ -128,12 +134,7 @@ def model_screenshots(app, paths: dict) -> None:
         w.close()
     vel = shipped_weights("velocities")
     if vel is not None:
-        w = _window(app)
-        w.resize(1600, 1000)
-        w.open_path(paths["cmps"])
-        panel = w.velocity.open_panel()
-        w.resizeDocks([w.velocity.dock], [620], Qt.Orientation.Vertical)
-        app.processEvents()
+        w, panel = _velocity_window(app, paths)
         panel.step(4)
         w.velocity.model_picker.models.choose(str(vel))
         w.velocity.model_picker.pick_cmp()

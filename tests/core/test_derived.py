@@ -93,8 +93,11 @@ def test_positions_and_read_section_follow_the_survey(tmp_path):
         assert len(il) == 3 and len(positions(s, "crossline")) == 8
         sec = read_section(s, "inline", il[1])
         np.testing.assert_array_equal(sec.data, s.inline(int(il[1])).data)
+        np.testing.assert_array_equal(positions(s, "time"), s.times_ms)  # navigator's choices
         with pytest.raises(ValueError):
-            positions(s, "time")
+            positions(s, "slice")
+        with pytest.raises(ValueError):
+            read_section(s, "time", 100.0)  # time slices are not vertical sections
 
 
 def test_neighbour_indices_mirror_at_both_ends():
