@@ -52,8 +52,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = subparsers.add_parser(
         "denoise", help="attenuate random noise (DnCNN)",
-        description="Attenuate random noise section by section (inlines, the 2D line, or each "
-        "gather of a pre-stack file) and write SEG-Y with the input's headers.")
+        description="Attenuate random noise section by section (each inline with its "
+        "neighbouring inlines for the 2.5D model, the 2D line, or each gather of a pre-stack "
+        "file) and write SEG-Y with the input's headers.")
     q.add_argument("input", help="SEG-Y/SU file")
     q.add_argument("output", help="SEG-Y file to write")
     q.add_argument("--method", choices=("dncnn",), default="dncnn", help="denoiser (dncnn)")
