@@ -9,6 +9,7 @@ from geodesk.ml.tasks.firstbreaks import (
     energy_db,
     gather_section,
     onset_loglik,
+    refine_aic,
     repair_by_offset,
     subsample_peak,
 )
@@ -76,3 +77,12 @@ def test_offset_trend_repair_moves_an_outlier_back_to_the_likely_onset_near_the_
     fixed = repair_by_offset(ll, k, offsets, 1.0, 0.0, tol_ms=8.0)
     assert fixed[7] == onset[7]
     np.testing.assert_array_equal(np.delete(fixed, 7), np.delete(onset, 7))
+
+
+def test_aic_refinement_moves_a_coarse_pick_to_the_onset_on_the_original_samples():
+    rng = np.random.default_rng(1)
+    x = 0.01 * rng.standard_normal((2, 400))
+    x[:, 200:] += np.sin(np.arange(200) * 0.3)  # onset at sample 200: 50.0 ms at dt 0.25
+    picks = np.array([51.5, np.nan])  # a pick 1.5 ms late (6 samples); an unpicked trace
+    out = refine_aic(x, picks, 0.25, 0.0, half_ms=3.0)
+    assert abs(out[0] - 50.0) <= 0.25 and np.isnan(out[1])
