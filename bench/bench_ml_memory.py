@@ -6,8 +6,9 @@ Each run is a fresh subprocess: it opens the volume, loads the model, then recor
 anonymous memory (arrays, tensors: what a block costs) and of the whole resident set (which
 also counts the input file's pages mapped while reading: page cache the kernel can reclaim),
 against the volume's size. Blocks of ``--block`` inlines are compared with one block holding
-the whole volume, in the same run. Tiny untrained models (speed and weights do not matter
-for memory). Prints one JSON object. Run: ``.venv/bin/python bench/bench_ml_memory.py``.
+the whole volume, in the same run. Tiny untrained models by default (weights do not matter for
+memory, network size does a little); ``--shipped`` measures the shipped weights instead.
+Prints one JSON object. Run: ``.venv/bin/python bench/bench_ml_memory.py [--shipped]``.
 """
 
 from __future__ import annotations
@@ -86,6 +87,8 @@ def main() -> None:
     ap.add_argument("--size", default="64x200x1000", help="inlines x crosslines x samples")
     ap.add_argument("--block", type=int, default=4, help="inlines per block (default 4)")
     ap.add_argument("--tasks", nargs="+", default=["faults", "denoise"])
+    ap.add_argument("--shipped", action="store_true",
+                    help="the weights in resources/models instead of tiny models")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--task", help=argparse.SUPPRESS)
     ap.add_argument("--model", help=argparse.SUPPRESS)
@@ -95,7 +98,7 @@ def main() -> None:
     if args.child:
         child(args)
         return
-    from geodesk.ml.registry import default_model_class
+    from geodesk.ml.registry import default_model_class, shipped_weights
 
     n_il, n_xl, ns = (int(v) for v in args.size.split("x"))
     tmp = Path(tempfile.gettempdir()) / "geodesk-bench-mem"
@@ -104,9 +107,11 @@ def main() -> None:
     volume_mb = n_il * n_xl * ns * 4 / 2**20
     results = {}
     for task in args.tasks:
-        model = default_model_class(task)(device="cpu", **TINY[task])
-        model._init_net()
-        path = model.save(tmp / f"{task}.pt")
+        path = shipped_weights(task) if args.shipped else None
+        if path is None:
+            model = default_model_class(task)(device="cpu", **TINY[task])
+            model._init_net()
+            path = model.save(tmp / f"{task}.pt")
         runs = {}
         for name, block in (("blocks", args.block), ("one_block", n_il)):
             r = _run(Path(__file__), task, path, src, tmp / f"out_{task}.sgy", block)
@@ -120,7 +125,8 @@ def main() -> None:
             "anon_blocks_over_one_block": round(b["anon_mb"] / max(one["anon_mb"], 1e-3), 3),
         }
     os.remove(tmp / f"out_{args.tasks[-1]}.sgy")
-    print(json.dumps({"volume": args.size, "volume_mb": round(volume_mb, 1),
+    print(json.dumps({"models": "shipped" if args.shipped else "tiny",
+                      "volume": args.size, "volume_mb": round(volume_mb, 1),
                       "block_inlines": args.block, "cpus": os.cpu_count(),
                       "results": results}, indent=2))
 
