@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from geodesk.core.picks import FirstBreaks
 from geodesk.qt.autopick_ui import AutopickDialog, AutopickParams
@@ -117,3 +118,19 @@ def test_dialog_offers_the_model_and_keeps_the_choice(qtbot, window, ctrl, model
     fresh = AutopickDialog(AutopickParams(method="unet"), [], window, ctrl.models)
     qtbot.addWidget(fresh)
     assert "no first-break model is shipped" in fresh.model_label.text()
+
+
+def test_low_confidence_first_breaks_are_drawn_hollow(window, shots_file):
+    from geodesk.qt.picking.overlays import LOW_CONFIDENCE
+
+    assert window.open_path(shots_file)
+    fb = FirstBreaks.like_survey("FB", window.survey)
+    window.picks.add(window.history, fb)
+    idx = np.asarray(window.section.trace_index)
+    conf = np.where(np.arange(idx.size) % 2 == 0, 0.9, LOW_CONFIDENCE / 2).astype(np.float32)
+    fb.set_times(window.history, idx, np.full(idx.size, 50.0), provenance="model:x@1",
+                 confidence=conf)
+    window.picking.redisplay()
+    (item,) = [it for it in window.picking.layer.items[id(fb)] if len(it.data)]
+    hollow = [b.style() == Qt.BrushStyle.NoBrush for b in item.data["brush"]]
+    assert hollow == list(conf < LOW_CONFIDENCE)

@@ -22,6 +22,8 @@ from geodesk.qt.section_view import SectionView
 
 #: First-break marker colours by provenance category (manual, tracked/model, corrected).
 FB_COLOURS = {"manual": "#00b050", "machine": "#ff8c00", "corrected": "#e000e0"}
+#: First breaks whose confidence is below this are drawn hollow: look at them first.
+LOW_CONFIDENCE = 0.6
 Z_PICKS, Z_TOOL = 20.0, 30.0
 
 
@@ -171,11 +173,17 @@ class PickLayer:
             t = reduce_times(t, sec.headers["offset"], self.ctx.velocity)
         cat = geometry.provenance_categories(fb.provenance_table.names,
                                              fb.provenance.reshape(-1)[ti.clip(0)])
+        conf = fb.confidence.reshape(-1)[ti.clip(0)]
+        low = np.isfinite(conf) & (conf < LOW_CONFIDENCE)  # a model unsure of its pick
         x = np.arange(t.size, dtype=float)
         ok = np.isfinite(t) & (ti >= 0)
         for n, item in enumerate(self.items[key]):
             sel = ok & (cat == n)
-            item.setData(x[sel], t[sel])
+            colour = FB_COLOURS[geometry.CATEGORIES[n]]
+            solid, edge = pg.mkBrush(colour), pg.mkPen("k")
+            hollow, ring = pg.mkBrush(None), pg.mkPen(colour, width=2)
+            item.setData(x[sel], t[sel], brush=[hollow if q else solid for q in low[sel]],
+                         pen=[ring if q else edge for q in low[sel]])
 
     def show_preview(self, horizon: Horizon | None, grid_times: np.ndarray | None,
                      inlines: np.ndarray | None = None,
