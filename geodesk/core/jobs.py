@@ -64,6 +64,31 @@ class JobContext:
             raise Cancelled()
 
 
+class PartContext(JobContext):
+    """Part ``k`` of ``n`` of a parent job (a shot of a survey, a block, a Monte-Carlo pass):
+    its progress is mapped into the parent's [0, 1] with ``label`` as the text (the part's own
+    text when ``label`` is empty); cancelling the parent cancels the part."""
+
+    def __init__(self, parent: JobContext | None, k: int, n: int, label: str = "") -> None:
+        super().__init__()
+        self.parent, self.k, self.n, self.label = parent, int(k), max(int(n), 1), label
+
+    def progress(self, fraction: float, text: str = "") -> None:
+        self.check_cancel()
+        if self.parent is not None:
+            f = min(max(float(fraction), 0.0), 1.0)
+            self.parent.progress((self.k + f) / self.n, self.label or text)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set() or (self.parent is not None and self.parent.cancelled)
+
+    def check_cancel(self) -> None:
+        if self.parent is not None:
+            self.parent.check_cancel()
+        super().check_cancel()
+
+
 Job = Callable[[JobContext], Any]
 
 

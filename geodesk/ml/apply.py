@@ -204,7 +204,7 @@ def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, ever
 
 def first_breaks_unet(survey: Survey, model, ctx: JobContext) -> np.ndarray:
     """First-break times (ms, NaN unpicked) per file trace, picked shot by shot by ``model``."""
-    from geodesk.ml.blocks import ScaledContext
+    from geodesk.core.jobs import PartContext
 
     if survey.kind != "prestack":
         raise SurveyError(f"first breaks are picked on pre-stack gathers, not {survey.kind}")
@@ -213,7 +213,7 @@ def first_breaks_unet(survey: Survey, model, ctx: JobContext) -> np.ndarray:
     keys = np.asarray(shots.gather_keys)
     try:
         for k, key in enumerate(keys):
-            sub = ScaledContext(ctx, k, len(keys), f"shot {key} ({k + 1} of {len(keys)})")
+            sub = PartContext(ctx, k, len(keys), f"shot {key} ({k + 1} of {len(keys)})")
             g = shots.gather(int(key))
             idx = np.asarray(g.trace_index, dtype=np.int64)
             times[idx] = model.predict(g, ctx=sub)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from geodesk.core.jobs import JobContext
+from geodesk.core.jobs import JobContext, PartContext
 from geodesk.ml.device import cpu_fallback_notice, is_out_of_memory, resolve_device
 from geodesk.ml.tiling import pad_to, tiled_apply
 
@@ -268,7 +268,7 @@ class SeismicModel:
                 self._set_dropout(True)
                 try:
                     for k in range(int(mc_samples)):
-                        sub = _SubContext(ctx, k, int(mc_samples))
+                        sub = PartContext(ctx, k, int(mc_samples))
                         outs.append(np.asarray(self._finish(self._raw(prep.inp, sub), prep),
                                                dtype=np.float64))
                 finally:
@@ -347,22 +347,6 @@ class SeismicModel:
         # training continued with --from draws the seeds after the ones this file was trained on
         model.n_steps_ = int(model.provenance_.get("total_steps", 0) or 0)
         return model
-
-
-class _SubContext(JobContext):
-    """Progress of one of ``n`` passes mapped into the parent context's [0, 1]."""
-
-    def __init__(self, parent: JobContext | None, k: int, n: int) -> None:
-        super().__init__()
-        self.parent, self.k, self.n = parent, k, n
-
-    def progress(self, fraction: float, text: str = "") -> None:
-        if self.parent is not None:
-            self.parent.progress((self.k + fraction) / self.n, text)
-
-    def check_cancel(self) -> None:
-        if self.parent is not None:
-            self.parent.check_cancel()
 
 
 def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from geodesk.core.jobs import JobContext
+from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
 
@@ -205,21 +205,6 @@ def _trace_index(sec: Section) -> np.ndarray:
     return np.asarray(idx if idx is not None else np.arange(sec.shape[0]), dtype=np.int64)
 
 
-class ScaledContext(JobContext):
-    """Progress of item ``k`` of ``n`` mapped into the parent's [0, 1] (text: ``label`` if
-    given, else the item's own); cancel passed through."""
-
-    def __init__(self, parent: JobContext, k: int, n: int, label: str = "") -> None:
-        super().__init__()
-        self.parent, self.k, self.n, self.label = parent, k, max(n, 1), label
-
-    def progress(self, fraction: float, text: str = "") -> None:
-        self.parent.progress((self.k + fraction) / self.n, self.label or text)
-
-    def check_cancel(self) -> None:
-        self.parent.check_cancel()
-
-
 # -- ops: (model, sections incl. halo, core slice, ctx, **kw) -> one output per core section ---
 def predict_sections(model, sections: list[Section], core: slice,
                      ctx: JobContext, *, context: int = 0) -> list[np.ndarray]:
@@ -231,7 +216,7 @@ def predict_sections(model, sections: list[Section], core: slice,
     rows = range(len(sections))[core]
     out = []
     for k, i in enumerate(rows):
-        sub = ScaledContext(ctx, k, len(rows))
+        sub = PartContext(ctx, k, len(rows))
         if context:
             x = np.stack([np.asarray(sections[j].data, dtype=np.float32)
                           for j in neighbour_indices(i, len(sections), int(context))])

@@ -14,8 +14,8 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from geodesk.core.jobs import JobContext
-from geodesk.ml.blocks import BlockJob, BlockResult, ScaledContext, run_block
+from geodesk.core.jobs import JobContext, PartContext
+from geodesk.ml.blocks import BlockJob, BlockResult, run_block
 
 if TYPE_CHECKING:  # typing.Self is 3.11+; annotations are not evaluated at run time
     from typing_extensions import Self
@@ -43,7 +43,7 @@ class LocalRunner:
         n = len(jobs)
         for k, job in enumerate(jobs):
             b = job.block
-            sub = ScaledContext(ctx, k, n, f"{label} sections {b.lo + 1}-{b.hi} of "
+            sub = PartContext(ctx, k, n, f"{label} sections {b.lo + 1}-{b.hi} of "
                                 f"{jobs[-1].block.hi}")
             on_result(run_block(job, survey=survey, model=model, ctx=sub))
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from geodesk.core.jobs import JobContext
+from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
 
@@ -24,24 +24,6 @@ CONFIDENCE_HALF = 8
 def provenance_of(model: Any) -> str:
     """``model:<name>@<version>``: what a model's picks are labelled with."""
     return f"model:{model.name}@{int(model.version)}"
-
-
-class Part(JobContext):
-    """Progress of part ``k`` of ``n`` mapped into the parent's [0, 1], with its own text."""
-
-    def __init__(self, parent: JobContext, k: int, n: int, text: str) -> None:
-        super().__init__()
-        self.parent, self.k, self.n, self.label = parent, k, max(n, 1), text
-
-    def progress(self, fraction: float, text: str = "") -> None:
-        self.parent.progress((self.k + min(max(fraction, 0.0), 1.0)) / self.n, self.label)
-
-    def check_cancel(self) -> None:
-        self.parent.check_cancel()
-
-    @property
-    def cancelled(self) -> bool:
-        return self.parent.cancelled
 
 
 def priority_order(keys: Iterable[Any], first: Iterable[Any] = ()) -> list[int]:
@@ -114,7 +96,7 @@ def pick_first_breaks_model(survey: Survey, model: Any, ctx: JobContext,
     try:
         keys = priority_order(shots.gather_keys, first)
         for n, key in enumerate(keys):
-            part = Part(ctx, n, len(keys), f"First breaks (U-Net): shot {key} "
+            part = PartContext(ctx, n, len(keys), f"First breaks (U-Net): shot {key} "
                                             f"({n + 1} of {len(keys)})")
             part.progress(0.0)
             g = shots.gather(key)
@@ -249,7 +231,7 @@ def pick_velocities_model(survey: Survey, model: Any, ctx: JobContext, *, every:
     with cmp_view(survey) as cmps:
         keys = priority_order(np.asarray(cmps.gather_keys)[::every], first)
         for n, cdp in enumerate(keys):
-            part = Part(ctx, n, len(keys), f"Velocities (U-Net): CDP {cdp} "
+            part = PartContext(ctx, n, len(keys), f"Velocities (U-Net): CDP {cdp} "
                                             f"({n + 1} of {len(keys)})")
             part.progress(0.0)
             g = cmps.gather(cdp)

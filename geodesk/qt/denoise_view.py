@@ -33,7 +33,7 @@ from geodesk.core.derived import (
     positions,
     read_section,
 )
-from geodesk.core.jobs import JobContext
+from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.section import Section
 from geodesk.core.segy import private_survey
 from geodesk.qt.jobs import JobHandle
@@ -269,13 +269,11 @@ class DenoiseView:
         total = len(queue)
 
         def job(ctx: JobContext) -> int:
-            from geodesk.ml.results import Part
-
             n = 0
             with private_survey(survey) as own:
                 while (v := queue.pop()) is not None:
                     text = f"Denoising {NOUNS[mode]} {v:g} ({n + 1} of {total})"
-                    part = Part(ctx, n, total, text)
+                    part = PartContext(ctx, n, total, text)
                     part.progress(0.0)
                     sec = read_section(own, mode, v)
                     x = model_input(own, mode, sec, v, int(getattr(model, "context", 0) or 0))
