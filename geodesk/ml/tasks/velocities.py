@@ -116,7 +116,8 @@ def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool =
     coarse); with ``refine`` the semblance peaks within ``guide_tol`` of that trend are picked
     (:func:`~geodesk.core.processing.velpick.auto_pick` guided by it), which puts each knot on
     the data's own peak; above the first and below the last such pick the trend, scaled to
-    meet that pick, is sampled every ``knot_ms``. Without refinement, or where no peak is near
+    meet that pick, is sampled every ``knot_ms`` (never falling below the deepest pick nor
+    rising above the shallowest: no imaginary Dix velocities where no data support them). Without refinement, or where no peak is near
     the trend, the trend itself is sampled every ``knot_ms``.
     """
     from geodesk.core.processing.velpick import auto_pick
@@ -140,5 +141,8 @@ def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool =
     gap = 0.5 * float(knot_ms)  # no extra knot crowding a pick
     above = idx[t[idx] < pt[0] - gap]
     below = idx[t[idx] > pt[-1] + gap]
-    return (np.r_[t[above], pt, t[below]],
-            np.r_[trend[above] * ratio[0], pv, trend[below] * ratio[-1]])
+    # where no data pick supports it, the trend may not bend back: Vrms does not fall below the
+    # deepest pick (an imaginary Dix velocity) nor rise above the shallowest one going up
+    v_below = np.maximum.accumulate(np.r_[pv[-1], trend[below] * ratio[-1]])[1:]
+    v_above = np.minimum.accumulate(np.r_[pv[0], trend[above][::-1] * ratio[0]])[1:][::-1]
+    return np.r_[t[above], pt, t[below]], np.r_[v_above, pv, v_below]
