@@ -1,8 +1,10 @@
 """Random-noise attenuation with DnCNN (residual learning: the network estimates the noise).
 
 Input: a section or gather (traces, samples) scaled by its robust RMS; output: the denoised
-section at the input's amplitude. Loss: mean squared error of the denoised section against the
-clean one (same scale) on live traces.
+section at the input's amplitude, with the input's zero-filled or muted regions (exact constant
+runs, :func:`~geodesk.core.processing.denoise_checks.constant_regions`) left as they were.
+Loss: mean squared error of the denoised section against the clean one (same scale) on live
+traces.
 
 2.5D: with ``context`` = c > 0 the network also sees the c sections on each side (neighbouring
 inlines of a volume) as extra input channels and denoises the centre one; random noise is
@@ -19,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.derived import neighbour_indices
+from geodesk.core.processing.denoise_checks import keep_constant_regions
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
 from geodesk.ml.normalize import clean_nonfinite, normalize
@@ -146,7 +149,7 @@ class DenoiseDnCNN(SeismicModel):
             if target.shape[1:] != data.shape:
                 raise ValueError(f"clean section {target.shape[1:]} does not match {data.shape}")
         return Prepared(np.stack(others).astype(np.float32), target, mask,
-                        {"live": live, "scale": scale, "inp": inp})
+                        {"live": live, "scale": scale, "inp": inp, "data": data})
 
     def _loss(self, out, target, mask, inp):
         """MSE of the denoised centre (input - estimated noise) against the clean one."""
@@ -158,7 +161,7 @@ class DenoiseDnCNN(SeismicModel):
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         out = (prep.meta["inp"] - raw[0]) * np.float32(prep.meta["scale"])
         out[~prep.meta["live"]] = 0.0
-        return out.astype(np.float32)
+        return keep_constant_regions(prep.meta["data"], out)
 
     def score(self, X: list, y: list) -> dict[str, float]:
         """Mean SNR gain (dB) over the noisy input, and over the best simple box smoothing."""
