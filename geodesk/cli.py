@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
-                   "apply_models")
+                   "apply_models", "adapt")
 
 #: Exit codes: 1 = unexpected failure, 2 = bad input / usage, 130 = interrupted.
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130

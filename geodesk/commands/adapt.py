@@ -1,0 +1,69 @@
+"""``geodesk adapt denoise IN.sgy --out M.pt``: fine-tune the denoiser on the user's own survey by
+blind-spot self-supervised training (no clean data; :mod:`geodesk.ml.selfsup`)."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "adapt", help="adapt a model to your own survey (self-supervised)",
+        description="Fine-tune a model on the sections of your own survey without clean data. "
+        "'denoise': blind-spot training (Noise2Void family): hidden samples are predicted from "
+        "their neighbours, so noise independent from sample to sample is what the adapted "
+        "denoiser removes; coherent noise is kept (it might be signal). The adapted model is "
+        "written to --out (never over the input, the starting model or the shipped weights); "
+        "use it with 'geodesk denoise IN OUT --model M.pt' or in the window.")
+    p.add_argument("task", choices=("denoise",), help="what the model does")
+    p.add_argument("input", help="SEG-Y/SU file of the survey to adapt to")
+    p.add_argument("--out", required=True, metavar="MODEL.pt", help="adapted model file to write")
+    p.add_argument("--from", dest="init_from", default=None, metavar="MODEL.pt",
+                   help="model to start from (default: the shipped weights)")
+    p.add_argument("--steps", type=int, default=300, help="training steps (default 300)")
+    p.add_argument("--lr", type=float, default=None, help="learning rate (default 1e-4)")
+    p.add_argument("--sections", type=int, default=24,
+                   help="sections of each kind read for training (default 24)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the patches and masks")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                   help="where to train (default auto: CUDA when available)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+    p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=run_adapt)
+
+
+def run_adapt(args: argparse.Namespace) -> int:
+    import geodesk
+    from geodesk.cli import CommandError
+    from geodesk.commands.apply_models import resolve_model_ref
+    from geodesk.core.jobs import JobContext
+    from geodesk.ml.progress import TerminalProgress
+    from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser, check_adapt_output
+
+    if args.steps < 1:
+        raise CommandError(f"--steps must be at least 1, got {args.steps}")
+    if args.sections < 1:
+        raise CommandError(f"--sections must be at least 1, got {args.sections}")
+    if args.lr is not None and not args.lr > 0:
+        raise CommandError(f"--lr must be positive, got {args.lr}")
+    ref = resolve_model_ref("denoise", args.init_from, args.device)
+    check_adapt_output(args.out, survey_path=args.input, source=ref.path)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(int(args.threads))
+    settings = AdaptSettings(steps=args.steps, max_sections=args.sections, seed=args.seed)
+    if args.lr is not None:
+        settings.lr = float(args.lr)
+    command = "geodesk " + shlex.join(sys.argv[1:]) if sys.argv[1:2] == ["adapt"] \
+        else f"geodesk adapt denoise {args.input} --out {args.out} --steps {args.steps}"
+    bar = TerminalProgress("adapt denoise", quiet=args.quiet)
+    with geodesk.open(args.input) as survey:
+        model = adapt_denoiser(survey, ref.load(), JobContext(on_progress=bar, min_interval_s=0.2),
+                               settings=settings, out=args.out, source=ref.path, command=command)
+    prov = model.provenance_
+    bar.done(f"wrote {args.out} (blind-spot loss {prov['blind_spot_loss_before']:.4g} -> "
+             f"{prov['blind_spot_loss_after']:.4g})")
+    return 0

@@ -1,0 +1,127 @@
+"""Self-supervised (blind-spot) adaptation of the denoiser to a survey: loss falls, the file says
+where it came from, cancel stops it, nothing it read is overwritten, the CLI fails cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+import geodesk
+from geodesk.core.jobs import Cancelled, JobContext
+from geodesk.ml.registry import load_model
+from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser, blind_spot
+from geodesk.synth.post3d import generate_post3d
+
+FAST = dict(steps=30, lr=3e-3, batch_size=2, patch=(32, 32), max_sections=4)
+
+
+@pytest.fixture(scope="module")
+def survey_file(tmp_path_factory):
+    d = tmp_path_factory.mktemp("adapt")
+    return generate_post3d((5, 32, 64), seed=3, n_faults=1, n_horizons=0,
+                           snr_db=0.0).write(d / "noisy.sgy")
+
+
+@pytest.fixture
+def model_file(tiny_model, tmp_path):
+    m = tiny_model("denoise-dncnn", context=1)
+    m._init_net()
+    return m.save(tmp_path / "start.pt")
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_blind_spot_hides_each_centre_in_every_section_and_along_its_trace():
+    rng = np.random.default_rng(0)
+    inp = np.repeat(rng.standard_normal((1, 20, 40)), 3, axis=0).astype(np.float32)
+    valid = np.ones((20, 40), dtype=bool)
+    valid[:, :10] = False  # a zero-filled top is never a loss centre
+    masked, centres = blind_spot(inp, valid, rng, fraction=0.05, half=2)
+    ti, si = np.nonzero(centres)
+    assert len(ti) > 5 and not centres[:, :10].any()
+    for t, s in zip(ti, si):
+        for d in (-2, 0, 2):
+            j = min(max(s + d, 0), 39)
+            assert np.all(masked[:, t, j] == masked[0, t, j])  # the same in every section
+    changed = (masked != inp).any(axis=0)
+    assert changed[centres].mean() > 0.9  # the centres' own values are gone
+
+
+def test_adaptation_lowers_the_blind_spot_loss_and_records_provenance(survey_file, model_file,
+                                                                      tmp_path):
+    model = load_model(model_file, task="denoise", device="cpu")
+    before = {k: v.clone() for k, v in model.net_.state_dict().items()}
+    out = tmp_path / "adapted.pt"
+    start_digest, survey_digest = digest(model_file), digest(survey_file)
+    with geodesk.open(survey_file) as survey:
+        new = adapt_denoiser(survey, model, settings=AdaptSettings(**FAST), out=out,
+                             source=model_file, command="test")
+    prov = new.provenance_
+    assert prov["blind_spot_loss_after"] < 0.95 * prov["blind_spot_loss_before"]
+    losses = [h["loss"] for h in new.history_ if "adapt_step" in h]
+    assert losses[-1] < losses[0]
+    assert digest(model_file) == start_digest and digest(survey_file) == survey_digest
+    for k, v in model.net_.state_dict().items():  # the model given is left as it was
+        assert np.array_equal(v.numpy(), before[k].numpy())
+    again = load_model(out, task="denoise", device="cpu")
+    p = again.provenance_
+    assert p["survey"] == str(survey_file.resolve()) and "self-supervised" in p["self_supervised"]
+    assert p["fine_tuned_from"]["path"] == str(model_file.resolve())
+    x = np.random.default_rng(1).standard_normal((3, 32, 64)).astype(np.float32)
+    np.testing.assert_allclose(again.predict(x), new.predict(x), atol=1e-6)
+
+
+def test_cancel_stops_adaptation_and_writes_nothing(survey_file, model_file, tmp_path):
+    model = load_model(model_file, task="denoise", device="cpu")
+    ctx = JobContext(min_interval_s=0.0)
+    steps = []
+
+    def on_progress(fraction, text):
+        if "step" in text:
+            steps.append(text)
+            if len(steps) == 3:
+                ctx.cancel()
+
+    ctx.on_progress = on_progress
+    out = tmp_path / "never.pt"
+    with geodesk.open(survey_file) as survey, pytest.raises(Cancelled):
+        adapt_denoiser(survey, model, ctx, settings=AdaptSettings(**FAST), out=out)
+    assert not out.exists() and len(steps) == 3
+
+
+def test_adaptation_refuses_to_write_over_what_it_reads(survey_file, model_file, monkeypatch,
+                                                        tmp_path):
+    model = load_model(model_file, task="denoise", device="cpu")
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    monkeypatch.setenv("GEODESK_MODELS", str(shipped))
+    with geodesk.open(survey_file) as survey:
+        for bad, what in ((model_file, "being adapted"), (survey_file, "survey itself"),
+                          (shipped / "denoise.pt", "shipped")):
+            with pytest.raises(ValueError, match=what):
+                adapt_denoiser(survey, model, settings=AdaptSettings(**FAST), out=bad,
+                               source=model_file)
+    assert not (shipped / "denoise.pt").exists()
+
+
+def test_cli_adapts_and_fails_cleanly(main, survey_file, model_file, tmp_path, capsys):
+    out = tmp_path / "cli.pt"
+    args = ["adapt", "denoise", str(survey_file), "--from", str(model_file), "--threads", "1",
+            "--quiet"]
+    assert main([*args, "--out", str(out), "--steps", "3"]) == 0
+    assert load_model(out).provenance_["survey"] == str(survey_file.resolve())
+    capsys.readouterr()
+    for bad in (["--out", str(model_file)], ["--out", str(tmp_path / "x.pt"), "--steps", "0"],
+                ["--out", str(tmp_path / "nodir" / "x.pt")]):
+        assert main([*args, *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("geodesk: error:") and "Traceback" not in err
+    assert main(["adapt", "denoise", str(tmp_path / "missing.sgy"), "--out",
+                 str(tmp_path / "y.pt"), "--from", str(model_file), "--quiet"]) == 2
+    assert main(["adapt", "denoise", str(survey_file), "--out", str(tmp_path / "z.pt"),
+                 "--quiet"]) == 2  # nothing shipped and no --from
+    assert "no trained denoise model" in capsys.readouterr().err
