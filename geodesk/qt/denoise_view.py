@@ -1,6 +1,7 @@
 """Denoised data as a derived volume: Original / Denoised / Difference of the section on screen.
 
-Processing ▸ Denoise (DnCNN)… runs the denoising model (shipped or chosen) on the shown section
+Processing ▸ Denoise (DnCNN)… runs the denoising model (shipped, chosen, or adapted to this survey
+by Processing ▸ Adapt denoiser…, :mod:`geodesk.qt.denoise_adapt`) on the shown section
 first, then, if asked, on every other section of the same kind in the background, nearest to
 the one on screen first. View ▸ Denoised data switches what the view shows; the choice follows
 navigation: a section not computed yet is computed on demand (latest wins) while the original
@@ -66,6 +67,10 @@ class DenoiseView:
         menu.addSeparator()
         menu.addAction("&Denoise (DnCNN)…", self.dialog)
         menu.addAction("Denoising mo&del…", self.choose_model)
+        from geodesk.qt.denoise_adapt import AdaptDenoiser  # blind-spot fine-tuning job
+
+        self.adapt = AdaptDenoiser(self)
+        menu.addAction("&Adapt denoiser to this survey…", self.adapt.start)
         sub = window.view_menu.addMenu("Denoised &data")
         group = QActionGroup(window)
         self.actions: dict[str, QAction] = {}
