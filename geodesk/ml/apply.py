@@ -203,8 +203,11 @@ def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, ever
 
 
 def first_breaks_unet(survey: Survey, model, ctx: JobContext) -> np.ndarray:
-    """First-break times (ms, NaN unpicked) per file trace, picked shot by shot by ``model``."""
+    """First-break times (ms, NaN unpicked) per file trace, picked shot by shot by ``model``
+    and its gather trend (the workstation's picker,
+    :func:`~geodesk.ml.results.firstbreak_picks`)."""
     from geodesk.core.jobs import PartContext
+    from geodesk.ml.results import firstbreak_picks
 
     if survey.kind != "prestack":
         raise SurveyError(f"first breaks are picked on pre-stack gathers, not {survey.kind}")
@@ -216,7 +219,7 @@ def first_breaks_unet(survey: Survey, model, ctx: JobContext) -> np.ndarray:
             sub = PartContext(ctx, k, len(keys), f"shot {key} ({k + 1} of {len(keys)})")
             g = shots.gather(int(key))
             idx = np.asarray(g.trace_index, dtype=np.int64)
-            times[idx] = model.predict(g, ctx=sub)
+            times[idx] = firstbreak_picks(model, g, sub)[0]  # the combined picker
     finally:
         if shots is not survey:
             shots.close()

@@ -15,10 +15,14 @@ from geodesk.core.section import Axis, Section
 #: Validation examples use seeds VALIDATION_SEED_BASE + k; training seeds stay below it.
 VALIDATION_SEED_BASE = 10**9
 
+#: Share of first-break draws from the wide shot family (the rest: the demo-like land line).
+WIDE_SHOTS = 0.75
+
 #: The generator behind each task, recorded in the model's provenance.
 GENERATORS = {
     "faults": "geodesk.synth.generate_post3d",
-    "firstbreaks": "geodesk.synth.generate_shots",
+    "firstbreaks": "geodesk.synth.generate_shots (1 in 4) + "
+                   "geodesk.synth.shot_family.generate_wide_shot (3 in 4)",
     "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
     "denoise": "geodesk.synth.generate_post3d (noise-free) + band-limited noise, "
                "7 neighbouring inlines",
@@ -54,7 +58,19 @@ def _faults(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]
 def _shots(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
     from geodesk.ml.tasks.firstbreaks import gather_section
     from geodesk.synth import generate_shots
+    from geodesk.synth.shot_family import generate_wide_shot
 
+    if rng.random() < WIDE_SHOTS:
+        # the wide family: any geometry, noise, wavelet; dt 0.25-4 ms, records 0.1-6 s
+        dt = float(rng.choice([0.25, 0.5, 1.0, 2.0, 4.0]))
+        record_ms = float(np.exp(rng.uniform(np.log(100.0), np.log(6000.0))))
+        ns = int(np.clip(record_ms / dt, 64, 16 * size + 1000))
+        n_c = int(rng.integers(max(size // 6, 8), size + 1))
+        # long records get fewer channels: about size * 4 * size work samples (1 ms) at most,
+        # like the demo-like draws, so a training step or a validation pass stays cheap
+        n_c = int(max(min(n_c, 4 * size * size / record_ms), 8))
+        w = generate_wide_shot(n_c, ns, dt, seed=seed)
+        return [gather_section(w.data, dt, offsets=w.offset_header_m)], [w.first_break_ms]
     dt = float(rng.choice([0.5, 1.0, 2.0, 4.0]))
     length_ms = rng.uniform(0.5, 1.0) * 1000.0 * size / 256
     ns = max(int(length_ms / dt), 32)

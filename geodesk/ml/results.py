@@ -57,25 +57,21 @@ def change_point_confidence(prob: np.ndarray, k: np.ndarray,
 def firstbreak_picks(model: Any, gather: Section,
                      ctx: JobContext | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(onset ms, confidence in [0, 1]) per trace of a shot gather, NaN where unpicked, from
-    ONE pass of a first-break model. The times are exactly ``model.predict(gather)``; the
-    confidence is :func:`change_point_confidence` of the class probabilities at the picked
-    sample (NaN when the model does not expose them)."""
-    if not all(hasattr(model, a) for a in ("_prepare", "_raw", "_finish", "net_")):
+    ONE pass of a first-break model, always through the combined picker: the network's onset
+    likelihood made consistent with the gather's refractor trend
+    (:mod:`geodesk.ml.tasks.fb_combine`), whatever decoding the model file names. The
+    confidence is :func:`change_point_confidence` at the pick times the network's probability
+    that the onset lies inside the trend window (low where network and trend disagree)."""
+    if not all(hasattr(model, a) for a in ("_prepare", "_raw", "combined", "net_")):
         times = np.asarray(model.predict(gather, ctx=ctx), dtype=np.float32)
         return times, np.full(times.shape, np.nan, dtype=np.float32)
     prep = model._prepare(gather)
     model.net_.eval()
     raw = model._raw(prep.inp, ctx)
-    times = np.asarray(model._finish(raw, prep), dtype=np.float32)
-    if raw.ndim != 3 or raw.shape[0] != 3:
-        return times, np.full(times.shape, np.nan, dtype=np.float32)
-    z = np.asarray(raw, dtype=np.float64)
-    p = np.exp(z - z.max(axis=0, keepdims=True))
-    p /= p.sum(axis=0, keepdims=True)
-    # the work sample the pick came from (the model places the onset half a sample before it)
-    wdt = float(getattr(model, "work_dt_ms", 1.0))
-    k = np.round((np.nan_to_num(times, nan=prep.meta["t0"]) - prep.meta["t0"]) / wdt + 0.5)
-    conf = change_point_confidence(p, k.astype(np.int64))
+    p = model.probabilities(np.asarray(raw, dtype=np.float64))
+    onsets = model.combined(p, prep)
+    times = model.onset_times(onsets.k, prep, p.shape[-1])
+    conf = change_point_confidence(p, np.round(onsets.k).astype(np.int64)) * onsets.inside
     return times, np.where(np.isfinite(times), conf, np.nan).astype(np.float32)
 
 

@@ -4,16 +4,21 @@ Choice: segmentation rather than pick regression, because it is fully convolutio
 count, tiled), handles dead traces and late arrivals without a fixed output size, and gives a
 per-sample confidence. Classes per (trace, sample): 0 before the onset, 1 the first ``band``
 samples from the onset on, 2 later. The pick is the likeliest onset given P(before) per sample
-(:func:`onset_loglik`, refined to a fraction of a sample; optionally re-picked near the robust
-offset trend, ``trend_ms``); version 1 used the change point of :func:`change_points`. The loss
+(:func:`onset_loglik`, refined to a fraction of a sample); from version 4 (``decode="trend"``)
+re-picked within a window around the gather's refractor trend
+(:mod:`geodesk.ml.tasks.fb_combine`), by offset or by channel when offsets are unknown;
+version 3 kept the likeliest onset, version 1 used the change point of
+:func:`change_points`. The loss
 is plain cross-entropy, which keeps P(before) calibrated: weighting the thin "at" band up
 (versions 1–2) moved the picks about 3 ms early.
 Gathers are resampled to ``work_dt_ms`` first (band-limited) so one model serves dt from 0.25 ms
 to 4 ms. Input channels: each trace scaled by its own RMS (amplitudes fall fast with offset);
 optionally the energy of the last ``energy_ms`` in dB above the trace's own noise floor (a
 weak first arrival under strong ground roll is a small amplitude but a clear energy step; a
-trailing window rises at the onset, a centred one half a window early); the recording
-time, so the network knows where the record starts. Optionally the network's pick is refined on
+trailing window rises at the onset, a centred one half a window early). Versions 1-3 also fed
+the recording time (``time_channel``): the network learnt the training generator's times
+instead of reading the data (on real marine shots, shifting t0 by 1 s moved its picks by up to
+0.6 s), so version 4 leaves it out. Optionally the network's pick is refined on
 the ORIGINAL samples by an AIC split within ``refine_ms`` of it (the network works at
 ``work_dt_ms``, coarser than a 0.25–0.5 ms record).
 """
@@ -28,6 +33,7 @@ from geodesk.core.processing.firstbreaks import aic_onset, offset_trend
 from geodesk.core.section import Axis, Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import clean_nonfinite, resample_time
+from geodesk.ml.tasks.fb_combine import CombinedOnsets, combined_onsets, subsample_peak
 from geodesk.ml.tasks.common import UNetModel, dead_traces, section_arrays
 
 
@@ -61,7 +67,7 @@ def energy_db(data: np.ndarray, window: int, floor_pct: float = 10.0,
     by ``scale_db`` and clipped to [0, ``top``]. The window is the ``window`` samples up to and
     including each sample (``trailing``: it rises AT an onset, never before it) or centred on
     it (rises half a window early). Scale-free: the same for a trace times any gain; a silent
-    trace gives 0."""
+    trace gives 0, and zero-filled stretches do not count in the floor."""
     x = np.asarray(data, dtype=np.float64)
     w = max(int(window), 1)
     pad = (w, 0) if trailing else (w // 2 + 1, w - w // 2 - 1)
@@ -69,7 +75,10 @@ def energy_db(data: np.ndarray, window: int, floor_pct: float = 10.0,
     e = (c[:, w:] - c[:, :-w]) / w
     peak = e.max(axis=1, keepdims=True)
     db = 10.0 * np.log10(np.maximum(e, 1e-7 * peak) + np.finfo(float).tiny)
-    floor = np.percentile(db, floor_pct, axis=1, keepdims=True)
+    # the floor ignores zero-filled (muted, padded) stretches: their -70 dB would lift every
+    # later sample, noise included, to the top of the scale
+    silent = (e <= 1e-9 * peak) & (peak > 0)  # a dead trace keeps its samples (all silent)
+    floor = np.nanpercentile(np.where(silent, np.nan, db), floor_pct, axis=1, keepdims=True)
     out = np.clip((db - floor) / scale_db, 0.0, top)
     out[peak[:, 0] <= 0] = 0.0
     return out.astype(np.float32)
@@ -118,20 +127,6 @@ def onset_loglik(prob: np.ndarray) -> np.ndarray:
     return before + after_sum
 
 
-def subsample_peak(values: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Fractional offset in [-0.5, 0.5] of the vertex of the parabola through each row's
-    values at ``k - 1``, ``k``, ``k + 1`` (0 at the ends or where the three are not a peak)."""
-    n = values.shape[1]
-    rows = np.arange(values.shape[0])
-    inner = (k > 0) & (k < n - 1)
-    kk = np.clip(k, 1, n - 2)
-    a, b, c = values[rows, kk - 1], values[rows, kk], values[rows, kk + 1]
-    den = a - 2 * b + c
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = np.where(inner & (den < 0) & np.isfinite(den), 0.5 * (a - c) / den, 0.0)
-    return np.clip(np.nan_to_num(d), -0.5, 0.5)
-
-
 def repair_by_offset(loglik: np.ndarray, k: np.ndarray, offsets: np.ndarray, dt: float,
                      t0: float, tol_ms: float) -> np.ndarray:
     """Onsets (work samples) that stray more than ``tol_ms`` from the robust offset trend of
@@ -159,15 +154,15 @@ class FirstBreakUNet(UNetModel):
 
     task = "firstbreaks"
     name = "firstbreak-unet"
-    version = 3
+    version = 4
     out_channels = 3
     normalisation = ("per-trace RMS, clipped to ±8, and energy in dB above the trace's noise "
                      "floor, after resampling to work_dt_ms")
 
     def __init__(self, *, depth: int = 4, width: int = 16, dropout: float = 0.1,
-                 work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = True,
+                 work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = False,
                  energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
-                 decode: str = "likelihood", trend_ms: float = 0.0,
+                 decode: str = "trend", trend_ms: float = 6.0,
                  class_weighting: str = "none", energy_window: str = "trailing",
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
@@ -191,6 +186,11 @@ class FirstBreakUNet(UNetModel):
         if version < 3:  # versions 1-2 weighted the classes and centred the energy window
             params.setdefault("class_weighting", "balanced")
             params.setdefault("energy_window", "centred")
+        if version < 4:  # versions 1-3 fed the recording time as a third input channel and
+            # decoded the likelihood alone
+            params.setdefault("time_channel", True)
+            params.setdefault("decode", "likelihood")
+            params.setdefault("trend_ms", 0.0)
         return params
 
     @property
@@ -270,13 +270,41 @@ class FirstBreakUNet(UNetModel):
         ce = -(target * logp * w[None, :, None, None]).sum(dim=1)
         return (ce * mask).sum() / mask.sum().clamp_min(1.0)
 
-    def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
+    def probabilities(self, raw: np.ndarray) -> np.ndarray:
+        """Class probabilities (3, traces, work samples) from the network's logits."""
         z = raw - raw.max(axis=0, keepdims=True)
         p = np.exp(z)
-        p /= p.sum(axis=0, keepdims=True)
+        return p / p.sum(axis=0, keepdims=True)
+
+    def combined(self, p: np.ndarray, prep: Prepared) -> CombinedOnsets:
+        """The onset likelihood made consistent with the gather's refractor trend (half-window
+        at least ``trend_ms``, 6 ms when this model's file set none)."""
+        return combined_onsets(onset_loglik(p), prep.meta["live"], prep.meta["offsets"],
+                               prep.meta["t0"], float(self.work_dt_ms),
+                               float(self.trend_ms) or 6.0)
+
+    def onset_times(self, k: np.ndarray, prep: Prepared, n_work: int) -> np.ndarray:
+        """Onset times (ms, NaN unpicked) of fractional work-sample onsets ``k``, AIC-refined
+        on the original samples when ``refine_ms`` is set."""
+        k = np.asarray(k, dtype=float)
+        wdt = float(self.work_dt_ms)
+        t = prep.meta["t0"] + (k - 0.5) * wdt  # the onset lies within the sample before k
+        t = np.maximum(t, prep.meta["t0"])
+        t_end = prep.meta["t0"] + prep.meta["dt"] * (prep.meta["n"] - 1)
+        bad = ~prep.meta["live"] | (k >= n_work) | (t > t_end)
+        t = np.where(bad, np.nan, t)
+        if self.refine_ms:
+            t = refine_aic(prep.meta["data"], t, prep.meta["dt"], prep.meta["t0"],
+                           float(self.refine_ms))
+        return t.astype(np.float32)
+
+    def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
+        p = self.probabilities(raw)
         wdt = float(self.work_dt_ms)
         if self.decode == "changepoint":
             k = change_points(p)
+        elif self.decode == "trend":
+            k = self.combined(p, prep).k
         elif self.decode == "likelihood":
             ll = onset_loglik(p)
             k = np.argmax(ll, axis=1)
@@ -285,17 +313,8 @@ class FirstBreakUNet(UNetModel):
                                      float(self.trend_ms))
             k = k + subsample_peak(ll, k)
         else:
-            raise ValueError(f"unknown decode {self.decode!r} (changepoint or likelihood)")
-        k = k.astype(float)
-        t = prep.meta["t0"] + (k - 0.5) * wdt  # the onset lies within the sample before k
-        t = np.maximum(t, prep.meta["t0"])
-        t_end = prep.meta["t0"] + prep.meta["dt"] * (prep.meta["n"] - 1)
-        bad = ~prep.meta["live"] | (k >= p.shape[-1]) | (t > t_end)
-        t = np.where(bad, np.nan, t)
-        if self.refine_ms:
-            t = refine_aic(prep.meta["data"], t, prep.meta["dt"], prep.meta["t0"],
-                           float(self.refine_ms))
-        return t.astype(np.float32)
+            raise ValueError(f"unknown decode {self.decode!r} (changepoint, likelihood or trend)")
+        return self.onset_times(k, prep, p.shape[-1])
 
     def score(self, X: list, y: list) -> dict[str, float]:
         """Fraction of picks within 2 and 5 input samples of the truth (traces with truth)."""
