@@ -31,6 +31,16 @@ from geodesk.qt.jobs import JobHandle
 COMMAND = "GUI: Processing > Adapt denoiser to this survey"
 
 
+def ok_cancel(dlg: QDialog, ok_text: str) -> QDialogButtonBox:
+    """OK (labelled ``ok_text``) and Cancel buttons that accept / reject ``dlg``."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    return buttons
+
+
 def default_model_path(survey: Any) -> Path:
     """Where the adapted model is offered: next to the survey when that folder is writable,
     else in the home folder."""
@@ -75,12 +85,7 @@ class AdaptDenoiser:
         lay.addWidget(edit)
         lay.addWidget(browse)
         form.addRow("Write to", row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Adapt")
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(dlg, "Adapt"))
         try:
             if dlg.exec() != QDialog.DialogCode.Accepted or not edit.text().strip():
                 return None

@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from geodesk.core.derived import (
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.section import Section
 from geodesk.core.segy import private_survey
+from geodesk.qt.denoise_adapt import AdaptDenoiser, ok_cancel
 from geodesk.qt.jobs import JobHandle
 from geodesk.qt.model_choice import ModelChoice
 from geodesk.qt.project_ui import window_menu
@@ -67,9 +67,7 @@ class DenoiseView:
         menu.addSeparator()
         menu.addAction("&Denoise (DnCNN)…", self.dialog)
         menu.addAction("Denoising mo&del…", self.choose_model)
-        from geodesk.qt.denoise_adapt import AdaptDenoiser  # blind-spot fine-tuning job
-
-        self.adapt = AdaptDenoiser(self)
+        self.adapt = AdaptDenoiser(self)  # blind-spot fine-tuning to this survey
         menu.addAction("&Adapt denoiser to this survey…", self.adapt.start)
         sub = window.view_menu.addMenu("Denoised &data")
         group = QActionGroup(window)
@@ -102,12 +100,7 @@ class DenoiseView:
         rest.setChecked(n_rest > 0)
         rest.setEnabled(n_rest > 0)
         lay.addWidget(rest)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Denoise")
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(dlg, "Denoise"))
         try:
             return rest.isChecked() if dlg.exec() == QDialog.DialogCode.Accepted else None
         finally:
