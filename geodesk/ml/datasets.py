@@ -20,7 +20,8 @@ WIDE_SHOTS = 0.75
 
 #: The generator behind each task, recorded in the model's provenance.
 GENERATORS = {
-    "faults": "geodesk.synth.generate_post3d",
+    "faults": "geodesk.synth.fault_sections.fault_training_sections (generate_post3d, "
+              "wide fault family, disturbed, mirrored)",
     "firstbreaks": "geodesk.synth.generate_shots (1 in 4) + "
                    "geodesk.synth.shot_family.generate_wide_shot (3 in 4)",
     "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
@@ -40,19 +41,11 @@ def validation_seeds(n: int) -> list[int]:
 
 
 def _faults(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:
-    from geodesk.synth import generate_post3d
+    from geodesk.synth.fault_sections import fault_training_sections
 
-    n_t = size
-    lo = rng.uniform(10.0, 30.0)
-    snr = None if rng.random() < 0.1 else float(rng.uniform(-3.0, 30.0))
-    # a slab of 8 inlines: faults have random strikes, so inline sections cut them at every
-    # angle, at 1/16 of the cost of a cube
-    r = generate_post3d((8, size, n_t), seed=seed, dt_ms=float(rng.choice([2.0, 4.0])),
-                        snr_db=snr, n_faults=int(rng.integers(1, 7)),
-                        f_peak_range=(lo, lo + rng.uniform(5.0, 20.0)), n_horizons=0)
-    lab = r.truth["fault_labels"]
-    i, j = (int(v) for v in rng.choice(8, 2, replace=False))
-    return [r.data[i], r.data[j]], [lab[i], lab[j]]
+    # inline sections of a slab of 8 inlines: faults of any strike cut them at every angle,
+    # at 1/16 of the cost of a cube
+    return fault_training_sections(rng, seed, size)
 
 
 def _shots(rng: np.random.Generator, seed: int, size: int) -> tuple[list, list]:

@@ -100,6 +100,93 @@ class Post3DResult:
         return path
 
 
+@dataclass(frozen=True)
+class FaultFamily:
+    """How faults are drawn. The defaults are the original family (one dip direction on
+    inlines, slopes 2-5 samples per trace, planar); the fault-training generator widens it.
+
+    ``both_dips``: strikes over the full circle, so inline sections see faults dipping both
+    ways. ``slope_range``: true dip in samples per trace. ``throw_range``: |throw| in samples
+    (None: 3 to 3 + min(0.05 n_t, 12)). ``listric_fraction``/``tip_fraction``: chance that a
+    fault flattens with depth / that its throw dies out above and below. ``min_inline_slope``:
+    strikes redrawn until the fault's apparent slope on inlines is at least this.
+    ``section_labels``: label thickness measured on the inline section, not in 3D.
+    ``log_uniform``: slopes and throws drawn log-uniformly (more gentle faults, small throws).
+    """
+
+    both_dips: bool = False
+    slope_range: tuple[float, float] = (2.0, 5.0)
+    throw_range: tuple[float, float] | None = None
+    listric_fraction: float = 0.0
+    tip_fraction: float = 0.0
+    min_inline_slope: float = 0.0
+    section_labels: bool = False
+    log_uniform: bool = False
+
+
+@dataclass(frozen=True)
+class _Fault:
+    strike: float
+    dip_deg: float
+    center: np.ndarray
+    throw: float
+    half_len: float
+    listric_len: float = 0.0  # > 0: slope decays as exp(-d / listric_len) along the dip
+    tip_sigma: float = 0.0  # > 0: Gaussian taper of the throw in depth (samples)
+
+
+def _draw_faults(rng: np.random.Generator, n: int, family: FaultFamily,
+                 shape: tuple[int, int, int]) -> list[_Fault]:
+    """``n`` random faults of ``family`` in a volume of ``shape`` (draws in a fixed order, so
+    the default family gives the original volumes)."""
+    n_il, n_xl, n_t = shape
+    size = float(max(n_il, n_xl))
+    out = []
+    for _ in range(n):
+        strike = rng.uniform(0, np.pi)
+        # slope of 2-5 samples per trace: at 4 ms and 25 m bins a 20-45 degree physical dip
+        slope = _uniform(rng, family.slope_range, family.log_uniform)
+        for _retry in range(50):
+            if abs(np.sin(strike)) * slope >= family.min_inline_slope:
+                break
+            strike = rng.uniform(0, np.pi)
+        center = rng.uniform(0.25, 0.75, 3) * (n_il, n_xl, n_t)
+        lo, hi = family.throw_range or (3, 3 + min(0.05 * n_t, 12))
+        throw = _uniform(rng, (lo, hi), family.log_uniform) * (1 if rng.random() < 0.7 else -1)
+        half_len = rng.uniform(0.4, 1.0) * size
+        listric_len = tip_sigma = 0.0
+        if family.both_dips and rng.random() < 0.5:
+            strike += np.pi
+        if family.listric_fraction and rng.random() < family.listric_fraction:
+            listric_len = rng.uniform(0.3, 1.0) * size
+        if family.tip_fraction and rng.random() < family.tip_fraction:
+            tip_sigma = rng.uniform(0.3, 0.8) * n_t
+        out.append(_Fault(strike, float(np.degrees(np.arctan(slope))), center, throw, half_len,
+                          listric_len, tip_sigma))
+    return out
+
+
+def _uniform(rng: np.random.Generator, span: tuple[float, float], log: bool) -> float:
+    """One draw from ``span``, uniform or log-uniform (one random number either way)."""
+    if log:
+        return float(np.exp(rng.uniform(np.log(span[0]), np.log(span[1]))))
+    return float(rng.uniform(*span))
+
+
+def _fault_depth(f: _Fault, along_dip: np.ndarray) -> np.ndarray:
+    """Depth (samples) of fault ``f`` at signed distance ``along_dip`` from its centre: a plane,
+    or a listric surface whose slope falls from 2x to 0.3x the centre slope down-dip."""
+    slope = np.tan(np.radians(f.dip_deg))
+    if not f.listric_len:
+        return f.center[2] + slope * along_dip
+    L = f.listric_len
+    d_lo, d_hi = -L * np.log(2.0), L * np.log(1 / 0.3)
+    d = np.clip(along_dip, d_lo, d_hi)
+    z = slope * L * (1 - np.exp(-d / L))
+    z = z + 2.0 * slope * np.minimum(along_dip - d_lo, 0) + 0.3 * slope * np.maximum(along_dip - d_hi, 0)
+    return f.center[2] + z
+
+
 def _reflectivity(rng: np.random.Generator, n: int) -> np.ndarray:
     """Blocky layering (random thickness 1-8 samples) plus fine random layering, peak ~0.6."""
     r = 0.15 * rng.standard_normal(n)
@@ -123,13 +210,16 @@ def generate_post3d(
     spacing_m: tuple[float, float] = (25.0, 25.0),
     origin_xy: tuple[float, float] = (605000.0, 6075000.0),
     azimuth_deg: float = 30.0,
+    faults: FaultFamily | None = None,
     ctx: JobContext | None = None,
 ) -> Post3DResult:
     """Generate a folded, faulted volume of ``shape`` = (inlines, crosslines, samples).
 
     The same ``seed`` gives identical data; the noise has its own random stream, so changing
-    ``snr_db`` (None = noise-free) changes only the noise.
+    ``snr_db`` (None = noise-free) changes only the noise. ``faults`` widens the fault family
+    (the fault-training generator); None keeps the original family.
     """
+    family = faults or FaultFamily()
     ctx = ctx or JobContext()
     n_il, n_xl, n_t = (int(s) for s in shape)
     if min(n_il, n_xl) < 2 or n_t < 16:
@@ -159,16 +249,7 @@ def generate_post3d(
     planar = dip - dip.mean()
 
     # faults: plane z = z0 + tan(dip) * distance along the dip direction (index space)
-    faults = []
-    for _ in range(int(n_faults)):
-        strike = rng_model.uniform(0, np.pi)
-        # slope of 2-5 samples per trace: at 4 ms and 25 m bins a 20-45 degree physical dip
-        dip_deg = np.degrees(np.arctan(rng_model.uniform(2.0, 5.0)))
-        center = rng_model.uniform(0.25, 0.75, 3) * (n_il, n_xl, n_t)
-        throw = rng_model.uniform(3, 3 + min(0.05 * n_t, 12)) * (
-            1 if rng_model.random() < 0.7 else -1
-        )
-        faults.append((strike, dip_deg, center, throw, rng_model.uniform(0.4, 1.0) * size))
+    faults = _draw_faults(rng_model, int(n_faults), family, (n_il, n_xl, n_t))
     ctx.progress(0.1, "faulting")
 
     zc = np.broadcast_to(z, (n_il, n_xl, len(z))).copy()
@@ -176,24 +257,32 @@ def generate_post3d(
     hw_bits = np.zeros((n_il, n_xl, len(z)), dtype=np.int32)
     trace_block = np.zeros((n_il, n_xl), dtype=np.int32)
     for j in reversed(range(len(faults))):
-        strike, dip_deg, center, throw, half_len = faults[j]
+        f = faults[j]
+        strike, dip_deg, center, throw, half_len = f.strike, f.dip_deg, f.center, f.throw, f.half_len
         dx, dy = xi - center[0], yi - center[1]
         along_dip = dx * np.cos(strike) + dy * np.sin(strike)
         along_strike = -dx * np.sin(strike) + dy * np.cos(strike)
-        zf = (center[2] + np.tan(np.radians(dip_deg)) * along_dip).astype(np.float32)
-        dz = (throw * np.exp(-((along_strike / half_len) ** 2))).astype(np.float32)
-        visible = (np.abs(dz) >= 0.5)[..., None]
+        zf = _fault_depth(f, along_dip).astype(np.float32)
+        dz = (throw * np.exp(-((along_strike / half_len) ** 2))).astype(np.float32)[..., None]
+        if f.tip_sigma:  # the throw dies out above and below the fault's centre
+            dz = dz * np.exp(-(((zc - center[2]) / f.tip_sigma) ** 2))
+        visible = np.abs(dz) >= 0.5
         hw = zc < zf[..., None]
-        near = (np.abs((zc - zf[..., None]) * np.cos(np.radians(dip_deg))) < 1.0) & visible
+        if family.section_labels:
+            # label thickness measured normal to the fault's trace on the inline section
+            cos_dip = np.cos(np.arctan(np.abs(np.gradient(zf, axis=1))))[..., None]
+        else:
+            cos_dip = np.cos(np.radians(dip_deg))
+        near = (np.abs((zc - zf[..., None]) * cos_dip) < 1.0) & visible
         labels |= near.astype(np.uint8)
         inside = hw[..., pad : pad + n_t]
         # cut: the plane crosses the record on this trace, or its label zone touches it
-        cut = (inside.any(axis=2) & (~inside).any(axis=2) & visible[..., 0]) | near[
+        cut = (inside.any(axis=2) & (~inside).any(axis=2) & visible.any(axis=2)) | near[
             ..., pad : pad + n_t
         ].any(axis=2)
         trace_block |= cut.astype(np.int32) << j
         hw_bits |= hw.astype(np.int32) << j
-        zc = np.where(hw, zc - dz[..., None], zc)
+        zc = np.where(hw, zc - dz, zc)
     ctx.progress(0.35, "folding")
     u = zc + planar[..., None] + (1.5 / n_t) * zc * bumps[..., None]
     del zc
@@ -264,11 +353,11 @@ def generate_post3d(
     }
     truth = {
         "fault_labels": labels[..., pad : pad + n_t],
-        "fault_strike_deg": np.array([np.degrees(f[0]) for f in faults]),
-        "fault_dip_deg": np.array([f[1] for f in faults]),
-        "fault_center": np.array([f[2] for f in faults]).reshape(-1, 3),
-        "fault_throw_ms": np.array([f[3] * dt_ms for f in faults]),
-        "fault_half_length": np.array([f[4] for f in faults]),
+        "fault_strike_deg": np.array([np.degrees(f.strike) for f in faults]),
+        "fault_dip_deg": np.array([f.dip_deg for f in faults]),
+        "fault_center": np.array([f.center for f in faults]).reshape(-1, 3),
+        "fault_throw_ms": np.array([f.throw * dt_ms for f in faults]),
+        "fault_half_length": np.array([f.half_len for f in faults]),
         "horizon_ms": horizon_ms,
         "horizon_polarity": polarity.astype(np.int8),
         "horizon_block": horizon_block,

@@ -1,8 +1,12 @@
 """Fault probability on seismic sections with a 2D U-Net (after Wu et al. 2019, FaultSeg).
 
-Input: an inline, crossline or 2D-line section (traces, samples), scaled per section. Output:
-fault probability in [0, 1] per sample. Loss: class-balanced binary cross-entropy, since fault
-samples are a few percent of a section: positives weighted by the fraction of negatives.
+Input: an inline, crossline or 2D-line section (traces, samples), scaled per section and
+resampled in time so its dominant period is ``period_samples`` (the period the network was
+trained at; the answer is mapped back to the section's samples). Output: fault probability in
+[0, 1] per sample, averaged with the answer for the left-right flipped section (flipped back),
+so no dip direction is preferred. Loss: binary cross-entropy with the fault samples (a few
+percent of a section) weighted by (negatives / positives) ** ``pos_balance``: 1 balances the
+classes fully (version 1; it pushes every uncertain sample to 0.5), 0.5 (version 2) half-way.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import normalize
+from geodesk.ml.resample import dominant_period, interp_time, resample_time
 from geodesk.ml.tasks.common import UNetModel, dead_traces, f1_tolerant, section_arrays
 
 
@@ -22,39 +27,80 @@ class FaultUNet(UNetModel):
 
     task = "faults"
     name = "fault-unet"
-    version = 1
+    version = 2
 
     def __init__(self, *, depth: int = 4, width: int = 16, dropout: float = 0.1,
                  lr: float = 1e-3, batch_size: int = 4, patch: tuple[int, int] = (128, 128),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
+                 period_samples: float = 10.0, flip_average: bool = True,
+                 pos_balance: float = 0.5,
                  device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
+        self.period_samples, self.flip_average = period_samples, flip_average
+        self.pos_balance = pos_balance
+
+    @classmethod
+    def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
+        # version 1 saw sections at their own sample rate and balanced the classes fully
+        return {"period_samples": 0.0, "pos_balance": 1.0, **params} if version < 2 else params
+
+    def time_scale(self, data: np.ndarray, live: np.ndarray) -> int:
+        """Samples the section is resampled to so its dominant period is ``period_samples``
+        (its own length when that is 0 or the section has no live signal)."""
+        n = data.shape[1]
+        if not self.period_samples or not live.any():
+            return n
+        try:
+            period = dominant_period(data, live)
+        except ValueError:
+            return n
+        factor = float(np.clip(float(self.period_samples) / period, 0.25, 4.0))
+        return max(int(round(n * factor)), self.min_size)
 
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
         data, live = section_arrays(x)
         live = live & ~dead_traces(data)
+        n_t = data.shape[1]
+        target = None if y is None else (np.asarray(y) > 0).astype(np.float32)
+        if target is not None and target.shape != data.shape:
+            raise ValueError(f"fault labels {target.shape} do not match section {data.shape}")
         inp, scale = normalize(data, live)
-        mask = np.broadcast_to(live[:, None], data.shape).astype(np.float32)
-        target = None if y is None else (np.asarray(y) > 0).astype(np.float32)[None]
-        if target is not None and target.shape[1:] != data.shape:
-            raise ValueError(f"fault labels {target.shape[1:]} do not match section {data.shape}")
-        return Prepared(inp[None], target, mask, {"live": live, "scale": scale})
+        m = self.time_scale(data, live)
+        if m != n_t:
+            inp = resample_time(inp, m)
+            if target is not None:  # a label stays where at least a third of a sample was
+                target = (interp_time(target, m) >= 0.34).astype(np.float32)
+        mask = np.broadcast_to(live[:, None], inp.shape).astype(np.float32)
+        return Prepared(inp[None], None if target is None else target[None], mask,
+                        {"live": live, "scale": scale, "n_samples": n_t})
+
+    def _raw(self, inp: np.ndarray, ctx: Any) -> np.ndarray:
+        """Network logits; with ``flip_average``, those of the mean probability of the section
+        and of its left-right mirror image (mirrored back): exactly flip-equivariant."""
+        raw = super()._raw(inp, ctx)
+        if not self.flip_average:
+            return raw
+        mirrored = super()._raw(np.ascontiguousarray(inp[:, ::-1]), ctx)[:, ::-1]
+        p = 0.5 * (_sigmoid(raw) + _sigmoid(mirrored))
+        p = np.clip(p, 1e-7, 1 - 1e-7)
+        return np.log(p / (1 - p)).astype(np.float32)
 
     def _loss(self, out, target, mask, inp):
         import torch.nn.functional as F
 
         z, y = out[:, 0], target[:, 0]
         n = mask.sum().clamp_min(1.0)
-        beta = 1.0 - (y * mask).sum() / n  # fraction of non-fault samples
-        pos = F.softplus(-z) * y * beta
-        neg = F.softplus(z) * (1 - y) * (1 - beta)
-        return ((pos + neg) * mask).sum() / n
+        frac = ((y * mask).sum() / n).clamp(1e-4, 1 - 1e-4)  # fraction of fault samples
+        w_pos = ((1 - frac) / frac).pow(float(self.pos_balance)).clamp(max=1e4)
+        pos = F.softplus(-z) * y * w_pos
+        neg = F.softplus(z) * (1 - y)
+        return ((pos + neg) * mask).sum() / n / (w_pos * frac + (1 - frac))
 
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
-        prob = 1.0 / (1.0 + np.exp(-np.clip(raw[0], -30, 30)))
+        prob = interp_time(_sigmoid(raw[0]), int(prep.meta["n_samples"]))
         prob[~prep.meta["live"]] = 0.0
         return prob.astype(np.float32)
 
@@ -68,3 +114,7 @@ class FaultUNet(UNetModel):
             if f1 > best:
                 best, best_t = f1, float(t)
         return {"f1": best, "threshold": best_t}
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
