@@ -2,8 +2,10 @@
 
 Processing ▸ Fault probability overlay runs the shipped (or a chosen) fault model on the
 section on screen in a background job and draws the probability above the data, transparent
-below a threshold, with adjustable opacity. While the overlay is on, every inline / crossline /
-2D line the user moves to is computed next (latest wins: a stale job is cancelled).
+below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
+kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`), or the whole probability with
+"Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
+moves to is computed next (latest wins: a stale job is cancelled).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class FaultOverlay:
         self.threshold, self.opacity = 0.5, 0.8
         self.job: JobHandle | None = None
         self.prob: np.ndarray | None = None
+        self.ridges: np.ndarray | None = None
+        self.thin = True
         self.item = pg.ImageItem(axisOrder="row-major")
         self.shown = False
         menu = window_menu(window, "&Processing", after="&Pick")
@@ -51,6 +55,9 @@ class FaultOverlay:
         self.action = menu.addAction("Fault &probability overlay (U-Net)", self.toggle)
         self.action.setCheckable(True)
         menu.addAction("Fault overlay &threshold…", self.ask_threshold)
+        self.thin_action = menu.addAction("T&hin fault lines", self.set_thin)
+        self.thin_action.setCheckable(True)
+        self.thin_action.setChecked(True)
         menu.addAction("Fault &model…", self.choose_model)
         window.sig_section_changed.connect(self._on_section)
 
@@ -100,6 +107,12 @@ class FaultOverlay:
         self.threshold = float(threshold)
         self._draw()
 
+    def set_thin(self, on: bool | None = None) -> None:
+        """Draw fault lines (the probability's ridges) or the whole probability."""
+        self.thin = (not self.thin) if on is None else bool(on)
+        self.thin_action.setChecked(self.thin)
+        self._draw()
+
     def toggle(self, on: bool | None = None) -> JobHandle | None:
         """Show (computing the current section first) or hide the overlay."""
         on = (not self.shown) if on is None else bool(on)
@@ -125,24 +138,28 @@ class FaultOverlay:
             self.job.cancel()  # latest wins
         model, data = self.model, section.data
 
-        def job(ctx: JobContext) -> np.ndarray:
-            return model.predict(data, ctx=ctx)
+        def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+            from geodesk.ml.ridges import thin_ridges
+
+            prob = model.predict(data, ctx=ctx)
+            return prob, thin_ridges(prob)
 
         self.job = self.window.runner.submit(job, "Fault probability")
-        self.job.finished.connect(lambda prob, s=section: self._show(s, prob))
+        self.job.finished.connect(lambda out, s=section: self._show(s, *out))
         self.job.failed.connect(lambda exc: self.error(f"Fault model failed: {exc}"))
         return self.job
 
-    def _show(self, section: Any, prob: np.ndarray) -> None:
+    def _show(self, section: Any, prob: np.ndarray, ridges: np.ndarray) -> None:
         if section is not self.window.section:
             return  # the user moved on; the current section's job draws it
-        self.prob = prob
+        self.prob, self.ridges = prob, ridges
         self._draw()
 
     def _draw(self) -> None:
         if self.prob is None or not self.shown:
             return
-        rgba = probability_rgba(self.prob, self.threshold, self.opacity)
+        shown = self.ridges if self.thin and self.ridges is not None else self.prob
+        rgba = probability_rgba(shown, self.threshold, self.opacity)
         self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
         self.item.setRect(self.window.view.image_rect())
 

@@ -53,3 +53,16 @@ def test_missing_or_wrong_model_gives_a_message(window, volume, tmp_path, monkey
     assert window.fault_overlay.toggle(True) is None
     assert messages and "bad.pt" in messages[0]
     assert not window.fault_overlay.action.isChecked()
+
+
+def test_fault_lines_are_thinned_by_default_and_the_full_probability_on_request(window, volume):
+    assert window.open_path(volume)
+    fo = window.fault_overlay
+    _wait(fo.toggle(True))
+    assert fo.thin and fo.ridges is not None and fo.ridges.shape == fo.prob.shape
+    assert np.count_nonzero(fo.ridges) < np.count_nonzero(fo.prob)
+    thin_alpha = np.count_nonzero(fo.item.image[..., 3])
+    fo.set_thin(False)
+    assert not fo.thin_action.isChecked()
+    assert np.count_nonzero(fo.item.image[..., 3]) >= thin_alpha
+    fo.toggle(False)
