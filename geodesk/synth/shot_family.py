@@ -182,7 +182,7 @@ def generate_wide_shot(n_channels: int, n_samples: int, dt_ms: float, *,
     fb_u = np.minimum.reduce(arrivals)
     late = float(np.nanmax(fb_u[np.isfinite(fb_u)]))
     lag = rng.uniform(0.0, 0.15) * rec if rng.random() < 0.3 else rng.uniform(0.0, 0.01) * rec
-    target = rng.uniform(0.08, 0.9) * rec
+    target = float(np.exp(rng.uniform(np.log(0.02), np.log(0.9)))) * rec
     scale = max(target - lag, 2 * dt) / max(late, 1e-12)
     jitter = min(0.004, 0.02 * rec)
     static = rng.normal(0.0, rng.uniform(0.0, jitter), n_c) + rng.uniform(0, jitter) * \
@@ -226,6 +226,10 @@ def generate_wide_shot(n_channels: int, n_samples: int, dt_ms: float, *,
         t_r = lag + np.sqrt(t0r**2 + x_r**2) + static
         add_events(clean, np.where(t_r >= t_fb + 0.5 / f_fb, t_r, np.nan),
                    rng.uniform(-0.5, 0.5) * decay, dt, w_fb, sup)
+    if rng.random() < 0.5:  # everything dies away after the first break: a tail of noise only
+        tau = float(np.exp(rng.uniform(np.log(0.02), np.log(1.0)))) * rec
+        late = np.maximum(dt * np.arange(ns)[None, :] - t_fb[:, None], 0.0)
+        clean *= np.exp(-late / tau).astype(np.float32)
     # noise at a first-arrival SNR (peak of the first arrival over the noise RMS) per gather
     first_amp = np.abs(clean[np.arange(n_c), np.clip(np.round(t_fb / dt).astype(int) +
                                                       max(1, round(0.5 / f_fb / dt)), 0, ns - 1)])

@@ -3,12 +3,7 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.tasks.fb_combine import (
-    channel_positions,
-    combined_onsets,
-    gather_trend,
-    informative_offsets,
-)
+from geodesk.ml.tasks.fb_combine import combined_onsets, gather_trend
 
 
 def _loglik(peaks, n=200, second=None):
@@ -59,10 +54,6 @@ def test_dead_traces_stay_unpicked_and_do_not_bend_the_trend():
     assert np.isnan(res.trend_ms[~live]).all()
 
 
-def test_unknown_offsets_fall_back_to_the_channel_order_around_the_earliest_pick():
-    assert informative_offsets(np.zeros(20), 20) is None
-    assert informative_offsets(np.arange(20.0), 20) is not None
+def test_unknown_offsets_fall_back_to_the_channel_order_around_the_apex():
     _, onset = _split_spread(apex=12)
-    pos = channel_positions(onset)
-    assert pos[12] == 0 and pos[0] == -12
-    np.testing.assert_allclose(gather_trend(onset, None), onset, atol=1e-6)
+    np.testing.assert_allclose(gather_trend(onset, np.zeros(len(onset))), onset, atol=0.5)

@@ -65,6 +65,17 @@ def test_onset_likelihood_peaks_at_the_change_and_the_parabola_refines_it():
     assert subsample_peak(vals, np.array([0]))[0] == 0.0  # at the edge: no refinement
 
 
+def test_a_long_noise_tail_does_not_pull_the_onset_to_the_end_of_the_record():
+    # the network cannot tell noise after the arrivals have died from noise before them
+    n = 2000
+    p0 = np.full(n, 0.6)
+    p0[:100] = 0.9
+    p0[100:200] = 0.02  # the arrivals
+    prob = np.stack([p0, (1 - p0) / 2, (1 - p0) / 2])[:, None, :]
+    assert int(np.argmax(onset_loglik(prob)[0])) > 1000  # the whole record: pulled to the end
+    assert int(np.argmax(onset_loglik(prob, after=64)[0])) == 100
+
+
 def test_offset_trend_repair_moves_an_outlier_back_to_the_likely_onset_near_the_trend():
     n_tr, n = 21, 200
     offsets = np.arange(n_tr) * 10.0 - 100.0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geodesk.core.processing.firstbreaks import offset_trend
+from geodesk.core.processing.fb_trend import refractor_trend
 
 #: The trend is trusted when at least this share of the network's picks lies within twice the
 #: minimum half-window of it.
@@ -35,41 +35,11 @@ class CombinedOnsets:
     half_ms: float
 
 
-def informative_offsets(offsets: np.ndarray | None, n: int) -> np.ndarray | None:
-    """The offsets if they can order the traces (finite, one per trace, not all equal), else None:
-    many files leave byte 37 at 0."""
-    if offsets is None:
-        return None
-    off = np.asarray(offsets, dtype=float)
-    if off.shape != (n,) or not np.isfinite(off).all() or np.ptp(off) <= 0:
-        return None
-    if len(np.unique(off)) < max(3, n // 4):
-        return None
-    return off
-
-
-def channel_positions(t_ms: np.ndarray) -> np.ndarray:
-    """Signed pseudo-offsets from the trace order when offsets are unknown: trace index minus
-    the index of the earliest (5-trace running median) pick, where the source most likely is."""
-    n = len(t_ms)
-    t = np.where(np.isfinite(t_ms), t_ms, np.inf)
-    pad = np.pad(t, 2, mode="edge")
-    med = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
-    if not np.isfinite(med).any():
-        return np.arange(n, dtype=float)
-    ties = np.flatnonzero(med == med.min())
-    apex = int(ties[np.argmin(t[ties])])  # of the flattest stretch, its earliest pick
-    return np.arange(n, dtype=float) - apex
-
-
 def gather_trend(t_ms: np.ndarray, offsets: np.ndarray | None) -> np.ndarray:
-    """Robust first-break trend (ms) through the picks ``t_ms`` of one gather: by offset when the
-    offsets are informative, else by channel. NaN picks are ignored; NaN where no trend."""
-    t_ms = np.asarray(t_ms, dtype=float)
-    pos = informative_offsets(offsets, len(t_ms))
-    if pos is None:
-        pos = channel_positions(t_ms)
-    return offset_trend(t_ms, pos)
+    """Robust refractor trend (ms) through the picks ``t_ms`` of one gather
+    (:func:`~geodesk.core.processing.fb_trend.refractor_trend`: piecewise linear by |offset|
+    each side of the source, by channel around the apex when offsets are 0). NaN where none."""
+    return refractor_trend(np.asarray(t_ms, dtype=float), offsets).times_ms
 
 
 def _robust_half_ms(resid: np.ndarray, floor_ms: float, cap_ms: float) -> float:

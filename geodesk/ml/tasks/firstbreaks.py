@@ -115,16 +115,20 @@ def change_points(prob: np.ndarray) -> np.ndarray:
     return np.argmax(prefix, axis=1)
 
 
-def onset_loglik(prob: np.ndarray) -> np.ndarray:
+def onset_loglik(prob: np.ndarray, after: int = 0) -> np.ndarray:
     """Log-likelihood (traces, samples + 1) of the onset at each sample k of a trace: every
     sample before k is "before" (class 0) and every one from k on is not. k = samples means
-    no onset in the record."""
+    no onset in the record. ``after`` > 0 counts only the ``after`` samples from k on: a long
+    record whose signal has died into noise would otherwise pull the onset to its end (noise
+    after the arrivals looks like noise before them)."""
     p0 = np.clip(np.asarray(prob[0], dtype=np.float64), 1e-6, 1.0 - 1e-6)
     zero = np.zeros((p0.shape[0], 1))
     before = np.concatenate([zero, np.cumsum(np.log(p0), axis=1)], axis=1)
-    after = np.log1p(-p0)
-    after_sum = np.concatenate([np.cumsum(after[:, ::-1], axis=1)[:, ::-1], zero], axis=1)
-    return before + after_sum
+    c_after = np.concatenate([zero, np.cumsum(np.log1p(-p0), axis=1)], axis=1)
+    n = p0.shape[1]
+    k = np.arange(n + 1)
+    end = np.minimum(k + int(after), n) if after and after > 0 else np.full(n + 1, n)
+    return before + c_after[:, end] - c_after[:, k]
 
 
 def repair_by_offset(loglik: np.ndarray, k: np.ndarray, offsets: np.ndarray, dt: float,
@@ -162,7 +166,7 @@ class FirstBreakUNet(UNetModel):
     def __init__(self, *, depth: int = 4, width: int = 16, dropout: float = 0.1,
                  work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = False,
                  energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
-                 decode: str = "trend", trend_ms: float = 6.0,
+                 decode: str = "trend", trend_ms: float = 6.0, after_ms: float = 64.0,
                  class_weighting: str = "none", energy_window: str = "trailing",
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
@@ -171,7 +175,7 @@ class FirstBreakUNet(UNetModel):
         self.depth, self.width, self.dropout = depth, width, dropout
         self.work_dt_ms, self.band, self.time_channel = work_dt_ms, band, time_channel
         self.energy_ms, self.refine_ms, self.onset_crops = energy_ms, refine_ms, onset_crops
-        self.decode, self.trend_ms = decode, trend_ms
+        self.decode, self.trend_ms, self.after_ms = decode, trend_ms, after_ms
         self.class_weighting, self.energy_window = class_weighting, energy_window
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
@@ -191,6 +195,7 @@ class FirstBreakUNet(UNetModel):
             params.setdefault("time_channel", True)
             params.setdefault("decode", "likelihood")
             params.setdefault("trend_ms", 0.0)
+            params.setdefault("after_ms", 0.0)
         return params
 
     @property
@@ -276,10 +281,14 @@ class FirstBreakUNet(UNetModel):
         p = np.exp(z)
         return p / p.sum(axis=0, keepdims=True)
 
+    def loglik(self, p: np.ndarray) -> np.ndarray:
+        """Onset log-likelihood of class probabilities ``p`` over ``after_ms`` from the onset."""
+        return onset_loglik(p, round(float(self.after_ms) / float(self.work_dt_ms)))
+
     def combined(self, p: np.ndarray, prep: Prepared) -> CombinedOnsets:
         """The onset likelihood made consistent with the gather's refractor trend (half-window
         at least ``trend_ms``, 6 ms when this model's file set none)."""
-        return combined_onsets(onset_loglik(p), prep.meta["live"], prep.meta["offsets"],
+        return combined_onsets(self.loglik(p), prep.meta["live"], prep.meta["offsets"],
                                prep.meta["t0"], float(self.work_dt_ms),
                                float(self.trend_ms) or 6.0)
 
@@ -306,7 +315,7 @@ class FirstBreakUNet(UNetModel):
         elif self.decode == "trend":
             k = self.combined(p, prep).k
         elif self.decode == "likelihood":
-            ll = onset_loglik(p)
+            ll = self.loglik(p)
             k = np.argmax(ll, axis=1)
             if self.trend_ms and prep.meta["offsets"] is not None:
                 k = repair_by_offset(ll, k, prep.meta["offsets"], wdt, prep.meta["t0"],
