@@ -56,7 +56,9 @@ def lateral_coherence(part: np.ndarray, window: int = 32,
     """Trace-to-trace coherence of ``part`` (traces, samples): in windows of ``window`` samples,
     the zero-lag correlation of each trace with its neighbour, normalised by the two windows'
     energies and averaged weighted by them, Σ⟨r_j, r_j+1⟩ / Σ‖r_j‖‖r_j+1‖. About 0 for noise
-    independent from trace to trace, near 1 for laterally continuous events (reflections)."""
+    independent from trace to trace, near 1 for laterally continuous events (reflections);
+    slightly negative when the output is smoothed across traces (what a smoother removes from
+    trace-independent noise is its laterally high-passed part)."""
     x = np.asarray(part, dtype=np.float64)
     if valid is not None:
         x = np.where(valid, x, 0.0)
