@@ -4,8 +4,8 @@
 the network cannot lean on one survey's habits: the source anywhere (end-on either side, split,
 off-end), irregular or unknown offsets (headers 0), one to three refractors whose head waves may
 be far weaker than the direct wave and ground roll behind them, far-offset decay, statics, noise
-present from time zero (band-limited, coherent linear, bursts, spikes, mains hum, noisy
-traces), zero- and minimum-phase wavelets of several shapes, any record length and sample rate.
+present from time zero (band-limited, coherent linear, bursts, spikes, ring-downs from the
+record's start, mains hum, noisy traces), zero- and minimum-phase wavelets of several shapes, any record length and sample rate.
 
 The truth is the onset of the first energy: zero-phase wavelets are shifted so that their
 visible start (|w| >= 2 % of the peak, tapered to 0 before) sits at the first-break time.
@@ -144,6 +144,14 @@ def _noise(rng: np.random.Generator, n_c: int, ns: int, dt: float, x: np.ndarray
         k = int(rng.integers(1, 3 + n_c * ns // 2000))
         out[rng.integers(0, n_c, k), rng.integers(0, ns, k)] += rng.choice([-1, 1], k) * \
             rng.uniform(5, 50, k)
+    if rng.random() < 0.25:  # a ring-down from time zero (source blast, instrument), often
+        # far stronger than a weak first arrival on the far traces
+        f_r = rng.uniform(0.1, 0.5) * nyq * rng.uniform(0.9, 1.1, (n_c, 1))
+        tau = min(float(np.exp(rng.uniform(np.log(0.003), np.log(0.05)))), 0.2 * ns * dt)
+        amp = float(np.exp(rng.uniform(np.log(3.0), np.log(300.0)))) * \
+            rng.lognormal(0.0, 0.5, (n_c, 1))
+        out += amp * np.exp(-t[None, :] / tau) * np.sin(2 * np.pi * f_r * t[None, :]
+                                                        + rng.uniform(0, 6.3, (n_c, 1)))
     if rng.random() < 0.15:  # mains hum
         f_h = float(rng.choice([50.0, 60.0]))
         if f_h < 0.9 * nyq:
