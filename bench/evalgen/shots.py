@@ -10,7 +10,7 @@ anywhere: split spread, end-on or off-end; offsets in the header are signed, uns
 (all zero), on a regular or an irregular spread. Sampling 0.25 to 4 ms, records 0.1 to 6 s.
 
 Truth: ``onset_ms`` is the earliest arrival's ONSET on each trace (where its energy starts:
-the first time its wavelet reaches 5 % of its peak), not its peak. First-arrival SNR of trace i:
+the first time its wavelet reaches 10 % of its peak; wavelets are zero before), not its peak. First-arrival SNR of trace i:
 
     snr_db[i] = 20 log10( RMS(clean_i over [onset_i, onset_i + T)) / RMS(noise_i over the record) )
 
@@ -29,7 +29,8 @@ WAVELETS = ("ormsby", "klauder", "minimum_phase", "berlage")
 SOURCES = ("split", "end_on", "off_end")
 HEADERS = ("signed", "unsigned", "unknown")
 DT_CHOICES = (0.25, 0.5, 1.0, 2.0, 4.0)
-ONSET_LEVEL = 0.05  # a wavelet's onset: first time |w| reaches this fraction of its peak
+ONSET_LEVEL = 0.1  # a wavelet's onset: first time |w| reaches this fraction of its peak
+TAIL_LEVEL = ONSET_LEVEL  # ahead of the onset a wavelet is zero: its energy starts there
 
 
 @dataclass
@@ -97,7 +98,7 @@ def _berlage(f: float, order: float, decay: float, phase: float, t: np.ndarray) 
 @dataclass
 class Wavelet:
     """A wavelet as samples ``w`` at times ``t`` (s, relative to the arrival's kinematic
-    time); ``onset_s`` is when it reaches 5 % of its peak."""
+    time); ``onset_s`` is when it reaches 10 % of its peak (zero before)."""
 
     t: np.ndarray
     w: np.ndarray
@@ -109,9 +110,9 @@ class Wavelet:
 
 def _finish(t: np.ndarray, w: np.ndarray) -> Wavelet:
     w = w / np.max(np.abs(w))
+    start = max(int(np.flatnonzero(np.abs(w) >= TAIL_LEVEL)[0]) - 1, 0)
+    w[:start] = 0.0  # a finite start: no invisible tail reaching back without end
     above = np.flatnonzero(np.abs(w) >= ONSET_LEVEL)
-    first = max(int(above[0]) - 1, 0)
-    w[:first] = 0.0  # nothing ahead of the onset level: the onset is where energy starts
     return Wavelet(t, w, float(t[above[0]]))
 
 

@@ -119,14 +119,17 @@ def consistent_picks(gather: np.ndarray, dt_ms: float, picks_ms: np.ndarray,
                      offsets: np.ndarray | None = None, *, window_ms: float | None = None,
                      tolerance_ms: float | None = None, t0_ms: float = 0.0,
                      score: np.ndarray | None = None, period_ms: float | None = None,
-                     iterations: int = 2) -> TrendPicks:
-    """Fit a refractor trend to ``picks_ms``, re-pick every live trace near it
-    (:func:`repick_near_trend`), refit, and flag traces still off the trend.
+                     iterations: int = 2, repick: str = "outliers") -> TrendPicks:
+    """Fit a refractor trend to ``picks_ms``, re-pick near it (:func:`repick_near_trend`) the
+    traces off it by more than the tolerance (``repick="outliers"``) or every live trace
+    (``"all"``), refit, ``iterations`` times; then flag the traces still off the trend.
 
-    ``window_ms`` (half width of the re-pick window) and ``tolerance_ms`` default to a few
-    dominant periods / samples scaled by the picks' robust spread about the trend. Traces whose
-    re-pick fails keep their first pick. Dead traces stay NaN and are not flagged.
+    ``tolerance_ms`` defaults to max(3 samples, half a period, 3 x the robust spread about the
+    trend) and ``window_ms`` (half width of the re-pick window) to max(tolerance, one period).
+    Traces whose re-pick fails keep their pick. Dead traces stay NaN and are not flagged.
     """
+    if repick not in ("outliers", "all"):
+        raise ValueError("repick is 'outliers' or 'all'")
     x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
     picks = np.asarray(picks_ms, dtype=float).ravel().copy()
     if picks.size != x.shape[0]:
@@ -134,19 +137,29 @@ def consistent_picks(gather: np.ndarray, dt_ms: float, picks_ms: np.ndarray,
     dead = ~np.isfinite(x).all(axis=1) | (np.abs(x).max(axis=1, initial=0.0) == 0)
     picks[dead] = np.nan
     per = period_ms if period_ms else 8.0 * dt_ms
+
+    def tolerance(tr: Trend) -> float:
+        if tolerance_ms:
+            return float(tolerance_ms)
+        return max(3.0 * dt_ms, 0.5 * per, 3.0 * float(np.nan_to_num(tr.scale_ms)))
+
     trend = refractor_trend(picks, offsets)
-    for _ in range(max(iterations, 1)):
+    for _ in range(max(iterations, 0)):
         if not np.isfinite(trend.times_ms).any():
             break
-        spread = trend.scale_ms if np.isfinite(trend.scale_ms) else per
-        half = window_ms if window_ms else float(np.clip(3.0 * spread, per, 4.0 * per))
-        re = repick_near_trend(x, dt_ms, trend.times_ms, half, score=score, t0_ms=t0_ms,
-                               period_ms=per)
-        picks = np.where(np.isfinite(re), re, picks)
-        picks[dead] = np.nan
+        tol = tolerance(trend)
+        sel = ~dead & np.isfinite(trend.times_ms)
+        if repick == "outliers":
+            sel &= ~(np.abs(picks - trend.times_ms) <= tol)
+        if not sel.any():
+            break
+        half = window_ms if window_ms else max(tol, per)
+        re = repick_near_trend(x[sel], dt_ms, trend.times_ms[sel], half,
+                               score=None if score is None else np.asarray(score)[sel],
+                               t0_ms=t0_ms, period_ms=per)
+        picks[sel] = np.where(np.isfinite(re), re, picks[sel])
         trend = refractor_trend(picks, offsets)
-    tol = tolerance_ms if tolerance_ms else max(3.0 * dt_ms, 0.5 * per,
-                                                3.0 * np.nan_to_num(trend.scale_ms))
+    tol = tolerance(trend)
     residual = picks - trend.times_ms
     flagged = ~dead & ~(np.abs(residual) <= tol)
     return TrendPicks(picks, trend, residual, flagged, float(tol))
