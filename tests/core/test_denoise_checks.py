@@ -7,6 +7,7 @@ import pytest
 
 from geodesk.core.processing.denoise_checks import (
     constant_regions,
+    dip_coherence,
     keep_constant_regions,
     lateral_coherence,
     removed_report,
@@ -77,3 +78,13 @@ def test_output_keeps_the_zero_regions_zero_and_the_report_measures_leaks():
     assert np.all(kept[:, :25] == 0.0)
     np.testing.assert_allclose(kept[:, 25:], leaky[:, 25:], rtol=1e-6)
     assert removed_report(x, kept)["zero_region_energy"] == 0.0
+
+
+def test_dip_coherence_sees_steep_events_that_zero_lag_misses():
+    rng = np.random.default_rng(6)
+    steep = layered(dip=3.0)  # 3 samples per trace: out of phase at zero lag
+    assert lateral_coherence(steep) < 0.3
+    assert dip_coherence(steep) > 0.8
+    assert dip_coherence(rng.standard_normal((100, 300))) < 0.08
+    rep = removed_report(steep + 0.05 * rng.standard_normal(steep.shape), 0.5 * steep)
+    assert rep["coherence"] > 0.5 and rep["flat_coherence"] < rep["coherence"]

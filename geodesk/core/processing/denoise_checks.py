@@ -75,6 +75,38 @@ def lateral_coherence(part: np.ndarray, window: int = 32,
     return float(num.sum() / total) if total > 0 else 0.0
 
 
+def dip_coherence(part: np.ndarray, tile: tuple[int, int] = (24, 48), max_dip: int = 4,
+                  valid: np.ndarray | None = None) -> float:
+    """Trace-to-trace coherence of ``part`` that follows dipping events: in tiles of ``tile``
+    (traces, samples), the correlation of every trace with its neighbour shifted by one common
+    dip d (samples per trace, |d| ≤ ``max_dip``), Σ⟨r_j(t), r_j+1(t + d)⟩ / √(Σr_j² Σr_j+1²),
+    at the d that maximises it; tiles averaged weighted by their energy. Near 1 for reflections
+    and diffractions of any dip up to ``max_dip``; for noise independent from trace to trace
+    about +0.04 (the best of 2 ``max_dip`` + 1 chance correlations of ~1100 samples)."""
+    x = np.asarray(part, dtype=np.float64)
+    if valid is not None:
+        x = np.where(valid, x, 0.0)
+    n_tr, n_s = x.shape
+    if n_tr < 2 or n_s <= 2 * max_dip:
+        return 0.0
+    a = x[:-1, max_dip:n_s - max_dip]
+    ht, hs = min(tile[0], a.shape[0]), min(tile[1], a.shape[1])
+    nt, ns = a.shape[0] // ht, a.shape[1] // hs
+
+    def tiles(y: np.ndarray) -> np.ndarray:
+        return y[:nt * ht, :ns * hs].reshape(nt, ht, ns, hs).sum(axis=(1, 3))
+
+    aa = tiles(a * a)
+    best = np.full((nt, ns), -np.inf)
+    for d in range(-int(max_dip), int(max_dip) + 1):
+        b = x[1:, max_dip + d:n_s - max_dip + d]
+        den = np.sqrt(aa * tiles(b * b))
+        best = np.maximum(best, np.where(den > 0, tiles(a * b) / np.where(den > 0, den, 1), 0))
+    weight = np.sqrt(aa)
+    total = float(weight.sum())
+    return float((best * weight).sum() / total) if total > 0 else 0.0
+
+
 def amplitude_spectra(inp: np.ndarray, removed: np.ndarray, dt_ms: float,
                       valid: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Mean amplitude spectra over traces of the input and of the removed part:
@@ -107,8 +139,10 @@ def removed_report(inp: np.ndarray, out: np.ndarray, *, dt_ms: float = 4.0,
     - ``removed_rms_share``: RMS(input − output) / RMS(input);
     - ``corr_with_input`` / ``corr_with_output``: correlation of the removed part with them
       (near 0 with the output when only noise independent of the signal was removed);
-    - ``coherence``: :func:`lateral_coherence` of the removed part (near 0 for random noise);
-    - ``input_coherence``: the same of the input, for scale;
+    - ``coherence``: :func:`dip_coherence` of the removed part (≈ 0.04 for random noise, high
+      when reflections or diffractions of any dip were removed); ``flat_coherence``: its
+      zero-lag :func:`lateral_coherence` (blind to steep dips);
+    - ``input_coherence``: :func:`dip_coherence` of the input, for scale;
     - ``zero_region_energy``: RMS of the output inside the constant regions / RMS of the
       input outside them (0 when the filled regions were left alone);
     - ``band_ratios``: removed / input amplitude in six bands from 0 to Nyquist.
@@ -128,8 +162,9 @@ def removed_report(inp: np.ndarray, out: np.ndarray, *, dt_ms: float = 4.0,
         "removed_rms_share": round(rms_rem / rms_in, 4) if rms_in > 0 else 0.0,
         "corr_with_input": round(_corr(r[valid], x[valid]), 4) if valid.any() else 0.0,
         "corr_with_output": round(_corr(r[valid], y[valid]), 4) if valid.any() else 0.0,
-        "coherence": round(lateral_coherence(r, window, valid), 4),
-        "input_coherence": round(lateral_coherence(x, window, valid), 4),
+        "coherence": round(dip_coherence(r, valid=valid), 4),
+        "flat_coherence": round(lateral_coherence(r, window, valid), 4),
+        "input_coherence": round(dip_coherence(x, valid=valid), 4),
         "zero_region_energy": round(leak / rms_in, 4) if rms_in > 0 else 0.0,
         "filled_fraction": round(float(filled.mean()), 4),
         "band_ratios": band_ratios(spectra),
