@@ -68,8 +68,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "shot, and write ffid,channel,trace,offset,time_ms (time empty where unpicked or dead).")
     r.add_argument("input", help="pre-stack SEG-Y/SU file")
     r.add_argument("output", help="CSV file to write")
-    r.add_argument("--method", choices=("unet", "stalta"), default="unet",
-                   help="U-Net model (default) or the STA/LTA + AIC picker")
+    r.add_argument("--method", choices=("unet", "mer_trend", "stalta"), default="unet",
+                   help="U-Net model (default), the classical picker with the refractor trend "
+                   "(mer_trend: earliest consistent onsets; it reports how many traces stay off "
+                   "the trend) or the plain STA/LTA + AIC picker")
     add_model_options(r, "first-break model file for --method unet (default: the shipped weights)")
     r.set_defaults(func=run_firstbreaks)
 
@@ -179,8 +181,11 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
     with geodesk.open(args.input, kind="prestack") as survey:
         if survey.kind != "prestack":
             raise SurveyError(f"{args.input}: first breaks need a pre-stack file")
+        flagged = None
         if model is None:
-            times = pick_survey_first_breaks(survey, FirstBreakParams(), ctx)
+            times, conf = pick_survey_first_breaks(survey, FirstBreakParams(method=args.method),
+                                                   ctx, with_confidence=True)
+            flagged = int(np.count_nonzero(conf < 0.5)) if args.method == "mer_trend" else None
         else:
             times = first_breaks_unet(survey, model, ctx)
         hb = survey.header_bytes
@@ -188,7 +193,9 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
         offset = survey.header_values(hb.offset).astype(float)
     n = write_firstbreak_csv(args.output, ffid, channel, times,
                              trace=np.arange(len(times)), offset=offset)
-    bar.done(f"wrote {n} traces ({int(np.isfinite(times).sum())} picked) to {args.output}")
+    off_trend = "" if flagged is None else f", {flagged} off the refractor trend"
+    bar.done(f"wrote {n} traces ({int(np.isfinite(times).sum())} picked{off_trend}) "
+             f"to {args.output}")
     if not args.quiet and model is not None and not np.isfinite(times).any():
         print("firstbreaks: warning: no trace was picked", file=sys.stderr)
     return 0

@@ -3,7 +3,9 @@
 The job (:func:`~geodesk.core.processing.fb_survey.pick_survey_first_breaks`, the one used by
 both the Interpretation and the Pick menu) reads the file through its own survey handle and
 returns one time per file trace; the GUI thread then writes them as ONE undoable step with the
-picker's provenance (``model:stalta@2``) into the active (or a new) :class:`FirstBreaks`. Manual
+picker's provenance (``model:stalta@2``) into the active (or a new) :class:`FirstBreaks`; the
+``mer_trend`` picker also writes a confidence per pick (under 0.5 where it disagrees with the
+refractor trend, drawn as a hollow ring). Manual
 and corrected picks stay unless the user asks to overwrite them; a cancelled or failed job
 changes nothing. The method "U-Net model" runs the first-break U-Net instead (shipped or chosen
 weights; :mod:`geodesk.qt.fb_model_ui`): the shots on screen first, drawn as a preview while
@@ -45,7 +47,8 @@ if TYPE_CHECKING:
     from geodesk.qt.main_window import MainWindow
 
 #: "unet" is the first-break U-Net (a model file), the others the classical pickers.
-METHOD_LABELS = {"stalta": "STA/LTA", "energy_ratio": "Energy ratio", "unet": "U-Net model"}
+METHOD_LABELS = {"mer_trend": "Energy ratio + refractor trend", "stalta": "STA/LTA",
+                 "energy_ratio": "Energy ratio", "unet": "U-Net model"}
 MODEL = "unet"
 
 
@@ -154,13 +157,14 @@ class AutopickDialog(QDialog):
     def _method_changed(self) -> None:
         method = self.method.currentData()
         stalta, model = method == "stalta", method == MODEL
+        own = model or method == "mer_trend"  # these set their windows from the data
         self.spins["sta_ms"].setEnabled(stalta)
         self.spins["lta_ms"].setEnabled(stalta)
         self.spins["trigger"].setEnabled(stalta)
         self.spins["window_ms"].setEnabled(method == "energy_ratio")
         for key in ("threshold", "max_residual_ms"):
-            self.spins[key].setEnabled(not model)
-        self.back_off.setEnabled(not model)
+            self.spins[key].setEnabled(not own)
+        self.back_off.setEnabled(not own)
         self.model_button.setEnabled(model)
         self.model_label.setEnabled(model)
 
@@ -263,13 +267,17 @@ class AutopickController:
             return self._start_model(params, fb)
         picks, picker = w.picks, params.picker()
 
-        def job(ctx: JobContext) -> np.ndarray:
-            return pick_survey_first_breaks(s, picker, ctx)
+        def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+            return pick_survey_first_breaks(s, picker, ctx, with_confidence=True)
+
+        def finished(result: tuple[np.ndarray, np.ndarray]) -> None:
+            times, conf = result  # mer_trend: confidence < 0.5 off the trend (drawn hollow)
+            self._apply(picks, s, fb, params, times, None,
+                        conf if np.isfinite(conf).any() else None)
 
         handle = w.runner.submit(job, "Auto-pick first breaks")
         # a superseded run's outcome (it may arrive after a newer run started) is dropped
-        handle.finished.connect(lambda t: self._apply(picks, s, fb, params, t)
-                                if handle is self.handle else None)
+        handle.finished.connect(lambda r: finished(r) if handle is self.handle else None)
         handle.failed.connect(lambda e: self.error("Auto-pick first breaks",
                                                    str(e).splitlines()[0] if str(e)
                                                    else type(e).__name__)

@@ -18,6 +18,7 @@ import numpy as np
 from geodesk.core.history import History
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import CORRECTED, MANUAL, FirstBreaks
+from geodesk.core.processing.fb_classical import pick_mer_trend, trend_confidence
 from geodesk.core.processing.firstbreaks import METHODS, PICKER_VERSION, pick_first_breaks
 from geodesk.core.section import Section
 from geodesk.core.segy import private_survey
@@ -30,6 +31,8 @@ class FirstBreakParams:
 
     ``trigger`` is an STA/LTA level that finds weak first arrivals ahead of stronger later ones
     (0: off, STA/LTA only); ``max_residual_ms`` re-picks picks off the offset trend (0: off).
+    ``method="mer_trend"`` (the gather-wide pipeline with the refractor trend) sets its own
+    windows from the data and ignores the other settings.
     """
 
     method: str = "stalta"
@@ -58,29 +61,44 @@ class FirstBreakParams:
 
 def pick_gather(section: Section, params: FirstBreakParams) -> np.ndarray:
     """First-break times (ms, recorded time; NaN unpicked) of every trace of a shot gather."""
+    return pick_gather_scored(section, params)[0]
+
+
+def pick_gather_scored(section: Section, params: FirstBreakParams
+                       ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Times as :func:`pick_gather` and, for ``mer_trend``, a confidence per trace from its
+    residual to the refractor trend (under 0.5 where flagged); None for the other methods."""
     t = np.asarray(section.axis1.values, dtype=float)
     if t.size < 2:
         raise ValueError("a gather needs at least two samples to pick first breaks")
+    dt = float(t[1] - t[0])
+    if params.method == "mer_trend":
+        result = pick_mer_trend(section.data, dt, section.headers.get("offset"),
+                                t0_ms=float(t[0]))
+        return result.picks_ms, trend_confidence(result)
     stalta = params.method == "stalta"
     trigger = params.trigger if stalta and params.trigger > 1 else None
     residual = params.max_residual_ms if params.max_residual_ms > 0 else None
     offsets = section.headers.get("offset") if residual is not None else None
-    return pick_first_breaks(section.data, float(t[1] - t[0]), params.method,
+    return pick_first_breaks(section.data, dt, params.method,
                              sta_ms=params.sta_ms, lta_ms=params.lta_ms,
                              window_ms=params.window_ms, threshold=params.threshold,
                              trigger=trigger, back_off=params.back_off, t0_ms=float(t[0]),
                              offsets=offsets, max_residual_ms=residual if offsets is not None
-                             else None)
+                             else None), None
 
 
 def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
                              params: FirstBreakParams, ctx: JobContext,
-                             **open_kw: Any) -> np.ndarray:
+                             with_confidence: bool = False,
+                             **open_kw: Any) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Auto-pick every shot gather of a pre-stack survey (a job: progress, cancel).
 
-    Returns float32 times (ms, NaN unpicked) indexed by file trace. A path is opened with
+    Returns float32 times (ms, NaN unpicked) indexed by file trace, and with
+    ``with_confidence`` also a confidence per trace (NaN where the method gives none; for
+    ``mer_trend`` under 0.5 on traces off the refractor trend). A path is opened with
     ``open_kw`` (``kind="prestack"`` by default); CDP-sorted surveys are regrouped to shots,
-    since the offset-trend cleanup assumes one source per gather.
+    since the offset-trend stage assumes one source per gather.
     """
     if isinstance(survey_or_path, (str, os.PathLike)):
         open_kw.setdefault("kind", "prestack")
@@ -90,17 +108,21 @@ def pick_survey_first_breaks(survey_or_path: Survey | str | os.PathLike,
         shots = src if src.gather_key == "ffid" else src.regroup("ffid")
         try:
             times = np.full(src.n_traces, np.nan, dtype=np.float32)
+            conf = np.full(src.n_traces, np.nan, dtype=np.float32)
             keys = np.asarray(shots.gather_keys)
             for n, key in enumerate(keys):
                 ctx.progress(n / max(len(keys), 1),
                              f"Auto-picking first breaks: shot {key} ({n + 1} of {len(keys)})")
                 g = shots.gather(int(key))
-                times[np.asarray(g.trace_index, dtype=np.int64)] = pick_gather(g, params)
+                idx = np.asarray(g.trace_index, dtype=np.int64)
+                times[idx], c = pick_gather_scored(g, params)
+                if c is not None:
+                    conf[idx] = c
         finally:
             if shots is not src:  # a regrouped view holds its own file handle
                 shots.close()
         ctx.progress(1.0, "Auto-picking first breaks: done")
-    return times
+    return (times, conf) if with_confidence else times
 
 
 def write_auto_picks(fb: FirstBreaks, history: History | None, index: np.ndarray,

@@ -321,7 +321,7 @@ def _earliest_rise(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_per: int,
                    ratio: float = 4.0) -> np.ndarray:
     """Per row, the AIC onset at the earliest sample in [lo, hi) where the energy of the next
     ``n_per`` samples exceeds ``ratio`` x the energy of the ``2 n_per`` samples before it
-    (the background just ahead of the arrival); the energy-ratio maximum where none does."""
+    (the background just ahead of the arrival); -1 where none does."""
     n_tr, ns = x.shape
     e = x * x
     cs = np.zeros((n_tr, ns + 1))
@@ -338,7 +338,9 @@ def _earliest_rise(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_per: int,
         er = after / (before + floor[k])
         er[i < 2] = 0.0
         hit = np.flatnonzero(er >= ratio)
-        c = int(i[hit[0]]) if hit.size else int(i[np.argmax(er)])
+        if not hit.size:
+            continue  # no onset in the window: the caller keeps its pick (and may flag it)
+        c = int(i[hit[0]])
         a0, a1 = max(0, c - n_per), min(ns, c + n_per)
         if a1 - a0 >= 5:
             j = int(aic_onset(x[k:k + 1, a0:a1])[0])

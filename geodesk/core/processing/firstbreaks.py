@@ -5,13 +5,15 @@ The picker works in two steps, as in refraction practice: a characteristic funct
 the first arrival coarsely (first sample where the CF reaches a fraction of its maximum), then
 the Akaike information criterion (AIC, Maeda 1985) places the onset, the sample that best splits
 the window into "noise before" and "signal after". Pure numpy, vectorised over traces.
+``method="mer_trend"`` runs the gather-wide classical pipeline of
+:mod:`~geodesk.core.processing.fb_classical` instead (earliest consistent onsets, refractor trend).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-METHODS = ("stalta", "energy_ratio")
+METHODS = ("stalta", "energy_ratio", "mer_trend")
 #: Version of the picking algorithm, recorded in the picks' provenance (``model:stalta@2``).
 PICKER_VERSION = 1
 SNAP_MODES = ("onset", "peak", "trough")
@@ -143,7 +145,9 @@ def pick_first_breaks(
     """Onset time (ms) of the first arrival on every trace of ``gather`` (n_traces, n_samples).
 
     ``method`` picks the characteristic function: ``stalta`` (``sta_ms``/``lta_ms``) or
-    ``energy_ratio`` (modified energy ratio over ``window_ms``). The first sample where it reaches
+    ``energy_ratio`` (modified energy ratio over ``window_ms``); ``mer_trend`` is the
+    gather-wide pipeline (:func:`~geodesk.core.processing.fb_classical.pick_mer_trend`, which
+    sets its own windows from the data; ``offsets`` optional, the other settings unused). The first sample where it reaches
     ``threshold`` x its trace maximum (or ``trigger``, an STA/LTA level, if lower: it finds
     a weak first arrival ahead of stronger later ones) locates the arrival; AIC then places the
     onset in a window around it, and ``back_off`` moves it back to where the smoothed amplitude
@@ -152,6 +156,10 @@ def pick_first_breaks(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if method == "mer_trend":  # imported here: fb_classical builds on this module's helpers
+        from geodesk.core.processing.fb_classical import pick_mer_trend
+
+        return pick_mer_trend(gather, dt_ms, offsets, t0_ms=t0_ms).picks_ms
     if not 0 < threshold <= 1:
         raise ValueError("threshold is a fraction of the CF maximum in (0, 1]")
     if trigger is not None and (trigger <= 1 or method != "stalta"):

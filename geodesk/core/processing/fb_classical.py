@@ -1,0 +1,234 @@
+"""The classical first-break pipeline ``mer_trend``: energy-ratio onset evidence followed across
+the gather, AIC onsets, then the refractor-trend stage of :mod:`~geodesk.core.processing.fb_trend`.
+
+Pickers that take the strongest early energy lock onto the direct wave or the ground roll where a
+weaker head wave arrives first. Here every sample gets onset evidence: the energy of the next
+dominant period over that of the two periods before (or the trace's background, whichever is
+larger; a modified energy ratio), saturated so a weak onset counts as much as a strong one, less
+the evidence of an arrival earlier on the same trace. Dynamic programming follows the best path
+of that evidence outwards from the source (found as the apex), times growing with distance;
+AIC places each onset and a walk-back moves emergent ones to where they leave the noise. The
+refractor trend then re-picks the traces off it and flags those that still disagree. numpy only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from geodesk.core.processing.fb_trend import TrendPicks, consistent_picks, refractor_trend
+from geodesk.core.processing.firstbreaks import _aic_in_windows, _energy, _eps, _walk_back
+
+# Chosen on evaluation-family validation seeds 0-11 (scored benches use seeds >= 1e6):
+#: energy-ratio level where onset evidence turns positive
+TRIGGER = 4.0
+#: evidence saturates at this multiple of the trigger (weak and strong onsets count alike)
+SATURATE = 8.0
+#: weight of evidence earlier on the same trace against a later onset
+EARLIER_WEIGHT = 1.0
+#: walk-back: smoothing (fraction of a period) and noise band (sigmas) of the emergent onset
+BACK_STA = 0.1
+BACK_SIGMA = 4.0
+#: steps next to the source where a side's path may still fall (the apex is uncertain)
+FREE_ROWS = 3
+
+
+def dominant_period_ms(gather: np.ndarray, dt_ms: float) -> float:
+    """Dominant period of a gather (ms): the inverse of the median over live traces of each
+    trace's spectral centroid (amplitude spectrum, each trace normalised)."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
+    x = np.where(np.isfinite(x), x, 0.0)
+    live = np.abs(x).max(axis=1) > 0
+    if not live.any() or x.shape[1] < 8:
+        return 8.0 * dt_ms
+    spec = np.abs(np.fft.rfft(x[live] - x[live].mean(axis=1, keepdims=True), axis=1))
+    f = np.fft.rfftfreq(x.shape[1], dt_ms)
+    centroid = (spec * f).sum(axis=1) / np.maximum(spec.sum(axis=1), 1e-30)
+    fc = float(np.median(centroid))
+    return float(np.clip(1.0 / fc, 4.0 * dt_ms, 0.25 * x.shape[1] * dt_ms)) if fc > 0 \
+        else 8.0 * dt_ms
+
+
+def arrival_period_ms(gather: np.ndarray, dt_ms: float, picks_ms: np.ndarray,
+                      period_ms: float) -> float:
+    """Dominant period of the first arrivals themselves (ms): the spectral centroid of the
+    windows of two periods after each pick (strong slow ground roll pulls the whole-record
+    estimate to long periods)."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
+    ok = np.isfinite(picks_ms)
+    n = max(4, round(2 * period_ms / dt_ms))
+    if ok.sum() < 3 or n >= x.shape[1]:
+        return period_ms
+    k = np.clip(np.round(picks_ms[ok] / dt_ms).astype(int), 0, x.shape[1] - n)
+    seg = x[np.flatnonzero(ok)[:, None], k[:, None] + np.arange(n)[None, :]]
+    seg = seg * np.hanning(n)[None, :]
+    return dominant_period_ms(np.pad(seg, ((0, 0), (0, 3 * n))), dt_ms)
+
+
+def despike(gather: np.ndarray) -> np.ndarray:
+    """Replace isolated one-sample spikes by their neighbours' mean: a sample is a spike when
+    it departs from that mean by more than 4 x the samples two away (a band-limited wavelet
+    of 10 or more samples per period departs by under 0.3 x)."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64)).copy()
+    if x.shape[1] < 5:
+        return x
+    mid = 0.5 * (x[:, :-2] + x[:, 2:])
+    d2 = np.abs(x[:, 1:-1] - mid)
+    ref = np.zeros_like(d2)
+    ref[:, 1:-1] = 0.5 * (np.abs(x[:, :-4]) + np.abs(x[:, 4:]))
+    spike = d2 > 4.0 * ref + 1e-12 * (np.abs(x).max(axis=1, keepdims=True) + 1e-30)
+    spike[:, [0, -1]] = False
+    core = x[:, 1:-1]
+    core[spike] = mid[spike]
+    return x
+
+
+def noise_floor(energy: np.ndarray, n: int, quantile: float = 0.25) -> np.ndarray:
+    """Per-trace background energy: a low quantile of the mean energy in windows of ``n``
+    samples over the whole record (noise is present from time zero; arrivals fill only part)."""
+    ns = energy.shape[1]
+    m = max(1, ns // n)
+    win = energy[:, : m * n].reshape(energy.shape[0], m, n).mean(axis=2)
+    return np.quantile(win, quantile, axis=1)
+
+
+def onset_ratio(x: np.ndarray, n: int) -> np.ndarray:
+    """Energy over the next ``n`` samples over the larger of the energy over the ``2 n`` before
+    and the trace's background (:func:`noise_floor`): large at the onset of any arrival, weak
+    or strong, and about 1 in noise and in codas."""
+    e, cs = _energy(x)
+    ns = e.shape[1]
+    i = np.arange(ns)
+    after = (cs[:, np.minimum(i + n, ns)] - cs[:, i]) / np.maximum(np.minimum(i + n, ns) - i, 1)
+    b0 = np.maximum(i - 2 * n, 0)
+    before = (cs[:, i] - cs[:, b0]) / np.maximum(i - b0, 1)
+    floor = noise_floor(e, n)[:, None]
+    ratio = after / (np.maximum(before, floor) + _eps(e))
+    ratio[:, : min(2, ns)] = 0.0
+    return ratio
+
+
+def coherent_path(score: np.ndarray, max_step: int, step_cost: float,
+                  early_cost: float = 0.0, min_step: int | None = None) -> np.ndarray:
+    """Sample index per row of the path through ``score`` (rows = traces in order) with the
+    largest total score, moving ``min_step`` (default -``max_step``) to ``max_step`` samples
+    from row to row (-``max_step`` for the first ``FREE_ROWS`` steps) at ``step_cost`` per
+    sample, less ``early_cost`` x (index / n_samples) per row: dynamic programming."""
+    n_tr, ns = score.shape
+    pen = early_cost * np.arange(ns) / max(ns, 1)
+    value = score[0] - pen
+    back = np.zeros((n_tr, ns), dtype=np.int32)
+    for r in range(1, n_tr):
+        # the first rows (next to an apex that may be off by a trace or two) move freely
+        lowest = -max_step if min_step is None or r <= FREE_ROWS else min_step
+        shifts = np.arange(lowest, max_step + 1)
+        best = np.full(ns, -np.inf)
+        arg = np.zeros(ns, dtype=np.int32)
+        for d in shifts:  # came from sample t - d on the previous row
+            cand = np.full(ns, -np.inf)
+            if d >= 0:
+                cand[d:] = value[: ns - d] - step_cost * d
+            else:
+                cand[:d] = value[-d:] + step_cost * d
+            better = cand > best
+            best[better] = cand[better]
+            arg[better] = d
+        value = best + score[r] - pen
+        back[r] = arg
+    path = np.zeros(n_tr, dtype=np.int64)
+    path[-1] = int(np.argmax(value))
+    for r in range(n_tr - 1, 0, -1):
+        path[r - 1] = path[r] - back[r, path[r]]
+    return path
+
+
+def coherent_onsets(gather: np.ndarray, dt_ms: float, period_ms: float, *,
+                    trigger: float = TRIGGER, saturate: float = SATURATE, apex: float | None = None,
+                    earlier: float = EARLIER_WEIGHT, t0_ms: float = 0.0) -> np.ndarray:
+    """First picks that hold together across the gather (ms, NaN on dead traces): the best
+    path by channel through the onset evidence log(ratio / ``trigger``), saturated at
+    ``saturate`` x trigger, less the evidence of an arrival earlier on the same trace, steps of
+    at most one period per trace, earlier paths preferred; AIC places each onset. With the
+    source position ``apex`` (trace units) each side is followed outwards from the source and
+    the times may fall by at most a quarter period from trace to trace."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
+    n_tr, ns = x.shape
+    n = max(2, round(period_ms / dt_ms))
+    dead = ~np.isfinite(x).all(axis=1) | (np.abs(x).max(axis=1, initial=0.0) == 0)
+    out = np.full(n_tr, np.nan)
+    live = np.flatnonzero(~dead)
+    if not live.size:
+        return out
+    ratio = onset_ratio(x[live], n)
+    with np.errstate(divide="ignore"):
+        score = np.clip(np.log(ratio / trigger), -1.0, np.log(saturate))
+    score = score - earlier * _earlier_evidence(score, n)
+    if apex is None:
+        path = coherent_path(score, max_step=n, step_cost=0.02, early_cost=1.0)
+    else:
+        path = np.zeros(live.size, dtype=np.int64)
+        for rows in (np.flatnonzero(live < apex)[::-1], np.flatnonzero(live >= apex)):
+            if rows.size:
+                path[rows] = coherent_path(score[rows], max_step=n, step_cost=0.02,
+                                           early_cost=1.0, min_step=-max(1, n // 4))
+    onset = _aic_in_windows(x[live], path - n, path + 2 * n)
+    onset = _walk_back(x[live], onset, max(1, round(BACK_STA * n)), 2 * n, k_sigma=BACK_SIGMA)
+    out[live] = np.where(onset >= 0, t0_ms + onset * dt_ms, np.nan)
+    return out
+
+
+def _earlier_evidence(score: np.ndarray, n: int) -> np.ndarray:
+    """Per sample, the strongest positive onset evidence at least ``n`` samples earlier on the
+    same trace: a first break has no arrival ahead of it."""
+    pos = np.maximum.accumulate(np.maximum(score, 0.0), axis=1)
+    out = np.zeros_like(score)
+    out[:, n:] = pos[:, :-n] if n < score.shape[1] else 0.0
+    return out
+
+
+def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None = None, *,
+                   t0_ms: float = 0.0, period_ms: float | None = None,
+                   trigger: float = TRIGGER, tolerance_ms: float | None = None) -> TrendPicks:
+    """Classical first breaks of one gather (n_traces, n_samples; see the module docstring):
+    by |offset| each side of the source, or by channel when ``offsets`` are missing or zero.
+    Dead traces give NaN; ``flagged`` marks the traces whose pick disagrees with the trend."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
+    x = despike(np.where(np.isfinite(x), x, 0.0))
+    per = period_ms or dominant_period_ms(x, dt_ms)
+    rough = coherent_onsets(x, dt_ms, per, trigger=trigger)  # sample-index times (t0 = 0)
+    if not period_ms:  # the arrivals' own period: strong slow ground roll lengthens the first
+        per = arrival_period_ms(x, dt_ms, rough, per)
+    apex = refractor_trend(rough, offsets).apex
+    first = coherent_onsets(x, dt_ms, per, trigger=trigger, t0_ms=t0_ms,
+                            apex=apex if np.isfinite(apex) else None)
+    res = consistent_picks(x, dt_ms, first, offsets, t0_ms=t0_ms, period_ms=per,
+                           tolerance_ms=tolerance_ms)
+    # a pick the trend carried across a trace with no onset of its own disagrees with the data
+    unsupported = ~_has_onset(x, res.picks_ms, dt_ms, per, trigger, t0_ms)
+    return replace(res, flagged=res.flagged | (unsupported & np.isfinite(res.picks_ms)))
+
+
+def _has_onset(x: np.ndarray, picks_ms: np.ndarray, dt_ms: float, period_ms: float,
+               trigger: float, t0_ms: float) -> np.ndarray:
+    """Whether :func:`onset_ratio` reaches ``trigger`` within a period before to half a period
+    after each pick (False where unpicked)."""
+    n = max(2, round(period_ms / dt_ms))
+    ok = np.isfinite(picks_ms)
+    out = np.zeros(picks_ms.size, dtype=bool)
+    if not ok.any():
+        return out
+    ratio = onset_ratio(x[ok], n)
+    k = np.round((picks_ms[ok] - t0_ms) / dt_ms).astype(int)
+    win = np.clip(k[:, None] + np.arange(-n, n // 2 + 1)[None, :], 0, x.shape[1] - 1)
+    out[ok] = np.take_along_axis(ratio, win, axis=1).max(axis=1) >= trigger
+    return out
+
+
+def trend_confidence(result: TrendPicks) -> np.ndarray:
+    """Confidence of each pick from its residual r to the trend: 1 / (1 + (r / tolerance)^2),
+    at most 0.4 where flagged (off the trend, or no onset at the pick), so flagged picks fall
+    under 0.5 (drawn hollow, to be checked first); NaN where there is no pick or no trend."""
+    r = np.asarray(result.residual_ms, dtype=float) / max(result.tolerance_ms, 1e-12)
+    conf = 1.0 / (1.0 + r * r)
+    return np.where(result.flagged, np.minimum(conf, 0.4), conf)

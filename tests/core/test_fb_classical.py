@@ -1,0 +1,97 @@
+"""The classical mer_trend picker: earliest consistent onsets, unknown offsets, split spreads,
+flagged outliers, dead traces."""
+
+import numpy as np
+import pytest
+
+from geodesk.core.processing.fb_classical import pick_mer_trend, trend_confidence
+from geodesk.core.processing.firstbreaks import pick_first_breaks
+
+DT = 1.0
+
+
+def wavelet(t_ms, f=40.0):
+    """Causal wavelet starting at t = 0 (its onset is exactly known)."""
+    t = np.asarray(t_ms) / 1000.0
+    s = np.clip(t, 0.0, None)
+    return np.where(t >= 0, np.sin(2 * np.pi * f * s) * np.exp(-120 * s) * (1 - np.exp(-900 * s)),
+                    0.0)
+
+
+def refraction_shot(source=17.3, n_tr=48, ns=500, noise=0.004, seed=0, spacing=5.0):
+    """Weak head wave (0.2 x) overtaking a strong direct wave beyond about 5 channels, and
+    strong slow ground roll. Returns gather, signed offsets, true first-arrival onsets."""
+    rng = np.random.default_rng(seed)
+    off = (np.arange(n_tr) - source) * spacing
+    x = np.abs(off)
+    t_dir = x / 0.5 + 4.0            # ms: 500 m/s, a 4 ms recording delay
+    t_head = x / 2.0 + 35.0 + 4.0    # 2000 m/s with a 35 ms intercept
+    head = x > 20.0
+    t = np.arange(ns) * DT
+    amp = 1.0 / np.maximum(x, 2.0)
+    g = amp[:, None] * wavelet(t[None, :] - t_dir[:, None])
+    g += np.where(head, 0.2 * amp, 0.0)[:, None] * wavelet(t[None, :] - t_head[:, None])
+    g += 3.0 * amp[:, None] * wavelet(t[None, :] - (x / 0.3 + 4.0)[:, None], f=12.0)
+    g += noise * rng.standard_normal(g.shape) / 20.0
+    onset = np.where(head, np.minimum(t_dir, t_head), t_dir)
+    return g, off, onset
+
+
+def hits(picks, truth, tol=4 * DT):
+    return float(np.mean(np.abs(picks - truth) <= tol))
+
+
+def test_weak_head_wave_ahead_of_a_strong_direct_wave_is_picked():
+    g, off, onset = refraction_shot()
+    res = pick_mer_trend(g, DT, off)
+    far = np.abs(off) > 60  # the head wave arrives clearly first here
+    assert hits(res.picks_ms[far], onset[far]) >= 0.9
+    assert hits(res.picks_ms, onset) >= 0.9
+    old = pick_first_breaks(g, DT, "stalta")  # the strongest early energy: the direct wave
+    assert hits(old[far], onset[far]) < 0.5
+
+
+@pytest.mark.parametrize("offsets", ["signed", "unsigned", "zeros", "none"])
+def test_unknown_or_unsigned_offsets_pick_as_well_as_signed_ones(offsets):
+    g, off, onset = refraction_shot(seed=1)
+    given = {"signed": off, "unsigned": np.abs(off), "zeros": np.zeros_like(off),
+             "none": None}[offsets]
+    res = pick_mer_trend(g, DT, given)
+    assert hits(res.picks_ms, onset) >= 0.9
+    assert abs(res.trend.apex - 17.3) <= 1.5
+
+
+@pytest.mark.parametrize("source", [-0.6, 23.5, 47.6, 60.0])
+def test_end_on_split_and_off_end_spreads(source):
+    g, off, onset = refraction_shot(source=source, seed=2)
+    res = pick_mer_trend(g, DT, None)
+    assert hits(res.picks_ms, onset) >= 0.85
+
+
+def test_a_trace_without_its_first_arrival_is_flagged_and_the_others_are_not():
+    g, off, onset = refraction_shot(seed=3)
+    k = int(onset[40] / DT) + 40
+    g[40, :k] = np.random.default_rng(4).standard_normal(k) * 1e-5  # only later energy left
+    res = pick_mer_trend(g, DT, off)
+    assert res.flagged[40]
+    assert trend_confidence(res)[40] < 0.5
+    others = np.delete(np.arange(g.shape[0]), 40)
+    assert res.flagged[others].mean() <= 0.1
+    assert np.nanmedian(trend_confidence(res)[others]) > 0.8
+
+
+def test_dead_traces_give_nan_and_are_not_flagged():
+    g, off, onset = refraction_shot(seed=5)
+    g[3] = 0.0
+    g[30] = np.nan
+    res = pick_mer_trend(g, DT, off)
+    assert np.isnan(res.picks_ms[[3, 30]]).all()
+    assert not res.flagged[[3, 30]].any()
+    live = np.setdiff1d(np.arange(g.shape[0]), [3, 30])
+    assert hits(res.picks_ms[live], onset[live]) >= 0.9
+
+
+def test_mer_trend_is_a_method_of_pick_first_breaks():
+    g, off, onset = refraction_shot(seed=6)
+    p = pick_first_breaks(g, DT, "mer_trend", offsets=off, t0_ms=100.0)
+    assert hits(p - 100.0, onset) >= 0.9
