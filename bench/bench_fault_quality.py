@@ -10,8 +10,9 @@
    check (correlation of the map of the flipped section, flipped back, with the map), for the
    network's single pass and for ``predict`` (which averages the two by construction).
 
-Scores: pooled F1 (one-sample tolerance) over all sections of a cell, of the raw probability
-and of its ridges (``thin_ridges``), at thresholds chosen once on GeoDesk's validation seeds
+Scores: pooled F1 (one-sample tolerance) over all sections of a cell, of the raw probability,
+of its ridges (``thin_ridges``) and of the ridges joined into lines of at least LINE_MIN samples
+(``fault_lines``, what the workstation draws), at thresholds chosen once on GeoDesk's validation seeds
 (``validation_set("faults", N)``) for every method the same way; the best F1 over thresholds
 on the scored data itself is reported apart as ``best_possible`` (an upper bound, not a
 result). The coherence attribute is 1 - the normalised correlation of neighbouring traces,
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from geodesk.ml.registry import load_model
-from geodesk.ml.ridges import thin_ridges
+from geodesk.ml.ridges import fault_lines, thin_ridges
 from geodesk.ml.tasks.common import dilate
 
 HELD_OUT_SEED = 2_000_000_000
@@ -43,7 +44,9 @@ REAL_LINES = {
     "volve_z_il10117": "trhallam+segysak/tests/test-data-volve/volve10r12-full-z-il10117sub.sgy",
     "f3_inline": "equinor+segyio/test-data/f3.sgy",
 }
-METHODS = ("unet", "unet_thin", "coherence", "coherence_thin")
+METHODS = ("unet", "unet_thin", "unet_lines", "coherence", "coherence_thin", "coherence_lines")
+#: Ridge fragments shorter than this (samples) are dropped in the ``*_lines`` maps.
+LINE_MIN = 20
 
 
 def incoherence(section: np.ndarray, half: int = 4) -> np.ndarray:
@@ -72,32 +75,39 @@ def score_maps(model, sections: list) -> dict[str, list[np.ndarray]]:
     for sec in sections:
         p = model.predict(sec)
         c = incoherence(np.asarray(getattr(sec, "data", sec)))
-        maps["unet"].append(p)
-        maps["unet_thin"].append(thin_ridges(p))
-        maps["coherence"].append(c)
-        maps["coherence_thin"].append(thin_ridges(c))
+        for name, m in (("unet", p), ("coherence", c)):
+            maps[name].append(m)
+            maps[f"{name}_thin"].append(thin_ridges(m))
+            maps[f"{name}_lines"] = maps[f"{name}_thin"]  # ridges, joined at each threshold
     return maps
 
 
-def counts(score: np.ndarray, truth: np.ndarray, t: float) -> np.ndarray:
+def flagged(score: np.ndarray, t: float, lines: bool) -> np.ndarray:
+    """Samples flagged at threshold ``t``; for ``lines``, ridges in lines of >= LINE_MIN."""
+    return fault_lines(None, t, LINE_MIN, ridges=score) >= t if lines else score >= t
+
+
+def counts(score: np.ndarray, truth: np.ndarray, t: float, lines: bool = False) -> np.ndarray:
     """(true predicted, predicted, truth hit, truth) sample counts with one-sample tolerance."""
-    pred = score >= t
+    pred = flagged(score, t, lines)
     lab = truth > 0
     return np.array([(pred & dilate(lab, 1)).sum(), pred.sum(),
                      (lab & dilate(pred, 1)).sum(), lab.sum()], dtype=np.int64)
 
 
-def pooled_f1(scores: list[np.ndarray], truths: list[np.ndarray], t: float) -> float:
+def pooled_f1(scores: list[np.ndarray], truths: list[np.ndarray], t: float,
+              lines: bool = False) -> float:
     """F1 of the summed counts over sections (false positives on fault-free sections count)."""
-    c = sum(counts(s, y, t) for s, y in zip(scores, truths))
+    c = sum(counts(s, y, t, lines) for s, y in zip(scores, truths))
     precision = c[0] / c[1] if c[1] else 0.0
     recall = c[2] / c[3] if c[3] else (1.0 if not c[1] else 0.0)
     return 0.0 if precision + recall == 0 else float(2 * precision * recall / (precision + recall))
 
 
-def best_threshold(scores: list[np.ndarray], truths: list[np.ndarray]) -> tuple[float, float]:
+def best_threshold(scores: list[np.ndarray], truths: list[np.ndarray],
+                   lines: bool = False) -> tuple[float, float]:
     """(F1, threshold) of the best threshold for these sections."""
-    return max((pooled_f1(scores, truths, float(t)), float(t)) for t in THRESHOLDS)
+    return max((pooled_f1(scores, truths, float(t), lines), float(t)) for t in THRESHOLDS)
 
 
 def cell(maps: dict, truths: list[np.ndarray], thresholds: dict[str, float]) -> dict:
@@ -106,12 +116,14 @@ def cell(maps: dict, truths: list[np.ndarray], thresholds: dict[str, float]) -> 
                  "fault_free_sections": int(sum(not y.any() for y in truths))}
     free = [i for i, y in enumerate(truths) if not y.any()]
     for m in METHODS:
-        out[f"{m}_f1"] = round(pooled_f1(maps[m], truths, thresholds[m]), 3)
-    out["best_possible"] = {m: dict(zip(("f1", "threshold"), (round(f, 3), t)))
-                            for m in METHODS for f, t in [best_threshold(maps[m], truths)]}
+        out[f"{m}_f1"] = round(pooled_f1(maps[m], truths, thresholds[m], _lines(m)), 3)
+    out["best_possible"] = {
+        m: dict(zip(("f1", "threshold"), (round(f, 3), t)))
+        for m in METHODS for f, t in [best_threshold(maps[m], truths, _lines(m))]}
     if free:
         out["fault_free_flagged_fraction"] = {
-            m: round(float(np.mean([np.mean(maps[m][i] >= thresholds[m]) for i in free])), 4)
+            m: round(float(np.mean([np.mean(flagged(maps[m][i], thresholds[m], _lines(m)))
+                                    for i in free])), 4)
             for m in METHODS}
     return out
 
@@ -122,7 +134,11 @@ def choose_thresholds(model, n_validation: int) -> dict[str, float]:
 
     X, y = validation_set("faults", n_validation)
     maps = score_maps(model, X)
-    return {m: best_threshold(maps[m], y)[1] for m in METHODS}
+    return {m: best_threshold(maps[m], y, _lines(m))[1] for m in METHODS}
+
+
+def _lines(method: str) -> bool:
+    return method.endswith("_lines")
 
 
 def own_columns(model, thresholds: dict, snrs: list[float], volumes: int, draws: int) -> dict:
@@ -210,6 +226,7 @@ def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
         flip_pred = model.predict(np.ascontiguousarray(data[::-1]))[::-1]
         coh = incoherence(data)
         thin = thin_ridges(prob)
+        lines = fault_lines(None, thresholds["unet_lines"], LINE_MIN, ridges=thin)
         out[name] = {
             "shape": list(data.shape),
             "dominant_period_samples": round(dominant_period(data, sec.live), 2),
@@ -217,9 +234,11 @@ def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
             "unet_fraction_ge_threshold": round(float(np.mean(prob >= thresholds["unet"])), 4),
             "unet_thin_fraction_ge_threshold": round(
                 float(np.mean(thin >= thresholds["unet_thin"])), 4),
+            "unet_lines_fraction": round(float(np.mean(lines >= thresholds["unet_lines"])), 4),
             "coherence_fraction_ge_threshold": round(
                 float(np.mean(coh >= thresholds["coherence"])), 4),
-            "ridge_share_dipping_to_higher_traces": ridge_dip_share(thin, thresholds["unet_thin"]),
+            "ridge_share_dipping_to_higher_traces": ridge_dip_share(lines,
+                                                                    thresholds["unet_lines"]),
             "flip_corr_single_pass": round(float(np.corrcoef(single.ravel(),
                                                              single_flip.ravel())[0, 1]), 3),
             "flip_corr_predict": round(float(np.corrcoef(prob.ravel(), flip_pred.ravel())[0, 1]),
@@ -227,21 +246,22 @@ def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
             "predict_seconds": round(seconds, 2),
         }
         if pictures is not None:
-            save_pictures(pictures, name, data, prob, thin, thresholds)
+            save_pictures(pictures, name, data, prob, lines, thresholds)
     return out
 
 
 def save_pictures(folder: Path, name: str, data: np.ndarray, prob: np.ndarray,
-                  thin: np.ndarray, thresholds: dict) -> None:
-    """``NAME.png``: the section, the probability >= threshold over it, and its ridges."""
+                  lines: np.ndarray, thresholds: dict) -> None:
+    """``NAME.png``: the section, the probability >= threshold over it, and the fault lines
+    (``NAME_lines.png``: the section with its fault lines alone)."""
     from _png import section_rgb, write_png
 
     folder.mkdir(parents=True, exist_ok=True)
     gap = np.full((data.shape[1], 6, 3), 255, dtype=np.uint8)
     panels = [section_rgb(data), gap, section_rgb(data, prob, thresholds["unet"]), gap,
-              section_rgb(data, thin, thresholds["unet_thin"])]
+              section_rgb(data, lines, thresholds["unet_lines"])]
     write_png(folder / f"{name}.png", np.concatenate(panels, axis=1))
-    write_png(folder / f"{name}_ridges.png", section_rgb(data, thin, thresholds["unet_thin"]))
+    write_png(folder / f"{name}_lines.png", section_rgb(data, lines, thresholds["unet_lines"]))
 
 
 def main() -> None:

@@ -44,3 +44,21 @@ def thin_ridges(prob: np.ndarray, sigma: float = 1.0) -> np.ndarray:
         keep |= (octant == q) & (s >= fwd) & (s >= back)
     keep &= lam < 0
     return np.where(keep, p, 0.0).astype(np.float32)
+
+
+def fault_lines(prob: np.ndarray | None, threshold: float, min_samples: int = 20,
+                ridges: np.ndarray | None = None) -> np.ndarray:
+    """The ridges of ``prob`` at or above ``threshold`` that join into lines of at least
+    ``min_samples`` samples (8-connected); shorter fragments are dropped (noise, not faults).
+    ``ridges`` may pass :func:`thin_ridges` of ``prob`` already computed."""
+    from scipy import ndimage  # a dependency of scikit-learn
+
+    r = thin_ridges(prob) if ridges is None else np.asarray(ridges, dtype=np.float32)
+    on = r >= threshold
+    labels, n = ndimage.label(on, structure=np.ones((3, 3), dtype=bool))
+    if n == 0:
+        return np.zeros_like(r)
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    keep = sizes >= int(min_samples)
+    keep[0] = False
+    return np.where(keep[labels], r, 0.0).astype(np.float32)

@@ -3,8 +3,8 @@
 Processing ▸ Fault probability overlay runs the shipped (or a chosen) fault model on the
 section on screen in a background job and draws the probability above the data, transparent
 below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
-kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`), or the whole probability with
-"Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
+kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`, in lines of at least 20 samples,
+:func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
 moves to is computed next (latest wins: a stale job is cancelled).
 """
 
@@ -158,7 +158,11 @@ class FaultOverlay:
     def _draw(self) -> None:
         if self.prob is None or not self.shown:
             return
-        shown = self.ridges if self.thin and self.ridges is not None else self.prob
+        shown = self.prob
+        if self.thin and self.ridges is not None:
+            from geodesk.ml.ridges import fault_lines
+
+            shown = fault_lines(None, self.threshold, ridges=self.ridges)
         rgba = probability_rgba(shown, self.threshold, self.opacity)
         self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
         self.item.setRect(self.window.view.image_rect())

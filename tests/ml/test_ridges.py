@@ -27,3 +27,16 @@ def test_a_flat_map_has_no_ridges_and_values_are_kept_where_thinned():
     p[:, 15] = 0.8
     t = thin_ridges(p)
     assert np.allclose(t[2:-2, 15], 0.8) and np.count_nonzero(t[:, :14]) == 0
+
+
+def test_fault_lines_drop_short_fragments_and_keep_long_lines():
+    from geodesk.ml.ridges import fault_lines
+
+    p = np.zeros((60, 80))
+    p[5:55, 40] = 0.9  # a 50-sample line
+    p[10:15, 10] = 0.9  # a 5-sample fragment
+    p[30, 60:64] = 0.3  # below the threshold
+    lines = fault_lines(p, 0.5, min_samples=20)
+    assert np.count_nonzero(lines[:, 40]) >= 40
+    assert not lines[:, :30].any() and not lines[:, 55:].any()
+    assert not fault_lines(np.zeros((10, 10)), 0.5).any()
