@@ -6,7 +6,8 @@ planar and listric, crossing, with throws of 1-14 samples (slopes and throws log
 slabs without faults. Dominant periods of 6-18 samples (the section length follows, so the
 fault network sees about ``size`` samples once it has resampled to its 10-sample period).
 Disturbances: band-limited noise from the generator, plus at random a constant phase
-rotation of the wavelet, a gain trend in time, spikes, dipping plane-wave noise, isolated
+rotation of the wavelet, a gain trend in time, amplitudes varying smoothly along the
+reflections, noise correlated over a few traces, spikes, dipping plane-wave noise, isolated
 straight events crossing the reflections (coherent noise that is not a fault), noise bursts,
 zero-filled tops and dead traces; every section is mirrored left-right at random.
 """
@@ -32,6 +33,15 @@ def rotate_phase(section: np.ndarray, degrees: float) -> np.ndarray:
     return np.fft.irfft(spec, n=section.shape[-1], axis=-1).astype(np.float32)
 
 
+def _smooth_field(rng: np.random.Generator, shape: tuple[int, int], depth: float) -> np.ndarray:
+    """A smooth positive gain field (traces, samples) between about 1 - depth and 1 + depth."""
+    spec = np.zeros(shape, dtype=np.complex128)
+    spec[:4, :4] = rng.standard_normal((4, 4)) + 1j * rng.standard_normal((4, 4))
+    f = np.real(np.fft.ifft2(spec))
+    f = f / max(float(np.abs(f).max()), 1e-12)
+    return (1.0 + depth * f).astype(np.float32)
+
+
 def _disturb(rng: np.random.Generator, sec: np.ndarray, lab: np.ndarray
              ) -> tuple[np.ndarray, np.ndarray]:
     """One section with random real-data disturbances (each with its own chance)."""
@@ -42,6 +52,14 @@ def _disturb(rng: np.random.Generator, sec: np.ndarray, lab: np.ndarray
     if rng.random() < 0.3:
         t = np.linspace(0.05, 1.0, n_t, dtype=np.float32)
         sec = sec * (t ** rng.uniform(-1.0, 1.0))[None]
+    if rng.random() < 0.3:  # amplitudes that change smoothly along the reflections
+        sec = sec * _smooth_field(rng, (n_x, n_t), rng.uniform(0.3, 0.9))
+    if rng.random() < 0.2:  # noise correlated over a few traces (migration noise)
+        k = int(rng.integers(2, 6))
+        g = rng.standard_normal((n_x + k, n_t)).astype(np.float32)
+        g = np.cumsum(g, axis=0)
+        g = (g[k:] - g[:-k]) / np.sqrt(k)
+        sec = sec + rng.uniform(0.2, 0.8) * rms * g
     if rng.random() < 0.3:  # spikes
         n = int(rng.integers(1, max(n_x * n_t // 500, 2)))
         sec[rng.integers(0, n_x, n), rng.integers(0, n_t, n)] += (
