@@ -68,7 +68,7 @@ def firstbreak_picks(model: Any, gather: Section,
     prep = model._prepare(gather)
     model.net_.eval()
     raw = model._raw(prep.inp, ctx)
-    p = model.probabilities(np.asarray(raw, dtype=np.float64))
+    p = model.probabilities(raw)  # as predict does: the same picks to the last bit
     onsets = model.combined(p, prep)
     times = model.onset_times(onsets.k, prep, p.shape[-1])
     conf = change_point_confidence(p, np.round(onsets.k).astype(np.int64)) * onsets.inside

@@ -97,3 +97,22 @@ def test_aic_refinement_moves_a_coarse_pick_to_the_onset_on_the_original_samples
     picks = np.array([51.5, np.nan])  # a pick 1.5 ms late (6 samples); an unpicked trace
     out = refine_aic(x, picks, 0.25, 0.0, half_ms=3.0)
     assert abs(out[0] - 50.0) <= 0.25 and np.isnan(out[1])
+
+
+def test_training_labels_stop_after_the_onset_window_the_decoding_reads():
+    model = FirstBreakUNet(depth=2, width=4, device="cpu", after_ms=20.0)
+    data = np.random.default_rng(0).standard_normal((3, 200)).astype(np.float32)
+    prep = model._prepare(gather_section(data, 1.0), np.array([50.0, 120.0, np.nan]))
+    assert prep.mask[0, :70].all() and not prep.mask[0, 70:].any()
+    assert prep.mask[1, :140].all() and not prep.mask[1, 140:].any()
+    assert not prep.mask[2].any()  # no truth: no label
+
+
+def test_quiet_noise_before_the_arrival_does_not_pull_the_onset_early():
+    # P(before) only middling on a long quiet stretch: with the window decoding it may not
+    # count for an onset at the record's start
+    n = 2000
+    p0 = np.full(n, 0.55)
+    p0[1500:] = 0.02
+    prob = np.stack([p0, (1 - p0) / 2, (1 - p0) / 2])[:, None, :]
+    assert int(np.argmax(onset_loglik(prob, after=64)[0])) == 1500

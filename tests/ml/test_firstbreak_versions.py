@@ -36,3 +36,16 @@ def test_new_models_read_no_recording_time_and_decode_with_the_trend():
     m = FirstBreakUNet(depth=2, width=4, device="cpu")
     assert not m.time_channel and m.in_channels == 2 and m.decode == "trend"
     assert m.version >= 4
+
+
+def test_picks_do_not_depend_on_the_channel_numbering_direction():
+    from geodesk.ml.datasets import examples
+
+    X, _ = examples("firstbreaks", 11, size=32)
+    m = FirstBreakUNet(depth=2, width=4, device="cpu")
+    m._init_net()
+    g = X[0]
+    flipped = gather_section(g.data[::-1].copy(), float(g.axis1.values[1] - g.axis1.values[0]))
+    plain = gather_section(g.data, float(g.axis1.values[1] - g.axis1.values[0]))
+    np.testing.assert_allclose(m.predict(flipped)[::-1], m.predict(plain), atol=1e-3,
+                               equal_nan=True)

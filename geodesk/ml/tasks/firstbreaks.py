@@ -118,16 +118,25 @@ def change_points(prob: np.ndarray) -> np.ndarray:
 def onset_loglik(prob: np.ndarray, after: int = 0) -> np.ndarray:
     """Log-likelihood (traces, samples + 1) of the onset at each sample k of a trace: every
     sample before k is "before" (class 0) and every one from k on is not. k = samples means
-    no onset in the record. ``after`` > 0 counts only the ``after`` samples from k on: a long
-    record whose signal has died into noise would otherwise pull the onset to its end (noise
-    after the arrivals looks like noise before them)."""
+    no onset in the record.
+
+    ``after`` > 0 scores against a neutral P(before) = 1/2 instead, over the ``after`` samples
+    from k on only, and lets samples before k only count against k (where they look like
+    signal), never for it: noise after the arrivals looks like noise before them, so a long
+    tail of it must not pull the onset to the record's end, nor a long quiet stretch before
+    the arrivals push it to the record's start."""
     p0 = np.clip(np.asarray(prob[0], dtype=np.float64), 1e-6, 1.0 - 1e-6)
     zero = np.zeros((p0.shape[0], 1))
-    before = np.concatenate([zero, np.cumsum(np.log(p0), axis=1)], axis=1)
-    c_after = np.concatenate([zero, np.cumsum(np.log1p(-p0), axis=1)], axis=1)
     n = p0.shape[1]
     k = np.arange(n + 1)
-    end = np.minimum(k + int(after), n) if after and after > 0 else np.full(n + 1, n)
+    if not after or after <= 0:
+        before = np.concatenate([zero, np.cumsum(np.log(p0), axis=1)], axis=1)
+        c_after = np.concatenate([zero, np.cumsum(np.log1p(-p0), axis=1)], axis=1)
+        return before + c_after[:, n:] - c_after
+    before = np.concatenate([zero, np.cumsum(np.minimum(np.log(2.0 * p0), 0.0), axis=1)],
+                            axis=1)
+    c_after = np.concatenate([zero, np.cumsum(np.log(2.0 * (1.0 - p0)), axis=1)], axis=1)
+    end = np.minimum(k + int(after), n)
     return before + c_after[:, end] - c_after[:, k]
 
 
@@ -167,6 +176,7 @@ class FirstBreakUNet(UNetModel):
                  work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = False,
                  energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
                  decode: str = "trend", trend_ms: float = 6.0, after_ms: float = 64.0,
+                 flip_average: bool = True,
                  class_weighting: str = "none", energy_window: str = "trailing",
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
@@ -176,6 +186,7 @@ class FirstBreakUNet(UNetModel):
         self.work_dt_ms, self.band, self.time_channel = work_dt_ms, band, time_channel
         self.energy_ms, self.refine_ms, self.onset_crops = energy_ms, refine_ms, onset_crops
         self.decode, self.trend_ms, self.after_ms = decode, trend_ms, after_ms
+        self.flip_average = flip_average
         self.class_weighting, self.energy_window = class_weighting, energy_window
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
@@ -196,6 +207,7 @@ class FirstBreakUNet(UNetModel):
             params.setdefault("decode", "likelihood")
             params.setdefault("trend_ms", 0.0)
             params.setdefault("after_ms", 0.0)
+            params.setdefault("flip_average", False)
         return params
 
     @property
@@ -232,6 +244,9 @@ class FirstBreakUNet(UNetModel):
             s = np.arange(n_w)[None, :]
             cls = np.where(s < k, 0, np.where(s < k + int(self.band), 1, 2))
             target = np.stack([cls == c for c in range(3)]).astype(np.float32)
+            if self.after_ms:  # no label past the onset window the decoding looks at: there
+                # noise after the arrivals would teach "noise = after" (and the reverse)
+                mask[s >= k + round(float(self.after_ms) / float(self.work_dt_ms))] = 0.0
         off = x.headers.get("offset")
         off = None if off is None else np.asarray(off, dtype=float)
         meta = {"live": live, "dt": dt, "t0": t0, "n": data.shape[1], "data": data,
@@ -275,11 +290,23 @@ class FirstBreakUNet(UNetModel):
         ce = -(target * logp * w[None, :, None, None]).sum(dim=1)
         return (ce * mask).sum() / mask.sum().clamp_min(1.0)
 
-    def probabilities(self, raw: np.ndarray) -> np.ndarray:
+    @staticmethod
+    def probabilities(raw: np.ndarray) -> np.ndarray:
         """Class probabilities (3, traces, work samples) from the network's logits."""
         z = raw - raw.max(axis=0, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=0, keepdims=True)
+
+    def _raw(self, inp: np.ndarray, ctx: Any) -> np.ndarray:
+        """Network logits; with ``flip_average``, the log of the mean class probabilities of
+        the gather and of its trace-order mirror (mirrored back): a shot looks the same with
+        its channels numbered the other way, so the picks do not depend on that order."""
+        raw = super()._raw(inp, ctx)
+        if not self.flip_average:
+            return raw
+        mirrored = super()._raw(np.ascontiguousarray(inp[:, ::-1]), ctx)[:, ::-1]
+        p = 0.5 * (self.probabilities(raw) + self.probabilities(mirrored))
+        return np.log(np.clip(p, 1e-12, 1.0)).astype(np.float32)
 
     def loglik(self, p: np.ndarray) -> np.ndarray:
         """Onset log-likelihood of class probabilities ``p`` over ``after_ms`` from the onset."""
