@@ -282,6 +282,8 @@ def main() -> None:
                     help="blind-spot adaptation steps per volume / line (default 200)")
     ap.add_argument("--data", default=str(DATA), help="folder of the shared SEG-Y files")
     ap.add_argument("--pictures", default=None, metavar="DIR", help="write PNGs here")
+    ap.add_argument("--columns", default="own,eval,real",
+                    help="which columns to run (comma-separated: own, eval, real)")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
     import torch
@@ -293,11 +295,15 @@ def main() -> None:
     model = load_model(args.model, task="denoise", device="cpu")
     t0 = time.perf_counter()
     res: dict = {"model": args.model, "context": int(model.context), "threads": args.threads}
-    res["own_generator"] = own_column(model, args)
-    print(f"own: {json.dumps(res['own_generator'])}", file=sys.stderr, flush=True)
-    with tempfile.TemporaryDirectory(prefix="bench-denoise-") as tmp:
-        res["evaluation_family"] = eval_column(model, args, Path(tmp), pictures)
-    res["real_lines"] = real_column(model, args, pictures)
+    columns = set(args.columns.split(","))
+    if "own" in columns:
+        res["own_generator"] = own_column(model, args)
+        print(f"own: {json.dumps(res['own_generator'])}", file=sys.stderr, flush=True)
+    if "eval" in columns:
+        with tempfile.TemporaryDirectory(prefix="bench-denoise-") as tmp:
+            res["evaluation_family"] = eval_column(model, args, Path(tmp), pictures)
+    if "real" in columns:
+        res["real_lines"] = real_column(model, args, pictures)
     res["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(res, indent=1))
 
