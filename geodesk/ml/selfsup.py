@@ -48,6 +48,7 @@ class AdaptSettings:
     mask_fraction: float = 0.015  # share of a patch's samples that are loss centres
     blind_half: int = 2  # samples hidden above and below each centre on its trace
     max_sections: int = 24
+    max_bytes: int = 256 * 2**20  # the sections kept for training, all together
     seed: int = 0
 
 
@@ -74,16 +75,33 @@ def _section_keys(survey: Survey, max_sections: int) -> list[tuple[str, float]]:
     return keys
 
 
+def _crop(ex: Example, max_area: int, rng: np.random.Generator) -> Example:
+    """``ex`` cut to at most ``max_area`` samples (traces first), where it holds most data."""
+    h, w = ex.valid.shape
+    ch = min(h, max(64, max_area // max(w, 1)))
+    cw = min(w, max(64, max_area // ch))
+    if (ch, cw) == (h, w):
+        return ex
+    starts = [(int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1)))
+              for _ in range(4)]
+    r, c = max(starts, key=lambda rc: ex.valid[rc[0]:rc[0] + ch, rc[1]:rc[1] + cw].sum())
+    return Example(ex.inp[:, r:r + ch, c:c + cw].copy(), ex.valid[r:r + ch, c:c + cw].copy())
+
+
 def survey_examples(survey: Survey, model: Any, max_sections: int = 24,
-                    ctx: JobContext | None = None) -> list[Example]:
+                    ctx: JobContext | None = None, max_bytes: int = 256 * 2**20,
+                    seed: int = 0) -> list[Example]:
     """Up to ``max_sections`` sections of each kind (inlines and crosslines, the 2D line, or
     gathers), evenly spread, with their neighbours for a 2.5D model, prepared as the model
-    prepares them for inference."""
+    prepares them for inference (each scaled by its own RMS), then cut so that all together
+    hold at most ``max_bytes``."""
     from geodesk.core.derived import model_input, read_section
 
     ctx = ctx or JobContext()
     out = []
     keys = _section_keys(survey, max_sections)
+    max_area = max_bytes // (4 * (2 * int(model.context) + 1) * len(keys))
+    rng = np.random.default_rng([int(seed), 53])
     for k, (mode, value) in enumerate(keys):
         ctx.progress(0.1 * k / len(keys), f"reading {mode} {value:g}")
         sec = read_section(survey, mode, value)
@@ -91,7 +109,7 @@ def survey_examples(survey: Survey, model: Any, max_sections: int = 24,
         prep = model._prepare(x)
         valid = prep.mask.astype(bool) & ~constant_regions(prep.meta["data"])
         if valid.sum() >= 16:
-            out.append(Example(prep.inp, valid))
+            out.append(_crop(Example(prep.inp, valid), max_area, rng))
     if not out:
         raise SurveyError(f"{survey.name}: no live data to adapt the denoiser to")
     return out
@@ -190,7 +208,7 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
     path = None if out is None else check_adapt_output(out, survey_path=survey.path,
                                                        source=source)
     t0 = time.monotonic()
-    examples = survey_examples(survey, model, s.max_sections, ctx)
+    examples = survey_examples(survey, model, s.max_sections, ctx, s.max_bytes, s.seed)
     new = copy.deepcopy(model)
     net, device, c = new.net_, new.device_, int(new.context)
     optimizer = torch.optim.Adam(net.parameters(), lr=float(s.lr))

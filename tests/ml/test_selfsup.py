@@ -125,3 +125,18 @@ def test_cli_adapts_and_fails_cleanly(main, survey_file, model_file, tmp_path, c
     assert main(["adapt", "denoise", str(survey_file), "--out", str(tmp_path / "z.pt"),
                  "--quiet"]) == 2  # nothing shipped and no --from
     assert "no trained denoise model" in capsys.readouterr().err
+
+
+def test_training_sections_are_cut_to_the_memory_budget(survey_file, model_file):
+    from geodesk.ml.selfsup import Example, _crop, survey_examples
+
+    model = load_model(model_file, task="denoise", device="cpu")
+    with geodesk.open(survey_file) as survey:
+        whole = survey_examples(survey, model, max_sections=4)
+    assert all(e.inp.shape[0] == 3 and e.valid.shape == e.inp.shape[1:] for e in whole)
+    valid = np.zeros((200, 300), dtype=bool)
+    valid[:, 150:] = True  # data only in the lower half: the cut goes there
+    big = Example(np.zeros((3, 200, 300), np.float32), valid)
+    cut = _crop(big, 64 * 100, np.random.default_rng(0))
+    assert cut.inp.shape == (3, 64, 100) and cut.valid.shape == (64, 100)
+    assert cut.valid.mean() > 0.5
