@@ -115,14 +115,14 @@ def change_points(prob: np.ndarray) -> np.ndarray:
     return np.argmax(prefix, axis=1)
 
 
-def onset_loglik(prob: np.ndarray, after: int = 0) -> np.ndarray:
+def onset_loglik(prob: np.ndarray, after: int = 0, neutral: float = 0.5) -> np.ndarray:
     """Log-likelihood (traces, samples + 1) of the onset at each sample k of a trace: every
     sample before k is "before" (class 0) and every one from k on is not. k = samples means
     no onset in the record.
 
-    ``after`` > 0 scores against a neutral P(before) = 1/2 instead, over the ``after`` samples
-    from k on only, and lets samples before k only count against k (where they look like
-    signal), never for it: noise after the arrivals looks like noise before them, so a long
+    ``after`` > 0 scores against a ``neutral`` P(before) instead, over the ``after`` samples
+    from k on only, and lets samples before k only count against k (where P(before) is below
+    ``neutral``: they look like signal), never for it: noise after the arrivals looks like noise before them, so a long
     tail of it must not pull the onset to the record's end, nor a long quiet stretch before
     the arrivals push it to the record's start."""
     p0 = np.clip(np.asarray(prob[0], dtype=np.float64), 1e-6, 1.0 - 1e-6)
@@ -133,9 +133,9 @@ def onset_loglik(prob: np.ndarray, after: int = 0) -> np.ndarray:
         before = np.concatenate([zero, np.cumsum(np.log(p0), axis=1)], axis=1)
         c_after = np.concatenate([zero, np.cumsum(np.log1p(-p0), axis=1)], axis=1)
         return before + c_after[:, n:] - c_after
-    before = np.concatenate([zero, np.cumsum(np.minimum(np.log(2.0 * p0), 0.0), axis=1)],
-                            axis=1)
-    c_after = np.concatenate([zero, np.cumsum(np.log(2.0 * (1.0 - p0)), axis=1)], axis=1)
+    q = float(neutral)
+    before = np.concatenate([zero, np.cumsum(np.minimum(np.log(p0 / q), 0.0), axis=1)], axis=1)
+    c_after = np.concatenate([zero, np.cumsum(np.log((1.0 - p0) / (1.0 - q)), axis=1)], axis=1)
     end = np.minimum(k + int(after), n)
     return before + c_after[:, end] - c_after[:, k]
 
@@ -176,7 +176,7 @@ class FirstBreakUNet(UNetModel):
                  work_dt_ms: float = 1.0, band: int = 4, time_channel: bool = False,
                  energy_ms: float = 8.0, refine_ms: float = 0.0, onset_crops: float = 0.7,
                  decode: str = "trend", trend_ms: float = 6.0, after_ms: float = 64.0,
-                 flip_average: bool = True,
+                 flip_average: bool = True, neutral: float = 0.5,
                  class_weighting: str = "none", energy_window: str = "trailing",
                  lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
@@ -186,7 +186,7 @@ class FirstBreakUNet(UNetModel):
         self.work_dt_ms, self.band, self.time_channel = work_dt_ms, band, time_channel
         self.energy_ms, self.refine_ms, self.onset_crops = energy_ms, refine_ms, onset_crops
         self.decode, self.trend_ms, self.after_ms = decode, trend_ms, after_ms
-        self.flip_average = flip_average
+        self.flip_average, self.neutral = flip_average, neutral
         self.class_weighting, self.energy_window = class_weighting, energy_window
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
@@ -257,7 +257,8 @@ class FirstBreakUNet(UNetModel):
 
     def _crop(self, prep: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Training patches: a fraction ``onset_crops`` placed so the first breaks of their
-        traces fall inside (the decision is made there); the rest anywhere in the record."""
+        traces fall inside (the decision is made there) or, one in four, just below; the rest
+        anywhere in the record."""
         onset = prep.meta.get("onset")
         ph, pw = self.patch
         h, w = prep.mask.shape
@@ -269,7 +270,11 @@ class FirstBreakUNet(UNetModel):
         if seg.size == 0:
             return super()._crop(prep)
         centre = float(np.median(seg))
-        c = int(np.clip(centre - self.rng_.uniform(0.15, 0.85) * pw, 0, w - pw))
+        # one in four ends before the onsets: noise far ahead of any arrival is "before" too
+        # (else the network only says so where it sees the arrival coming)
+        u = self.rng_.uniform(1.05, 2.0) if self.rng_.random() < 0.25 else \
+            self.rng_.uniform(0.15, 0.85)
+        c = int(np.clip(centre - u * pw, 0, w - pw))
         return self._crop_at(prep, r, c)
 
     def _loss(self, out, target, mask, inp):
@@ -310,7 +315,8 @@ class FirstBreakUNet(UNetModel):
 
     def loglik(self, p: np.ndarray) -> np.ndarray:
         """Onset log-likelihood of class probabilities ``p`` over ``after_ms`` from the onset."""
-        return onset_loglik(p, round(float(self.after_ms) / float(self.work_dt_ms)))
+        return onset_loglik(p, round(float(self.after_ms) / float(self.work_dt_ms)),
+                            float(self.neutral))
 
     def combined(self, p: np.ndarray, prep: Prepared) -> CombinedOnsets:
         """The onset likelihood made consistent with the gather's refractor trend (half-window
