@@ -27,11 +27,15 @@ TRIGGER = 4.0
 SATURATE = 8.0
 #: weight of evidence earlier on the same trace against a later onset
 EARLIER_WEIGHT = 1.0
+#: preference for earlier paths: score per trace for the whole record's length
+EARLY_COST = 0.3
 #: walk-back: smoothing (fraction of a period) and noise band (sigmas) of the emergent onset
 BACK_STA = 0.1
-BACK_SIGMA = 4.0
+BACK_SIGMA = 3.0
 #: steps next to the source where a side's path may still fall (the apex is uncertain)
 FREE_ROWS = 3
+#: passes of the trend stage's re-pick of the traces off the trend
+REPICK_PASSES = 2
 
 
 def dominant_period_ms(gather: np.ndarray, dt_ms: float) -> float:
@@ -165,13 +169,13 @@ def coherent_onsets(gather: np.ndarray, dt_ms: float, period_ms: float, *,
         score = np.clip(np.log(ratio / trigger), -1.0, np.log(saturate))
     score = score - earlier * _earlier_evidence(score, n)
     if apex is None:
-        path = coherent_path(score, max_step=n, step_cost=0.02, early_cost=1.0)
+        path = coherent_path(score, max_step=n, step_cost=0.02, early_cost=EARLY_COST)
     else:
         path = np.zeros(live.size, dtype=np.int64)
         for rows in (np.flatnonzero(live < apex)[::-1], np.flatnonzero(live >= apex)):
             if rows.size:
                 path[rows] = coherent_path(score[rows], max_step=n, step_cost=0.02,
-                                           early_cost=1.0, min_step=-max(1, n // 4))
+                                           early_cost=EARLY_COST, min_step=-max(1, n // 4))
     onset = _aic_in_windows(x[live], path - n, path + 2 * n)
     onset = _walk_back(x[live], onset, max(1, round(BACK_STA * n)), 2 * n, k_sigma=BACK_SIGMA)
     out[live] = np.where(onset >= 0, t0_ms + onset * dt_ms, np.nan)
@@ -203,7 +207,7 @@ def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None 
     first = coherent_onsets(x, dt_ms, per, trigger=trigger, t0_ms=t0_ms,
                             apex=apex if np.isfinite(apex) else None)
     res = consistent_picks(x, dt_ms, first, offsets, t0_ms=t0_ms, period_ms=per,
-                           tolerance_ms=tolerance_ms)
+                           tolerance_ms=tolerance_ms, iterations=REPICK_PASSES)
     # a pick the trend carried across a trace with no onset of its own disagrees with the data
     unsupported = ~_has_onset(x, res.picks_ms, dt_ms, per, trigger, t0_ms)
     return replace(res, flagged=res.flagged | (unsupported & np.isfinite(res.picks_ms)))

@@ -268,7 +268,10 @@ def _fit_one_side(x: np.ndarray, t: np.ndarray, max_segments: int
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(coefficients, knots) of the best continuous piecewise-linear robust fit of t(x)."""
     n = x.size
-    q = np.unique(np.quantile(x, _KNOT_QUANTILES)) if n >= 8 else np.array([])
+    q = np.array([])
+    if n >= 8:  # quantiles, and a few knots next to the source, where the direct wave is short
+        near = np.sort(x)[[k for k in (3, 5, 7) if k < n - 4]]
+        q = np.unique(np.concatenate([np.quantile(x, _KNOT_QUANTILES), near]))
     options: list[np.ndarray] = [np.array([])]
     for k in range(1, max_segments):
         if n >= 4 * (k + 1):
@@ -282,7 +285,7 @@ def _fit_one_side(x: np.ndarray, t: np.ndarray, max_segments: int
         if scale is None:  # the one-segment fit sets the common outlier scale
             scale = max(_mad(r), 1e-9 * (np.ptp(t) + 1.0))
         cost = n * np.log(np.mean(np.minimum(np.abs(r), 3.0 * scale)) + 1e-12 * scale) \
-            + 2.0 * knots.size * np.log(n)
+            + knots.size * np.log(n)
         if best is None or cost < best[0]:
             best = (cost, coef, knots)
     return best[1], best[2]
