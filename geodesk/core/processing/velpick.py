@@ -7,9 +7,12 @@
 2. A dynamic programme chooses the chain of candidates, increasing in time, with the largest
    total semblance whose Dix interval velocities stay within ``[vint_min, vint_max]`` and whose
    Vrms never drops by more than ``multiple_tol`` (stacking velocity grows with depth).
-3. Multiples are slower than the primary trend at their time: a pick lying more than
-   ``multiple_tol`` below the chord through its neighbours (or below the guide function) is
-   dropped and the chain is chosen again.
+3. Multiples: for flat layers a surface multiple or peg-leg of picks ``a`` and ``b`` arrives
+   at ``t_a + t_b`` with ``V^2 = (t_a V_a^2 + t_b V_b^2) / (t_a + t_b)`` (the time average along
+   its path); a pick where such a predicted multiple of earlier picks lies is dropped
+   (:func:`predicted_multiples`). A pick lying more than ``chord_tol`` below the chord through
+   its neighbours, or a last pick well below the trend above it, is dropped too. Each drop
+   chooses the chain again.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ from geodesk.core.processing.semblance import SemblancePanel, semblance, velocit
 
 def panel_peaks(panel: SemblancePanel, *, min_semblance: float = 0.1,
                 time_half_ms: float = 40.0, vel_half_steps: int = 3,
-                min_power_ratio: float = 0.01) -> np.ndarray:
+                min_power_ratio: float = 0.01, power_half_ms: float = 500.0,
+                min_global_power_ratio: float = 1e-3) -> np.ndarray:
     """Local maxima ``(t_ms, vrms, semblance)`` rows of a panel, velocity refined by a parabola.
 
-    Peaks whose windowed stack power is below ``min_power_ratio`` of the strongest peak's are
+    Peaks whose windowed stack power is below ``min_power_ratio`` of the strongest peak's
+    within ``power_half_ms``, or below ``min_global_power_ratio`` of the panel's strongest, are
     dropped: in noise, chance alignments reach the semblance threshold with little power.
+    (Against the whole panel's strongest alone, a hard sea floor would silence every deeper
+    reflection: its coefficient is often ten times theirs.)
     """
     p = np.asarray(panel.values, dtype=np.float32)
     n_v, n_t = p.shape
@@ -63,7 +70,10 @@ def panel_peaks(panel: SemblancePanel, *, min_semblance: float = 0.1,
         strength = float(power[i, lo:hi].sum()) if power is not None else 1.0
         rows.append((float(panel.times_ms[j]), v, float(p[i, it[k]]), strength))
     out = np.array(sorted(rows), dtype=float).reshape(-1, 4)
-    keep = out[:, 3] >= min_power_ratio * out[:, 3].max() if len(out) else []
+    near = np.abs(out[:, None, 0] - out[None, :, 0]) <= power_half_ms
+    ref = np.where(near, out[None, :, 3], 0.0).max(axis=1) if len(out) else np.zeros(0)
+    keep = (out[:, 3] >= min_power_ratio * ref) & (
+        out[:, 3] >= min_global_power_ratio * (out[:, 3].max() if len(out) else 0.0))
     return out[keep, :3]
 
 
@@ -102,11 +112,15 @@ def best_chain(c: np.ndarray, *, vint_min: float, vint_max: float, multiple_tol:
 
 
 def _slow_outliers(c: np.ndarray, chain: np.ndarray, tol: float) -> list[int]:
-    """Chain members more than ``tol`` below the primary trend at their time (multiples).
+    """Chain members off the primary trend at their time.
 
-    Inside the chain the trend is the chord through the two neighbours (Vrms is concave, so
-    primaries lie on or above it). The first and last picks are compared with the trend of the
-    picks next to them, extrapolated with half its slope to stay conservative.
+    Inside the chain the trend is the chord through the two neighbours (a pick more than
+    ``tol`` below it goes). The end picks are compared with the trend of the picks next to
+    them, extrapolated with half its slope: the last goes when more than ``tol`` below it, or
+    when it is weaker than the chain's median semblance and its Dix interval velocity is over
+    1.5 times the median one above it (noise past the last reflection); the first only when it is
+    also weaker than that median (below a water layer the true first primary, the sea floor,
+    lies below any trend extrapolated from deeper ones, but it is strong).
     """
     bad = []
     for k in range(1, len(chain) - 1):
@@ -114,16 +128,87 @@ def _slow_outliers(c: np.ndarray, chain: np.ndarray, tol: float) -> list[int]:
         chord = v0 + (v2 - v0) * (t1 - t0) / (t2 - t0)
         if v1 < chord * (1.0 - tol):
             bad.append(int(chain[k]))
-    if len(chain) >= 3:
-        for end, others in ((chain[-1], chain[-5:-1]), (chain[0], chain[1:5])):
-            near = c[others, :2]
-            slope = max(0.0, float(np.polyfit(near[:, 0], near[:, 1], 1)[0]))
-            t_end, v_end = c[end, :2]
-            closest = near[-1] if end == chain[-1] else near[0]
-            trend = closest[1] + 0.5 * slope * (t_end - closest[0])
-            if v_end < trend * (1.0 - tol):
-                bad.append(int(end))
+    if len(chain) < 3:
+        return bad
+    weak = c[chain, 2] < np.median(c[chain, 2])
+    for end, others in ((chain[-1], chain[-5:-1]), (chain[0], chain[1:5])):
+        near = c[others, :2]
+        slope = max(0.0, float(np.polyfit(near[:, 0], near[:, 1], 1)[0]))
+        t_end, v_end = c[end, :2]
+        closest = near[-1] if end == chain[-1] else near[0]
+        trend = closest[1] + 0.5 * slope * (t_end - closest[0])
+        if v_end < trend * (1.0 - tol) and (end == chain[-1] or weak[0]):
+            bad.append(int(end))
+    t, w = c[chain, 0] / 1000.0, c[chain, 1] ** 2 * c[chain, 0] / 1000.0
+    vint = np.sqrt(np.maximum(np.diff(w) / np.maximum(np.diff(t), 1e-9), 0.0))
+    if weak[-1] and vint[-1] > 1.5 * np.median(vint[:-1]):
+        bad.append(int(chain[-1]))
     return bad
+
+
+def predicted_multiples(t_ms: np.ndarray, v: np.ndarray, t_max_ms: float,
+                        max_order: int = 4, strong: np.ndarray | None = None) -> np.ndarray:
+    """``(t_ms, vrms)`` rows of the flat-layer multiples of primaries ``(t_ms, v)``.
+
+    Order 2: every pair ``a <= b`` with ``a`` or ``b`` among the ``strong`` indices (default
+    all): surface multiples and peg-legs, whose amplitude is the product of two reflection
+    coefficients; orders 3 to ``max_order`` add bounces of the shallowest strong primary (the
+    water bottom in marine data). Along a path, times add and so does ``V^2 t``.
+    """
+    t = np.asarray(t_ms, dtype=float)
+    w = np.asarray(v, dtype=float) ** 2 * t
+    is_strong = np.ones(len(t), dtype=bool)
+    if strong is not None:
+        is_strong[:] = False
+        is_strong[np.asarray(strong, dtype=int)] = True
+    i, j = np.triu_indices(len(t))
+    pair = is_strong[i] | is_strong[j]
+    tm, wm = t[i][pair] + t[j][pair], w[i][pair] + w[j][pair]
+    rows = [np.c_[tm, wm]]
+    if is_strong.any():
+        first = int(np.flatnonzero(is_strong)[np.argmin(t[is_strong])])
+        for _ in range(3, max_order + 1):
+            tm, wm = tm + t[first], wm + w[first]
+            rows.append(np.c_[tm, wm])
+    out = np.concatenate(rows)
+    out = out[(out[:, 0] > 0) & (out[:, 0] <= t_max_ms)]
+    return np.c_[out[:, 0], np.sqrt(out[:, 1] / out[:, 0])]
+
+
+def _explained_as_multiples(c: np.ndarray, members: np.ndarray, t_tol_ms: float,
+                            v_tol: float, n_strong: int = 3) -> list[int]:
+    """``members`` (indices into ``c``, in time order) lying on a predicted multiple of the
+    members above them that are not multiples themselves. The time tolerance grows to 3 % of
+    the time (a pick's offset from the true ``t0``, the wavelet's centre, adds up in
+    multiples); a leg shorter than twice the tolerance cannot be told from the event itself.
+    One leg of every multiple is among the ``n_strong`` primaries of highest semblance."""
+    primaries: list[int] = []
+    bad = []
+    for k in members:
+        t, v = c[k, :2]
+        tol = max(t_tol_ms, 0.03 * t)
+        legs = [p for p in primaries if c[p, 0] >= 2.0 * tol]  # shorter: the event itself
+        if legs:
+            strong = np.argsort(-c[legs, 2], kind="stable")[:n_strong]  # by semblance
+            m = predicted_multiples(c[legs, 0], c[legs, 1], t + 2.0 * tol, strong=strong)
+            hit = (np.abs(m[:, 0] - t) <= tol) & (np.abs(m[:, 1] - v) <= v_tol * m[:, 1])
+            if hit.any():
+                bad.append(int(k))
+                continue
+        primaries.append(int(k))
+    return bad
+
+
+def spread_inside_record(c: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray
+                         ) -> np.ndarray:
+    """Fraction of the live offsets whose moveout time of each peak ``(t_ms, vrms)`` lies
+    inside the record: near the end of the record only the near offsets see a hyperbola, and
+    a few traces reach high semblance by chance."""
+    x = np.abs(np.asarray(offsets, dtype=float))
+    if len(c) == 0 or len(x) == 0:
+        return np.ones(len(c))
+    tx = np.sqrt(c[:, :1] ** 2 + (x[None, :] * 1000.0 / c[:, 1:2]) ** 2)
+    return (tx <= float(np.asarray(times_ms)[-1])).mean(axis=1)
 
 
 def offset_support(c: np.ndarray, gather: np.ndarray, offsets: np.ndarray,
@@ -132,7 +217,10 @@ def offset_support(c: np.ndarray, gather: np.ndarray, offsets: np.ndarray,
 
     A hyperbola of the wrong ``t0`` still crosses an event somewhere along the spread (every
     hyperbola of the same asymptote meets its far tail): such a peak is coherent on one group
-    of offsets only, while a reflection is coherent on all of them.
+    of offsets only, while a reflection is coherent on all of them. Only the traces recording
+    at the peak's moveout time count (below their top mute, inside the record), so a muted
+    far group does not veto a reflection the near and middle offsets show; with fewer than
+    two traces per group left the support cannot be told and is 1.
     """
     a = np.asarray(gather, dtype=np.float32)
     x = np.abs(np.asarray(offsets, dtype=float))
@@ -142,37 +230,51 @@ def offset_support(c: np.ndarray, gather: np.ndarray, offsets: np.ndarray,
     out = np.ones(len(c))
     if len(x) < 2 * groups or len(c) == 0 or np.ptp(x) == 0:
         return out
-    order = np.argsort(x, kind="stable")
-    bins = np.array_split(order, groups)
     dt = t[1] - t[0]
+    first = t[0] + dt * np.argmax(a != 0, axis=1)  # top of each trace's unmuted part
     w = np.arange(-round(half_ms / dt), round(half_ms / dt) + 1) * dt
     for k, (t0, v, _) in enumerate(c):
+        t_x = np.sqrt(t0 ** 2 + (x * 1000.0 / v) ** 2)
+        rec = np.flatnonzero((t_x - half_ms >= first) & (t_x + half_ms <= t[-1]))
+        if len(rec) < 2 * groups:
+            continue
+        bins = np.array_split(rec[np.argsort(x[rec], kind="stable")], groups)
         tw = np.maximum(t0 + w, 0.0)
-        tm = np.sqrt(tw[None, :] ** 2 + (x[:, None] * 1000.0 / v) ** 2)
-        vals = sample_rows(a, ((tm - t[0]) / dt).astype(np.float32))[0]
+        tm = np.sqrt(tw[None, :] ** 2 + (x[rec, None] * 1000.0 / v) ** 2)
+        vals = np.zeros((len(x), len(w)), dtype=np.float32)
+        vals[rec] = sample_rows(a[rec], ((tm - t[0]) / dt).astype(np.float32))[0]
         amp = np.array([np.sqrt(np.mean(vals[b].mean(axis=0) ** 2)) for b in bins])
         out[k] = amp.min() / amp.max() if amp.max() > 0 else 0.0
     return out
 
 
 def pick_panel(panel: SemblancePanel, *, min_semblance: float = 0.1,
-               vint_min: float = 1400.0, vint_max: float = 8000.0,
+               vint_min: float = 1400.0, vint_max: float = 6500.0,
                multiple_tol: float = 0.02, min_gap_ms: float | None = None,
                guide: tuple[np.ndarray, np.ndarray] | None = None,
                guide_tol: float = 0.15,
                gather: tuple[np.ndarray, np.ndarray] | None = None,
-               min_support: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+               min_support: float = 0.25, chord_tol: float = 0.05,
+               multiple_t_tol_ms: float = 40.0, multiple_v_tol: float = 0.03
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Automatic ``(t_ms, vrms)`` knots from a semblance panel (empty arrays if nothing fits).
 
     ``guide`` (a velocity function) keeps only candidates within ``guide_tol`` of it. With the
     ``gather`` (data, offsets) a candidate also needs coherent amplitude on every group of
-    offsets (see :func:`offset_support`) of at least ``min_support``.
+    offsets (see :func:`offset_support`) of at least ``min_support``. A chain member within
+    ``multiple_t_tol_ms`` and ``multiple_v_tol`` of a predicted multiple of the members above
+    it is dropped (``multiple_v_tol=0``: no such test).
     """
     if not panel.resolved:
         return np.zeros(0), np.zeros(0)
     c = panel_peaks(panel, min_semblance=min_semblance)
     if gather is not None and len(c):
         c = c[offset_support(c, gather[0], gather[1], panel.times_ms) >= min_support]
+        live = np.isfinite(gather[0]).all(axis=1) & (np.asarray(gather[0]) != 0).any(axis=1)
+        c = c[spread_inside_record(c, np.asarray(gather[1])[live], panel.times_ms) >= 0.5]
+    if multiple_v_tol > 0 and len(c):  # candidates that earlier candidates' multiples explain
+        c = np.delete(c, _explained_as_multiples(c, np.arange(len(c)), multiple_t_tol_ms,
+                                                 multiple_v_tol), axis=0)
     if guide is not None and len(c):
         g = vrms_at(guide[0], guide[1], c[:, 0])
         c = c[np.abs(c[:, 1] - g) <= guide_tol * g]
@@ -180,7 +282,9 @@ def pick_panel(panel: SemblancePanel, *, min_semblance: float = 0.1,
     for _ in range(len(c) + 1):
         chain = best_chain(c, vint_min=vint_min, vint_max=vint_max,
                            multiple_tol=multiple_tol, min_gap_ms=gap)
-        bad = _slow_outliers(c, chain, multiple_tol)
+        bad = _slow_outliers(c, chain, chord_tol)
+        if multiple_v_tol > 0:
+            bad += _explained_as_multiples(c, chain, multiple_t_tol_ms, multiple_v_tol)
         if not bad:
             break
         c = np.delete(c, bad, axis=0)
