@@ -107,8 +107,33 @@ class VelocityUNet(UNetModel):
         return {"mean_rel_error": float(np.mean(errs))}
 
 
+def notch_multiples(panel: SemblancePanel, t_ms: np.ndarray, vrms: np.ndarray, *,
+                    t_half_ms: float = 40.0, v_tol: float = 0.03) -> SemblancePanel:
+    """``panel`` with the semblance at the flat-layer multiples of the picks ``(t_ms, vrms)``
+    notched out (Gaussian, ``t_half_ms`` by ``v_tol``), where they are slower than the picks'
+    function by more than ``v_tol``: what the network then sees are the primaries."""
+    from geodesk.core.processing.nmo import vrms_at
+    from geodesk.core.processing.velpick import predicted_multiples
+
+    t, v = np.asarray(t_ms, dtype=float), np.asarray(vrms, dtype=float)
+    if len(t) < 2:
+        return panel
+    vals = np.asarray(panel.values, dtype=np.float64)
+    tt, vv = np.asarray(panel.times_ms, float), np.asarray(panel.velocities, float)
+    at = [vals[np.argmin(np.abs(vv - b)), np.argmin(np.abs(tt - a))] for a, b in zip(t, v)]
+    m = predicted_multiples(t, v, float(tt[-1]), strong=np.argsort(at)[::-1][:3])
+    m = m[m[:, 1] < (1.0 - v_tol) * vrms_at(t, v, m[:, 0])]
+    keep = np.ones_like(vals)
+    for tm, vm in m:
+        gt = np.exp(-0.5 * ((tt - tm) / t_half_ms) ** 2)
+        gv = np.exp(-0.5 * ((vv - vm) / (v_tol * vm)) ** 2)
+        keep *= 1.0 - np.outer(gv, gt)
+    return SemblancePanel((vals * keep).astype(np.float32), panel.velocities, panel.times_ms,
+                          panel.fold, panel.decimation, list(panel.warnings), panel.stack_power)
+
+
 def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool = True,
-                         guide_tol: float = 0.05, knot_ms: float = 100.0,
+                         guide_tol: float = 0.05, knot_ms: float = 100.0, notch: bool = True,
                          ctx: Any = None) -> tuple[np.ndarray, np.ndarray]:
     """Velocity picks ``(t_ms, vrms)`` of one CMP gather by ``model``.
 
@@ -119,13 +144,22 @@ def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool =
     meet that pick, is sampled every ``knot_ms`` (never falling below the deepest pick nor
     rising above the shallowest: no imaginary Dix velocities where no data support them). Without refinement, or where no peak is near
     the trend, the trend itself is sampled every ``knot_ms``.
+
+    With ``notch`` the network sees the panel with the multiples that the semblance picker's
+    own picks predict notched out (:func:`notch_multiples`): trained on few multiples, it
+    otherwise follows long multiple trains (measured on the evaluation family's validation
+    seeds: median CMP error 4.5 % -> 3.7 %).
     """
     from geodesk.core.processing.velpick import auto_pick
 
     t = np.asarray(gather.axis1.values, dtype=float)
-    trend = np.asarray(model.predict(panel_for_gather(gather, vmin=float(model.vmin),
-                                                     vmax=float(model.vmax)), ctx=ctx),
-                       dtype=float)
+    panel = panel_for_gather(gather, vmin=float(model.vmin), vmax=float(model.vmax))
+    if notch:
+        st, sv = auto_pick(np.asarray(gather.data, dtype=np.float32),
+                           np.asarray(gather.headers["offset"], dtype=float), t,
+                           vmin=float(model.vmin), vmax=float(model.vmax))
+        panel = notch_multiples(panel, st, sv)
+    trend = np.asarray(model.predict(panel, ctx=ctx), dtype=float)
     pt = pv = np.zeros(0)
     if refine:
         offsets = np.asarray(gather.headers["offset"], dtype=float)
