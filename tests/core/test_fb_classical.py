@@ -95,3 +95,21 @@ def test_mer_trend_is_a_method_of_pick_first_breaks():
     g, off, onset = refraction_shot(seed=6)
     p = pick_first_breaks(g, DT, "mer_trend", offsets=off, t0_ms=100.0)
     assert hits(p - 100.0, onset) >= 0.9
+
+
+def test_survey_settings_give_mer_trend_picks_and_a_confidence_that_marks_flags():
+    from geodesk.core.processing.fb_survey import FirstBreakParams, pick_gather_scored
+    from geodesk.core.section import Axis, Section
+
+    g, off, onset = refraction_shot(seed=7)
+    k = int(onset[40] / DT) + 40
+    g[40, :k] = np.random.default_rng(8).standard_normal(k) * 1e-5
+    sec = Section(g.astype(np.float32), Axis(np.arange(len(g)) + 1.0, "channel"),
+                  Axis(np.arange(g.shape[1]) * DT, "time", "ms"), "gather",
+                  headers={"offset": off})
+    times, conf = pick_gather_scored(sec, FirstBreakParams(method="mer_trend"))
+    assert hits(times, onset) >= 0.85
+    assert conf[40] < 0.5
+    assert np.nanmedian(conf) > 0.8
+    _, none = pick_gather_scored(sec, FirstBreakParams(method="stalta"))
+    assert none is None
