@@ -80,3 +80,15 @@ def test_version_1_files_load_without_resampling(tmp_path):
     assert old.period_samples == 0.0 and old.pos_balance == 1.0
     x = _ricker_section(20.0)
     assert old.time_scale(x, np.ones(len(x), bool)) == x.shape[1]
+
+
+def test_zero_filled_parts_and_their_edges_get_no_fault_probability():
+    from geodesk.ml.tasks.faults import zero_filled
+
+    x = _ricker_section(9.0, (40, 120))
+    x[:, :30] = 0.0  # a muted top
+    x[5, 60] = 0.0  # a single zero sample is data, not a mute
+    z = zero_filled(x)
+    assert z[:, :30].all() and z[:, 30:33].all() and not z[:, 34:].any()
+    p = _tiny().predict(x)
+    assert (p[:, :33] == 0).all() and (p[:, 40:] > 0).all()

@@ -19,7 +19,7 @@ from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import normalize
 from geodesk.ml.resample import dominant_period, interp_time, resample_time
-from geodesk.ml.tasks.common import UNetModel, dead_traces, f1_tolerant, section_arrays
+from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant, section_arrays
 
 
 class FaultUNet(UNetModel):
@@ -75,7 +75,8 @@ class FaultUNet(UNetModel):
                 target = (interp_time(target, m) >= 0.34).astype(np.float32)
         mask = np.broadcast_to(live[:, None], inp.shape).astype(np.float32)
         return Prepared(inp[None], None if target is None else target[None], mask,
-                        {"live": live, "scale": scale, "n_samples": n_t})
+                        {"live": live, "scale": scale, "n_samples": n_t,
+                         "zero_filled": zero_filled(data)})
 
     def _raw(self, inp: np.ndarray, ctx: Any) -> np.ndarray:
         """Network logits; with ``flip_average``, those of the mean probability of the section
@@ -102,6 +103,7 @@ class FaultUNet(UNetModel):
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         prob = interp_time(_sigmoid(raw[0]), int(prep.meta["n_samples"]))
         prob[~prep.meta["live"]] = 0.0
+        prob[prep.meta["zero_filled"]] = 0.0  # no fault can be seen there, nor at its edge
         return prob.astype(np.float32)
 
     def score(self, X: list, y: list) -> dict[str, float]:
@@ -118,3 +120,18 @@ class FaultUNet(UNetModel):
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def zero_filled(data: np.ndarray, run: int = 5, margin: int = 3) -> np.ndarray:
+    """Samples in (or within ``margin`` of) runs of at least ``run`` exact zeros along the
+    trace: muted or padded parts of a section, whose edges look like faults to a network."""
+    zero = np.asarray(data) == 0
+    if not zero.any():
+        return zero
+    k = np.ones(run, dtype=np.int32)
+    counts = np.apply_along_axis(lambda r: np.convolve(r, k, mode="same"), 1,
+                                 zero.astype(np.int32))
+    centre = counts >= run  # the middle of `run` zeros in a row
+    in_run = np.apply_along_axis(lambda r: np.convolve(r, k, mode="same"), 1,
+                                 centre.astype(np.int32)) > 0
+    return dilate(in_run & zero, margin)
