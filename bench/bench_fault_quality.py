@@ -99,8 +99,10 @@ def pooled_f1(scores: list[np.ndarray], truths: list[np.ndarray], t: float,
               lines: bool = False) -> float:
     """F1 of the summed counts over sections (false positives on fault-free sections count)."""
     c = sum(counts(s, y, t, lines) for s, y in zip(scores, truths))
+    if not c[1] and not c[3]:
+        return 1.0  # nothing flagged where there is nothing
     precision = c[0] / c[1] if c[1] else 0.0
-    recall = c[2] / c[3] if c[3] else (1.0 if not c[1] else 0.0)
+    recall = c[2] / c[3] if c[3] else 0.0
     return 0.0 if precision + recall == 0 else float(2 * precision * recall / (precision + recall))
 
 
@@ -257,6 +259,10 @@ def save_pictures(folder: Path, name: str, data: np.ndarray, prob: np.ndarray,
     from _png import section_rgb, write_png
 
     folder.mkdir(parents=True, exist_ok=True)
+    rows = np.nonzero(np.abs(data).max(axis=0) > 0)[0]  # crop zero-filled top and bottom
+    if len(rows):
+        keep = slice(rows[0], rows[-1] + 1)
+        data, prob, lines = data[:, keep], prob[:, keep], lines[:, keep]
     gap = np.full((data.shape[1], 6, 3), 255, dtype=np.uint8)
     panels = [section_rgb(data), gap, section_rgb(data, prob, thresholds["unet"]), gap,
               section_rgb(data, lines, thresholds["unet_lines"])]
