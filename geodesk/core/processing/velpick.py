@@ -291,6 +291,20 @@ def pick_panel(panel: SemblancePanel, *, min_semblance: float = 0.1,
     return c[chain, 0].copy(), c[chain, 1].copy()
 
 
+def balanced_panel(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
+                   vmin: float = 1400.0, vmax: float = 6000.0, dv: float = 20.0,
+                   window_ms: float = 40.0, stretch_mute_pct: float | None = None,
+                   agc_ms: float = 500.0) -> tuple[np.ndarray, SemblancePanel]:
+    """The gather balanced by an AGC of ``agc_ms`` (0: none) and its semblance panel: what
+    :func:`pick_panel` picks on (several pickings of one CMP share it)."""
+    t = np.asarray(times_ms, dtype=float)
+    if agc_ms and len(t) > 1:
+        gather = agc(gather, max(1, round(agc_ms / (t[1] - t[0]))))
+    panel = semblance(gather, offsets, times_ms, velocity_axis(vmin, vmax, dv),
+                      window_ms=window_ms, stretch_mute_pct=stretch_mute_pct)
+    return gather, panel
+
+
 def auto_pick(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
               vmin: float = 1400.0, vmax: float = 6000.0, dv: float = 20.0,
               window_ms: float = 40.0, stretch_mute_pct: float | None = None,
@@ -301,11 +315,9 @@ def auto_pick(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
     The gather is balanced by an AGC of ``agc_ms`` first (0: none), so that deep reflections
     are not judged weak against shallow ones when candidates are compared by stack power.
     """
-    t = np.asarray(times_ms, dtype=float)
-    if agc_ms and len(t) > 1:
-        gather = agc(gather, max(1, round(agc_ms / (t[1] - t[0]))))
-    panel = semblance(gather, offsets, times_ms, velocity_axis(vmin, vmax, dv),
-                      window_ms=window_ms, stretch_mute_pct=stretch_mute_pct)
+    gather, panel = balanced_panel(gather, offsets, times_ms, vmin=vmin, vmax=vmax, dv=dv,
+                                   window_ms=window_ms, stretch_mute_pct=stretch_mute_pct,
+                                   agc_ms=agc_ms)
     return pick_panel(panel, guide=guide, min_gap_ms=pick_options.pop("min_gap_ms", window_ms),
                       gather=(gather, offsets), **pick_options)
 

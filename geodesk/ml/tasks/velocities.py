@@ -150,22 +150,22 @@ def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool =
     otherwise follows long multiple trains (measured on the evaluation family's validation
     seeds: median CMP error 4.5 % -> 3.7 %).
     """
-    from geodesk.core.processing.velpick import auto_pick
+    from geodesk.core.processing.velpick import balanced_panel, pick_panel
 
     t = np.asarray(gather.axis1.values, dtype=float)
+    offsets = np.asarray(gather.headers["offset"], dtype=float)
     panel = panel_for_gather(gather, vmin=float(model.vmin), vmax=float(model.vmax))
+    if refine or notch:  # the auto-picker's panel (AGC'd gather), shared by both pickings
+        bal, picking = balanced_panel(np.asarray(gather.data, dtype=np.float32), offsets, t,
+                                      vmin=float(model.vmin), vmax=float(model.vmax))
     if notch:
-        st, sv = auto_pick(np.asarray(gather.data, dtype=np.float32),
-                           np.asarray(gather.headers["offset"], dtype=float), t,
-                           vmin=float(model.vmin), vmax=float(model.vmax))
-        panel = notch_multiples(panel, st, sv)
+        panel = notch_multiples(panel, *pick_panel(picking, gather=(bal, offsets),
+                                                   min_gap_ms=40.0))
     trend = np.asarray(model.predict(panel, ctx=ctx), dtype=float)
     pt = pv = np.zeros(0)
     if refine:
-        offsets = np.asarray(gather.headers["offset"], dtype=float)
-        pt, pv = auto_pick(np.asarray(gather.data, dtype=np.float32), offsets, t,
-                           vmin=float(model.vmin), vmax=float(model.vmax),
-                           guide=(t, trend), guide_tol=float(guide_tol))
+        pt, pv = pick_panel(picking, gather=(bal, offsets), min_gap_ms=40.0,
+                            guide=(t, trend), guide_tol=float(guide_tol))
     step = max(round(float(knot_ms) / max(t[1] - t[0], 1e-9)), 1) if len(t) > 1 else 1
     idx = np.unique(np.r_[np.arange(0, len(t), step), len(t) - 1])
     if not refine or len(pt) == 0:
