@@ -221,7 +221,7 @@ def _bandlimited(rng, shape, dt_s, f_lo, f_hi):
     return signal.sosfiltfilt(sos, rng.standard_normal(shape), axis=1)
 
 
-def _linear_noise(rng, x, t_s, dt_s, n_events, scale):
+def _linear_noise(rng, x, t_s, n_events, scale):
     """Ground roll, direct and head waves: linear events from time zero at zero offset."""
     out = np.zeros((len(x), len(t_s)))
     ax = np.abs(x)
@@ -292,7 +292,7 @@ def eval_cmp(seed: int, snr_db: float, *, dt_ms: float | None = None,
     noise *= np.sqrt(p_sig / np.mean(noise ** 2) / 10 ** (snr_db / 10.0))
     data = primaries + multiples_d + noise
     if coherent:
-        data += _linear_noise(rng, x, t_s, dt, int(rng.integers(1, 5)),
+        data += _linear_noise(rng, x, t_s, int(rng.integers(1, 5)),
                               rms * rng.uniform(0.5, 6.0))
     if bursts:
         n_sp = int(rng.integers(0, 3 * len(x)))

@@ -142,8 +142,9 @@ def model_velocity_picks(model: VelocityUNet, gather: Section, *, refine: bool =
     (:func:`~geodesk.core.processing.velpick.auto_pick` guided by it), which puts each knot on
     the data's own peak; above the first and below the last such pick the trend, scaled to
     meet that pick, is sampled every ``knot_ms`` (never falling below the deepest pick nor
-    rising above the shallowest: no imaginary Dix velocities where no data support them). Without refinement, or where no peak is near
-    the trend, the trend itself is sampled every ``knot_ms``.
+    rising above the shallowest: no imaginary Dix velocities where no data support them).
+    Without refinement, or where no peak is near the trend, the trend itself is sampled every
+    ``knot_ms``.
 
     With ``notch`` the network sees the panel with the multiples that the semblance picker's
     own picks predict notched out (:func:`notch_multiples`): trained on few multiples, it
