@@ -23,6 +23,10 @@ from geodesk.core.processing.agc import agc
 from geodesk.core.processing.nmo import sample_rows, vrms_at
 from geodesk.core.processing.semblance import SemblancePanel, semblance, velocity_axis
 
+DEMULTIPLE_GUIDE = "water"
+# q_cut (ms of residual moveout at the far offset) by guide, chosen on validation seeds only
+DEMULTIPLE_Q_CUT_MS = {"water": -30.0, "picks": 30.0}
+
 
 def panel_peaks(panel: SemblancePanel, *, min_semblance: float = 0.1,
                 time_half_ms: float = 40.0, vel_half_steps: int = 3,
@@ -305,16 +309,44 @@ def balanced_panel(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray
     return gather, panel
 
 
+def demultiple_gather(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
+                      guide: str = DEMULTIPLE_GUIDE, q_cut_ms: float | None = None,
+                      **radon_options: float) -> np.ndarray:
+    """``gather`` with its multiples subtracted by a parabolic Radon transform
+    (:func:`~geodesk.core.processing.radon.radon_demultiple`) before velocity analysis.
+
+    ``guide="water"``: everything at or slower than water velocity (``q_cut_ms`` below it at
+    the far offset) is a multiple; ``guide="picks"``: the guide is this picker's own first pass
+    and what is slower than it by over ``q_cut_ms`` goes (no first-pass picks: water guide).
+    """
+    from geodesk.core.processing.radon import radon_demultiple, water_guide
+
+    t = np.asarray(times_ms, dtype=float)
+    if guide not in DEMULTIPLE_Q_CUT_MS:
+        raise ValueError(f"demultiple guide must be one of {sorted(DEMULTIPLE_Q_CUT_MS)}, "
+                         f"got {guide!r}")
+    fn, kind = water_guide(t), "water"
+    if guide == "picks":
+        pt, pv = auto_pick(gather, offsets, t)
+        if len(pt):
+            fn, kind = (pt, pv), "picks"
+    q_cut = DEMULTIPLE_Q_CUT_MS[kind] if q_cut_ms is None else float(q_cut_ms)
+    return radon_demultiple(gather, offsets, t, fn, q_cut_ms=q_cut, **radon_options)
+
+
 def auto_pick(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray, *,
               vmin: float = 1400.0, vmax: float = 6000.0, dv: float = 20.0,
               window_ms: float = 40.0, stretch_mute_pct: float | None = None,
               guide: tuple[np.ndarray, np.ndarray] | None = None, agc_ms: float = 500.0,
-              **pick_options: float) -> tuple[np.ndarray, np.ndarray]:
+              demultiple: bool = False, **pick_options: float) -> tuple[np.ndarray, np.ndarray]:
     """Semblance of one CMP gather and its automatic picks ``(t_ms, vrms)``.
 
     The gather is balanced by an AGC of ``agc_ms`` first (0: none), so that deep reflections
     are not judged weak against shallow ones when candidates are compared by stack power.
+    With ``demultiple`` the picks are made on :func:`demultiple_gather`'s output.
     """
+    if demultiple:
+        gather = demultiple_gather(gather, offsets, times_ms)
     gather, panel = balanced_panel(gather, offsets, times_ms, vmin=vmin, vmax=vmax, dv=dv,
                                    window_ms=window_ms, stretch_mute_pct=stretch_mute_pct,
                                    agc_ms=agc_ms)
