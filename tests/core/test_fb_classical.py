@@ -113,3 +113,16 @@ def test_survey_settings_give_mer_trend_picks_and_a_confidence_that_marks_flags(
     assert np.nanmedian(conf) > 0.8
     _, none = pick_gather_scored(sec, FirstBreakParams(method="stalta"))
     assert none is None
+
+
+def test_weak_rises_everywhere_are_not_flagged_but_a_missing_arrival_is():
+    g, off, onset = refraction_shot(seed=5)
+    rng = np.random.default_rng(6)
+    first = np.where(np.abs(off) > 20.0, 0.2, 1.0) / np.maximum(np.abs(off), 2.0)
+    g = g + 0.3 * first[:, None] * rng.standard_normal(g.shape)  # every onset rises weakly
+    k = int(onset[40] / DT) + 40
+    g[40, :k] = 0.3 * first[40] * rng.standard_normal(k)  # only later energy left
+    res = pick_mer_trend(g, DT, off)
+    others = np.delete(np.arange(g.shape[0]), 40)
+    assert res.flagged[40]
+    assert res.flagged[others].mean() <= 0.25  # a fixed energy-ratio test flagged about half

@@ -36,6 +36,9 @@ BACK_SIGMA = 3.0
 FREE_ROWS = 3
 #: passes of the trend stage's re-pick of the traces off the trend
 REPICK_PASSES = 2
+#: a pick is unsupported (flagged) where its energy ratio stays under the trigger or under this
+#: fraction of the gather's median ratio at its picks, whichever is lower
+SUPPORT_FRACTION = 0.5
 
 
 def dominant_period_ms(gather: np.ndarray, dt_ms: float) -> float:
@@ -208,24 +211,29 @@ def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None 
                             apex=apex if np.isfinite(apex) else None)
     res = consistent_picks(x, dt_ms, first, offsets, t0_ms=t0_ms, period_ms=per,
                            tolerance_ms=tolerance_ms, iterations=REPICK_PASSES)
-    # a pick the trend carried across a trace with no onset of its own disagrees with the data
-    unsupported = ~_has_onset(x, res.picks_ms, dt_ms, per, trigger, t0_ms)
-    return replace(res, flagged=res.flagged | (unsupported & np.isfinite(res.picks_ms)))
+    # a pick the trend carried across a trace with no onset of its own disagrees with the data:
+    # its energy rise is weak, against a fixed ratio and against the gather's typical rise
+    # (real shots with strong pre-arrival noise rise less everywhere)
+    rise = onset_strength(x, res.picks_ms, dt_ms, per, t0_ms)
+    picked = np.isfinite(res.picks_ms)
+    typical = float(np.median(rise[picked])) if picked.any() else 0.0
+    unsupported = picked & (rise < min(trigger, SUPPORT_FRACTION * typical))
+    return replace(res, flagged=res.flagged | unsupported)
 
 
-def _has_onset(x: np.ndarray, picks_ms: np.ndarray, dt_ms: float, period_ms: float,
-               trigger: float, t0_ms: float) -> np.ndarray:
-    """Whether :func:`onset_ratio` reaches ``trigger`` within a period before to half a period
-    after each pick (False where unpicked)."""
+def onset_strength(x: np.ndarray, picks_ms: np.ndarray, dt_ms: float, period_ms: float,
+                   t0_ms: float) -> np.ndarray:
+    """Largest :func:`onset_ratio` within a period before to half a period after each pick
+    (0 where unpicked): how clearly the trace's energy rises at its pick."""
     n = max(2, round(period_ms / dt_ms))
     ok = np.isfinite(picks_ms)
-    out = np.zeros(picks_ms.size, dtype=bool)
+    out = np.zeros(picks_ms.size)
     if not ok.any():
         return out
     ratio = onset_ratio(x[ok], n)
     k = np.round((picks_ms[ok] - t0_ms) / dt_ms).astype(int)
     win = np.clip(k[:, None] + np.arange(-n, n // 2 + 1)[None, :], 0, x.shape[1] - 1)
-    out[ok] = np.take_along_axis(ratio, win, axis=1).max(axis=1) >= trigger
+    out[ok] = np.take_along_axis(ratio, win, axis=1).max(axis=1)
     return out
 
 
