@@ -149,7 +149,8 @@ class DenoiseDnCNN(SeismicModel):
             if target.shape[1:] != data.shape:
                 raise ValueError(f"clean section {target.shape[1:]} does not match {data.shape}")
         return Prepared(np.stack(others).astype(np.float32), target, mask,
-                        {"live": live, "scale": scale, "inp": inp, "data": data})
+                        {"live": live, "scale": scale, "inp": inp,
+                         "data": np.where(np.isfinite(data), data, np.float32(0.0))})
 
     def _loss(self, out, target, mask, inp):
         """MSE of the denoised centre (input - estimated noise) against the clean one."""
