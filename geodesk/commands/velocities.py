@@ -54,6 +54,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--knot-ms", type=float, default=100.0,
                    help="--method unet: knots every KNOT_MS where the trend is written "
                    "(default 100)")
+    p.add_argument("--demultiple", action="store_true",
+                   help="subtract the multiples (parabolic Radon, everything near water "
+                   "velocity or slower) from each CMP before picking (both methods)")
     p.add_argument("--no-refine", action="store_true",
                    help="--method unet: write the network's trend only, not the semblance "
                    "peaks next to it")
@@ -150,7 +153,8 @@ def _pick_unet(args: argparse.Namespace, survey):
     with block_runner(args) as runner:
         return velocities_unet(survey, model, ctx, runner=runner, every=args.every,
                                min_fold=args.min_fold, knot_ms=args.knot_ms,
-                               refine=not args.no_refine, block=args.block)
+                               refine=not args.no_refine, block=args.block,
+                               demultiple=args.demultiple)
 
 
 def run_velocities(args: argparse.Namespace) -> int:
@@ -170,7 +174,7 @@ def run_velocities(args: argparse.Namespace) -> int:
             functions = pick_survey(survey, every=args.every, min_fold=args.min_fold,
                                     ctx=_progress("velocities") if not args.quiet else None,
                                     vmin=args.vmin, vmax=args.vmax, dv=args.dv,
-                                    window_ms=args.window_ms)
+                                    window_ms=args.window_ms, demultiple=args.demultiple)
     if not functions:
         raise CommandError(f"{args.input}: no velocity could be picked on any CMP (CMPs with "
                            f"fewer than {args.min_fold} live traces are skipped)")

@@ -172,12 +172,13 @@ def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobConte
 
 def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, every: int = 1,
                     min_fold: int = 6, knot_ms: float = 100.0, refine: bool = True,
-                    block: int | None = None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+                    block: int | None = None, demultiple: bool = False
+                    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Stacking velocities ``{cdp: (t_ms, vrms)}`` by a velocity model on every ``every``-th
     CMP (shot-sorted files are sorted by CDP), as
     the window makes them (:func:`geodesk.ml.results.model_velocity_function`, ``refine``,
-    ``knot_ms``); CMPs with fewer than ``min_fold`` live traces are left out. Blocks of CMPs
-    run here or on a Dask cluster (``runner``), like :func:`map_blocks`."""
+    ``knot_ms``, ``demultiple``); CMPs with fewer than ``min_fold`` live traces are left out.
+    Blocks of CMPs run here or on a Dask cluster (``runner``), like :func:`map_blocks`."""
     from geodesk.ml.cluster import LocalRunner
 
     if every < 1:
@@ -187,7 +188,8 @@ def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, ever
                           "pre-stack CMP gathers")
     runner = runner or LocalRunner()
     jobs = _jobs(survey, model, "cmps", "velocities", runner=runner, block=block, every=every,
-                 op_kw={"min_fold": min_fold, "knot_ms": knot_ms, "refine": refine})
+                 op_kw={"min_fold": min_fold, "knot_ms": knot_ms, "refine": refine,
+                        "demultiple": demultiple})
     local = None if getattr(runner, "client", None) is not None else _loaded(model)
     out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 

@@ -227,8 +227,8 @@ def predict_sections(model, sections: list[Section], core: slice,
 
 
 def predict_velocities(model, sections: list[Section], core: slice, ctx: JobContext, *,
-                       min_fold: int = 6, knot_ms: float = 100.0,
-                       refine: bool = True) -> list[tuple[np.ndarray, np.ndarray] | None]:
+                       min_fold: int = 6, knot_ms: float = 100.0, refine: bool = True,
+                       demultiple: bool = False) -> list[tuple[np.ndarray, np.ndarray] | None]:
     """Velocity picks ``(t_ms, vrms)`` of each CMP gather by a velocity model, as the window
     makes them (:func:`geodesk.ml.results.model_velocity_function`: the semblance peaks next to
     the trend, where the semblance shows reflections); None for a CMP with fewer than
@@ -242,7 +242,8 @@ def predict_velocities(model, sections: list[Section], core: slice, ctx: JobCont
         if live_count(sec.data) < max(2, int(min_fold)):
             out.append(None)
             continue
-        t, v = model_velocity_function(model, sec, refine=refine, max_gap_ms=knot_ms)
+        t, v = model_velocity_function(model, sec, refine=refine, max_gap_ms=knot_ms,
+                                       demultiple=demultiple)
         out.append((np.asarray(t, dtype=float), np.asarray(v, dtype=float)))
     return out
 

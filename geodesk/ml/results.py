@@ -186,14 +186,30 @@ def velocity_knots(times_ms: np.ndarray, vrms: np.ndarray, *, t_min: float | Non
     return t[out], v[out]
 
 
+def demultipled(gather: Section) -> Section:
+    """A copy of the CMP ``gather`` with its multiples subtracted (parabolic Radon,
+    :func:`~geodesk.core.processing.velpick.demultiple_gather`)."""
+    import dataclasses
+
+    from geodesk.core.processing.velpick import demultiple_gather
+
+    data = demultiple_gather(gather.data, np.asarray(gather.headers["offset"], dtype=float),
+                             np.asarray(gather.axis1.values, dtype=float))
+    return dataclasses.replace(gather, data=data)
+
+
 def model_velocity_function(model: Any, gather: Section, ctx: JobContext | None = None,
+                            *, demultiple: bool = False,
                             **knot_options: float) -> tuple[np.ndarray, np.ndarray]:
     """Sparse (time ms, Vrms) picks of one CMP gather by a velocity model, where its semblance
     panel shows reflections: the semblance peaks nearest the network's trend
     (:func:`~geodesk.ml.tasks.velocities.model_velocity_picks`), or, with ``refine=False``, the
-    trend itself reduced to :func:`velocity_knots`."""
+    trend itself reduced to :func:`velocity_knots`. With ``demultiple`` all of it runs on the
+    gather with its multiples subtracted (:func:`demultipled`)."""
     from geodesk.ml.tasks.velocities import model_velocity_picks, panel_for_gather
 
+    if demultiple:
+        gather = demultipled(gather)
     refine = bool(knot_options.pop("refine", True))
     lo = float(getattr(model, "vmin", 1400.0))
     hi = float(getattr(model, "vmax", 6000.0))
@@ -213,11 +229,12 @@ def model_velocity_function(model: Any, gather: Section, ctx: JobContext | None 
 
 
 def pick_velocities_model(survey: Survey, model: Any, ctx: JobContext, *, every: int = 1,
-                          min_fold: int = 6, first: Sequence[int] = ()
+                          min_fold: int = 6, first: Sequence[int] = (), demultiple: bool = False
                           ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """``{cdp: (t_ms, vrms)}`` knots by a velocity model on every ``every``-th CMP (a job;
     ``first`` CDPs go first; each CMP's knots are published as ``{cdp: (t, v)}``). CMPs with
-    fewer than ``min_fold`` live traces or nothing to pick are left out."""
+    fewer than ``min_fold`` live traces or nothing to pick are left out; ``demultiple`` as in
+    :func:`model_velocity_function`."""
     from geodesk.core.processing.nmo import cmp_view
     from geodesk.core.processing.velpick import live_count
 
@@ -233,7 +250,7 @@ def pick_velocities_model(survey: Survey, model: Any, ctx: JobContext, *, every:
             g = cmps.gather(cdp)
             if live_count(g.data) < max(2, min_fold):
                 continue
-            t, v = model_velocity_function(model, g, part)
+            t, v = model_velocity_function(model, g, part, demultiple=demultiple)
             if t.size:
                 out[cdp] = (t, v)
                 ctx.publish({cdp: (t, v)})

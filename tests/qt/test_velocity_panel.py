@@ -157,3 +157,16 @@ def test_gathers_can_be_shown_as_wiggles(panel):
     k = panel.display_box.findData("wiggle")
     panel.display_box.setCurrentIndex(k)
     assert panel.gather_view.mode == "wiggle" and panel.nmo_view.mode == "wiggle"
+
+
+def test_demultiple_checkbox_makes_the_cmp_auto_pick_on_the_demultipled_gather(panel):
+    from geodesk.core.processing.velpick import auto_pick
+
+    panel.demultiple_box.setChecked(True)
+    panel.auto_pick_cmp()
+    f = panel.functions.function(panel.cdp)
+    lo, hi = sorted((panel.vmin.value(), panel.vmax.value()))
+    t, v = auto_pick(panel.gather.data, panel.offsets, panel.times, vmin=lo, vmax=hi,
+                     dv=panel.dv.value(), window_ms=panel.window_ms.value(), demultiple=True)
+    np.testing.assert_allclose(f.times_ms, t)
+    np.testing.assert_allclose(f.vrms_mps, v, rtol=1e-6)

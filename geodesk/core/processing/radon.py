@@ -17,23 +17,36 @@ from geodesk.core.processing.nmo import inverse_nmo, nmo_correct
 WATER_VELOCITY = 1500.0
 
 
-def _operator(omega: np.ndarray, p: np.ndarray, q_s: np.ndarray) -> np.ndarray:
-    """Radon operator ``exp(-i w q p)`` of shape (n_freq, n_traces, n_q)."""
-    return np.exp(-1j * omega[:, None, None] * p[None, :, None] * q_s[None, None, :])
+def _operators(k_lo: int, k_hi: int, d_omega: float, p: np.ndarray, q_s: np.ndarray,
+               chunk: int):
+    """Radon operators ``exp(-i w_k q p)`` (chunk, n_traces, n_q) for frequency indices ``k_lo``
+    to ``k_hi - 1`` in chunks: yields ``(slice of k - k_lo, operator)``. Each chunk is its first
+    frequency's operator times shared per-step factors (far fewer complex exponentials)."""
+    pq = p[:, None] * q_s[None, :] * d_omega
+    steps = np.exp(-1j * np.arange(chunk)[:, None, None] * pq[None]).astype(np.complex64)
+    for lo in range(k_lo, k_hi, chunk):
+        n = min(chunk, k_hi - lo)
+        start = np.exp(-1j * lo * pq).astype(np.complex64)
+        yield slice(lo - k_lo, lo - k_lo + n), start[None] * steps[:n]
 
 
-def _solve(spec: np.ndarray, omega: np.ndarray, p: np.ndarray, q_s: np.ndarray,
+def _fft_length(n_t: int, dt_ms: float, q_ms: np.ndarray) -> int:
+    """FFT length: the record plus the largest moveout shift, so nothing wraps around."""
+    return int(n_t + np.ceil(float(np.max(np.abs(q_ms))) / dt_ms) + 1)
+
+
+def _solve(spec: np.ndarray, k_lo: int, d_omega: float, p: np.ndarray, q_s: np.ndarray,
            weight: np.ndarray, mu: float, chunk: int) -> np.ndarray:
     """``m = W L^H (L W L^H + mu I)^-1 d`` for every frequency (the dual form of the weighted
     damped least squares ``(L^H L + mu W^-1) m = L^H d``): model spectra (n_q, n_freq)."""
-    model = np.zeros((q_s.size, omega.size), dtype=np.complex128)
-    eye = np.eye(p.size)[None]
-    for lo in range(0, omega.size, chunk):
-        sl = slice(lo, min(lo + chunk, omega.size))
-        op = _operator(omega[sl], p, q_s)
-        lw = op * weight[None, None, :]
+    model = np.zeros((q_s.size, spec.shape[1]), dtype=np.complex64)
+    eye = np.eye(p.size, dtype=np.complex64)[None]
+    w32 = weight.astype(np.float32)[None, None, :]
+    for sl, op in _operators(k_lo, k_lo + spec.shape[1], d_omega, p, q_s, chunk):
+        lw = op * w32
         gram = lw @ np.conj(np.swapaxes(op, 1, 2)) + mu * eye
-        m = np.conj(np.swapaxes(lw, 1, 2)) @ np.linalg.solve(gram, spec[:, sl].T[:, :, None])
+        rhs = spec[:, sl].T[:, :, None].astype(np.complex64)
+        m = np.conj(np.swapaxes(lw, 1, 2)) @ np.linalg.solve(gram, rhs)
         model[:, sl] = m[:, :, 0].T
     return model
 
@@ -53,18 +66,19 @@ def radon_forward(data: np.ndarray, offsets: np.ndarray, dt_ms: float, q_ms: np.
     x = np.abs(np.asarray(offsets, dtype=float))
     p = (x / max(float(x.max()), 1e-9)) ** 2
     q_s = np.asarray(q_ms, dtype=float) / 1000.0
-    n_fft = 2 * n_t
+    n_fft = _fft_length(n_t, dt_ms, q_ms)
     spec = np.fft.rfft(d, n=n_fft, axis=1)
     freqs = np.fft.rfftfreq(n_fft, dt_ms / 1000.0)
     n_f = freqs.size if f_max_hz is None else int(np.searchsorted(freqs, f_max_hz, "right"))
     band = slice(1, max(n_f, 2))  # the zero frequency carries no moveout: left at zero
+    d_omega = 2 * np.pi * float(freqs[1])
     weight = np.ones(q_s.size)
     for _ in range(max(0, int(sparse_iters)) + 1):
         mu = damping * float(weight.sum())
-        m = _solve(spec[:, band], 2 * np.pi * freqs[band], p, q_s, weight, mu, chunk)
+        m = _solve(spec[:, band], band.start, d_omega, p, q_s, weight, mu, chunk)
         power = np.mean(np.abs(m) ** 2, axis=1)
         weight = power / max(float(power.max()), 1e-30) + 1e-3
-    model = np.zeros((q_s.size, freqs.size), dtype=np.complex128)
+    model = np.zeros((q_s.size, freqs.size), dtype=np.complex64)
     model[:, band] = m
     return np.fft.irfft(model, n=n_fft, axis=1)[:, :n_t]
 
@@ -76,15 +90,13 @@ def radon_inverse(model: np.ndarray, offsets: np.ndarray, dt_ms: float,
     n_t = m.shape[1]
     x = np.abs(np.asarray(offsets, dtype=float))
     p = (x / max(float(x.max()), 1e-9)) ** 2
-    n_fft = 2 * n_t
+    n_fft = _fft_length(n_t, dt_ms, q_ms)
     spec = np.fft.rfft(m, n=n_fft, axis=1)
     freqs = np.fft.rfftfreq(n_fft, dt_ms / 1000.0)
-    out = np.zeros((x.size, freqs.size), dtype=np.complex128)
+    out = np.zeros((x.size, freqs.size), dtype=np.complex64)
     q_s = np.asarray(q_ms, dtype=float) / 1000.0
-    for lo in range(0, freqs.size, 64):
-        sl = slice(lo, min(lo + 64, freqs.size))
-        op = _operator(2 * np.pi * freqs[sl], p, q_s)
-        out[:, sl] = (op @ spec[:, sl].T[:, :, None])[:, :, 0].T
+    for sl, op in _operators(0, freqs.size, 2 * np.pi * float(freqs[1]), p, q_s, 64):
+        out[:, sl] = (op @ spec[:, sl].T[:, :, None].astype(np.complex64))[:, :, 0].T
     return np.fft.irfft(out, n=n_fft, axis=1)[:, :n_t]
 
 
@@ -98,7 +110,7 @@ def water_guide(times_ms: np.ndarray, v_water: float = WATER_VELOCITY
 def radon_demultiple(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
                      guide: tuple[np.ndarray, np.ndarray], *, q_cut_ms: float = 30.0,
                      q_min_ms: float = -1000.0, q_max_ms: float = 800.0, dq_ms: float = 8.0,
-                     damping: float = 0.05, f_max_hz: float = 90.0,
+                     damping: float = 0.1, f_max_hz: float = 70.0,
                      stretch_mute_pct: float | None = 150.0) -> np.ndarray:
     """``gather`` (n_traces, n_samples) with the multiples subtracted, float32.
 

@@ -138,10 +138,11 @@ class VelocityController:
         if survey is None or survey.kind != "prestack" or (self.job and self.job.running):
             return None
         target = self.functions()
+        demultiple = self.panel is not None and self.panel.demultiple_box.isChecked()
 
         def job(ctx: JobContext) -> dict:
             with private_survey(survey) as own:  # never share the GUI thread's file handle
-                return pick_survey(own, ctx=ctx)
+                return pick_survey(own, ctx=ctx, demultiple=demultiple)
 
         self.job = self.window.runner.submit(job, "Auto-pick velocities")
         self.job.finished.connect(lambda result: self._write_all(target, result))

@@ -80,7 +80,8 @@ class VelocityModelPicker:
             self.error("No CMP gather is shown in the panel.")
             return []
         try:
-            t, v = model_velocity_function(model, panel.gather)
+            t, v = model_velocity_function(model, panel.gather,
+                                           demultiple=panel.demultiple_box.isChecked())
         except Exception as exc:  # noqa: BLE001 - any model failure is a message, not a crash
             self.error(f"The velocity model failed: {str(exc).splitlines()[0]}")
             return []
@@ -109,11 +110,13 @@ class VelocityModelPicker:
         panel = self.panel if self.ctrl.is_open else None
         every = panel.every_box.value() if panel is not None else 1
         first = [panel.cdp] if panel is not None else []
+        demultiple = panel is not None and panel.demultiple_box.isChecked()
         provenance = provenance_of(model)
 
         def job(ctx: JobContext) -> dict:
             with private_survey(survey) as own:  # never share the GUI thread's file handle
-                return pick_velocities_model(own, model, ctx, every=every, first=first)
+                return pick_velocities_model(own, model, ctx, every=every, first=first,
+                                             demultiple=demultiple)
 
         handle = self.window.runner.submit(job, "Auto-pick velocities (U-Net)")
         # a superseded run's outcome (it may arrive after a newer run started) is dropped

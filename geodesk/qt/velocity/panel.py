@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
@@ -102,6 +103,10 @@ class VelocityPanel(QWidget):
         self.window_ms = _spin(4, 500, 40, 4, " ms")
         self.mute = _spin(0, 500, 50, 10, " % stretch")
         pick_b = QPushButton("Auto-pick CMP")
+        self.demultiple_box = QCheckBox("Demultiple")
+        self.demultiple_box.setToolTip("Auto-picks (semblance and model) are made on the CMP "
+                                       "with its multiples subtracted (parabolic Radon: "
+                                       "energy near water velocity or slower)")
         self.display_box = QComboBox()
         for mode in DISPLAY_MODES:
             self.display_box.addItem(MODE_LABELS[mode], mode)
@@ -109,7 +114,7 @@ class VelocityPanel(QWidget):
         for w in (QLabel("CDP"), self.cdp_box, prev_b, next_b, self.every_box, QLabel("V"),
                   self.vmin, QLabel("–"), self.vmax, QLabel("step"), self.dv,
                   QLabel("window"), self.window_ms, QLabel("mute"), self.mute,
-                  self.display_box, pick_b):
+                  self.display_box, pick_b, self.demultiple_box):
             bar.addWidget(w)
         bar.addStretch(1)
         self.bar = bar
@@ -261,7 +266,8 @@ class VelocityPanel(QWidget):
         """Replace the function of this CDP with semblance auto-picks (one undo step)."""
         lo, hi = sorted((self.vmin.value(), self.vmax.value()))
         t, v = auto_pick(self.gather.data, self.offsets, self.times, vmin=lo, vmax=hi,
-                         dv=self.dv.value(), window_ms=self.window_ms.value())
+                         dv=self.dv.value(), window_ms=self.window_ms.value(),
+                         demultiple=self.demultiple_box.isChecked())
         if t.size == 0:
             self.warning.setText(f"CDP {self.cdp}: no semblance peak could be picked")
             return []
