@@ -50,7 +50,8 @@ def test_autopick_writes_model_picks_near_the_truth_as_one_undo_step(qtbot, wind
     assert picked[live].mean() > 0.9
     err = np.abs(fb.times - truth)[picked & live]
     assert np.median(err) < 6.0  # within a few samples (2 ms) of the true onset
-    assert set(fb.provenance_of(np.flatnonzero(picked))) == {f"model:stalta@{PICKER_VERSION}"}
+    # the default picker
+    assert set(fb.provenance_of(np.flatnonzero(picked))) == {f"model:mer_trend@{PICKER_VERSION}"}
     window.history.undo()  # one step removes the object and its picks
     assert window.picks.names("first_breaks") == []
 
@@ -67,7 +68,7 @@ def test_manual_picks_stay_unless_overwrite(qtbot, window, ctrl, shots):
     window.history.undo()
     assert fb.n_picked == 2  # the whole job was one step
     run(qtbot, ctrl, AutopickParams(target="FB", overwrite=True))
-    assert fb.provenance_of([0])[0] == f"model:stalta@{PICKER_VERSION}"
+    assert fb.provenance_of([0])[0] == f"model:mer_trend@{PICKER_VERSION}"
     assert fb.times[0] != 123.0
 
 

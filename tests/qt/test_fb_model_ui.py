@@ -112,7 +112,7 @@ def test_dialog_offers_the_model_and_keeps_the_choice(qtbot, window, ctrl, model
     assert "fb.pt" in dlg.model_label.text()
     p = dlg.params()
     assert p.method == "unet" and p.model_path == str(model_file)
-    assert p.picker().method == "stalta"  # the classical settings stay usable
+    assert p.picker().method == "mer_trend"  # the classical settings stay usable
     dlg.method.setCurrentIndex(dlg.method.findData("stalta"))
     assert not dlg.model_button.isEnabled() and dlg.spins["threshold"].isEnabled()
     fresh = AutopickDialog(AutopickParams(method="unet"), [], window, ctrl.models)
