@@ -58,11 +58,12 @@ def test_transform_models_back_flat_and_curved_events():
     assert _db(data, back - data) > 15.0
 
 
-def test_dead_traces_stay_dead_and_tiny_gathers_pass_through():
-    data = _hyperbola(1.0, 2200.0) + _hyperbola(1.4, 1700.0)
+def test_dead_traces_and_muted_samples_stay_zero_and_tiny_gathers_pass_through():
+    data = _hyperbola(1.0, 2200.0) + _hyperbola(1.4, 1700.0) + 0.01
     data[3] = 0.0
+    data[20:, :200] = 0.0  # a mute on the far traces
     out = radon_demultiple(data, OFFSETS, T_MS, GUIDE)
-    assert not out[3].any()
+    assert not out[3].any() and not out[20:, :200].any()
     small = data[:2]
     np.testing.assert_array_equal(radon_demultiple(small, OFFSETS[:2], T_MS, GUIDE), small)
 

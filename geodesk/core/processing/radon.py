@@ -115,7 +115,8 @@ def radon_demultiple(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarr
     """``gather`` (n_traces, n_samples) with the multiples subtracted, float32.
 
     The multiples are the energy whose residual moveout after NMO with ``guide`` (t_ms, vrms)
-    exceeds ``q_cut_ms`` at the farthest offset. Dead traces stay as they are; a gather with
+    exceeds ``q_cut_ms`` at the farthest offset. Dead traces and zero (muted) samples stay as
+    they are; a gather with
     fewer than 3 live traces or a single offset is returned unchanged.
     """
     a = np.asarray(gather, dtype=np.float32)
@@ -132,4 +133,5 @@ def radon_demultiple(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarr
     mult = radon_inverse(model, x[live], dt, q).astype(np.float32)
     out = a.copy()
     out[live] = a[live] - inverse_nmo(mult, x[live], t, guide[0], guide[1])
+    out[a == 0] = 0.0  # muted or zero-filled samples stay zero: nothing is modelled into them
     return out
