@@ -36,9 +36,9 @@ from pathlib import Path
 
 import numpy as np
 import segyio
+from evalgen.volumes import make_volume
 from scipy import ndimage
 
-from evalgen.volumes import make_volume
 from geodesk.ml.registry import load_model
 from geodesk.ml.tasks.denoise import denoise_volume, snr_db
 

@@ -317,7 +317,7 @@ def eval_cmp(seed: int, snr_db: float, *, dt_ms: float | None = None,
     }
     params = {"seed": seed, "snr_db": snr_db, "dt_ms": dt_ms, "record_s": record_s,
               "marine": marine, "wavelet": wname, "f_c_hz": f_c, "eta": eta, "mute": mute,
-              "mute_param": mute_param, "n_traces": int(len(x)), "spreading": spreading,
+              "mute_param": mute_param, "n_traces": len(x), "spreading": spreading,
               "multiples": bool(multiples)}
     return EvalCmp(data.astype(np.float32), x, 1000.0 * t_s, truth, params)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-
 #: Centroid of a Ricker amplitude spectrum over its half-maximum band, in peak frequencies.
 RICKER_BAND_CENTROID = 1.0488
 

@@ -33,8 +33,8 @@ from geodesk.core.processing.firstbreaks import aic_onset, offset_trend
 from geodesk.core.section import Axis, Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import clean_nonfinite, resample_time
-from geodesk.ml.tasks.fb_combine import CombinedOnsets, combined_onsets, subsample_peak
 from geodesk.ml.tasks.common import UNetModel, dead_traces, section_arrays
+from geodesk.ml.tasks.fb_combine import CombinedOnsets, combined_onsets, subsample_peak
 
 
 def gather_section(data: np.ndarray, dt_ms: float, t0_ms: float = 0.0,
