@@ -77,6 +77,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     r.set_defaults(func=run_firstbreaks)
 
 
+def check_new_output(input_path: str, output: str) -> None:
+    """Refuse an ``output`` that is the ``input`` file itself (the command would replace it)."""
+    import os
+
+    from geodesk.cli import CommandError
+
+    if os.path.exists(input_path) and os.path.exists(output) \
+            and os.path.samefile(input_path, output):
+        raise CommandError(f"{output} is the input file; give another file to write")
+
+
 def resolve_model_ref(task: str, path: str | None, device: str):
     """The model to run as a :class:`~geodesk.ml.blocks.ModelRef`: ``path``, else the shipped
     weights; loaded here once (cached) so a wrong or damaged file fails before any work."""
@@ -145,6 +156,7 @@ def _open_poststack(path: str):
 def run_faults(args: argparse.Namespace) -> int:
     from geodesk.ml.apply import map_blocks
 
+    check_new_output(args.input, args.output)
     model = resolve_model_ref("faults", args.model, args.device)
     ctx, bar = _context("faults", args.quiet)
     with _open_poststack(args.input) as survey, block_runner(args) as runner:
@@ -158,6 +170,7 @@ def run_denoise(args: argparse.Namespace) -> int:
     import geodesk
     from geodesk.ml.apply import map_blocks
 
+    check_new_output(args.input, args.output)
     model = resolve_model_ref("denoise", args.model, args.device)
     ctx, bar = _context("denoise", args.quiet)
     with geodesk.open(args.input) as survey, block_runner(args) as runner:
@@ -176,6 +189,7 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
     from geodesk.core.survey import SurveyError
     from geodesk.ml.apply import first_breaks_unet
 
+    check_new_output(args.input, args.output)
     model = resolve_model("firstbreaks", args.model, args.device) if args.method == "unet" \
         else None
     ctx, bar = _context(f"firstbreaks ({args.method})", args.quiet)

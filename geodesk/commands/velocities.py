@@ -159,10 +159,12 @@ def _pick_unet(args: argparse.Namespace, survey):
 
 def run_velocities(args: argparse.Namespace) -> int:
     from geodesk.cli import CommandError
+    from geodesk.commands.apply_models import check_new_output
     from geodesk.core.export_csv import write_velocity_csv
     from geodesk.core.processing.velfield import check_functions
     from geodesk.core.processing.velpick import pick_survey
 
+    check_new_output(args.input, args.output)
     if args.every < 1:
         raise CommandError(f"--every must be >= 1, got {args.every}")
     if args.method == "semblance" and (args.model or args.scheduler):

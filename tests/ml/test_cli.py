@@ -179,3 +179,13 @@ def test_faults_and_stalta_on_real_files_written_by_other_software(main, tmp_pat
     assert len(rows) == 96
     times = [float(r["time_ms"]) for r in rows if r["time_ms"]]
     assert times and all(0 <= t <= 250 for t in times)
+
+
+@pytest.mark.parametrize("command", ["faults", "denoise", "firstbreaks", "velocities"])
+def test_an_output_that_is_the_input_is_refused_and_the_input_kept(main, volume, shots,
+                                                                   command, capsys):
+    src = (shots if command in ("firstbreaks", "velocities") else volume)[0]
+    before = src.read_bytes()
+    assert main([command, str(src), str(src), "--quiet"]) == 2
+    assert "is the input file" in capsys.readouterr().err
+    assert src.read_bytes() == before
