@@ -57,3 +57,11 @@ def test_dead_traces_stay_unpicked_and_do_not_bend_the_trend():
 def test_unknown_offsets_fall_back_to_the_channel_order_around_the_apex():
     _, onset = _split_spread(apex=12)
     np.testing.assert_allclose(gather_trend(onset, np.zeros(len(onset))), onset, atol=0.5)
+
+
+def test_an_onset_at_the_last_sample_is_not_shifted_by_the_no_onset_column():
+    n = 50
+    ll = np.full((1, n + 1), -50.0)
+    ll[0, n - 2], ll[0, n - 1], ll[0, n] = -2.0, 0.0, -0.5  # "no onset" nearly as likely
+    got = combined_onsets(ll, np.ones(1, bool), None, 0.0, 1.0, 6.0)
+    assert got.k[0] == n - 1  # the end of the record: no parabola through "no onset"

@@ -77,13 +77,13 @@ def combined_onsets(loglik: np.ndarray, live: np.ndarray, offsets: np.ndarray | 
         cand = gather_trend(t, offsets)
         cand[~live] = np.nan
         resid = to_ms(k_net) - cand
-        half = _robust_half_ms(np.where(picked, resid, np.nan), float(min_half_ms),
-                               10.0 * float(min_half_ms))
         near = np.abs(resid) <= 2.0 * float(min_half_ms)
         has = np.isfinite(cand) & picked
         if has.sum() < 3 or near[has].mean() < MIN_SUPPORT:
             break
         trend = cand
+        half = _robust_half_ms(np.where(picked, resid, np.nan), float(min_half_ms),
+                               10.0 * float(min_half_ms))
         centre = (trend - t0_ms) / work_dt_ms + 0.5  # work-sample index of the trend onset
         win = np.isfinite(centre)[:, None] & (np.abs(s - np.nan_to_num(centre)[:, None])
                                               <= half / work_dt_ms)
@@ -98,7 +98,7 @@ def combined_onsets(loglik: np.ndarray, live: np.ndarray, offsets: np.ndarray | 
         tot = np.exp(ll - top).sum(axis=1)
         ins = np.exp(np.where(win, ll, -np.inf) - top).sum(axis=1)
         inside = np.where(np.isfinite(best_in), ins / np.maximum(tot, 1e-300), 1.0)
-    frac = subsample_peak(ll, k)
+    frac = subsample_peak(ll[:, :n], k)  # the last column is "no onset", not a sample
     return CombinedOnsets(k + frac, k_net.astype(float), trend, inside, half)
 
 

@@ -353,7 +353,7 @@ class FirstBreakUNet(UNetModel):
             if self.trend_ms and prep.meta["offsets"] is not None:
                 k = repair_by_offset(ll, k, prep.meta["offsets"], wdt, prep.meta["t0"],
                                      float(self.trend_ms))
-            k = k + subsample_peak(ll, k)
+            k = k + subsample_peak(ll[:, :-1], k)  # the last column is "no onset"
         else:
             raise ValueError(f"unknown decode {self.decode!r} (changepoint, likelihood or trend)")
         return self.onset_times(k, prep, p.shape[-1])
