@@ -170,7 +170,7 @@ def coherent_onsets(gather: np.ndarray, dt_ms: float, period_ms: float, *,
     source position ``apex`` (trace units) each side is followed outwards from the source and
     the times may fall by at most a quarter period from trace to trace."""
     x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
-    n_tr, ns = x.shape
+    n_tr = x.shape[0]
     n = max(2, round(period_ms / dt_ms))
     dead = ~np.isfinite(x).all(axis=1) | (np.abs(x).max(axis=1, initial=0.0) == 0)
     out = np.full(n_tr, np.nan)

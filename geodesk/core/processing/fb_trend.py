@@ -17,7 +17,7 @@ from itertools import combinations
 
 import numpy as np
 
-from geodesk.core.processing.firstbreaks import aic_onset
+from geodesk.core.processing.firstbreaks import _energy, _eps, aic_onset
 
 #: Fewest picks on one side of the source for a trend of its own (else the other side's mirror).
 MIN_SIDE = 4
@@ -326,11 +326,9 @@ def _earliest_rise(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, n_per: int,
     ``n_per`` samples exceeds ``ratio`` x the energy of the ``2 n_per`` samples before it
     (the background just ahead of the arrival); -1 where none does."""
     n_tr, ns = x.shape
-    e = x * x
-    cs = np.zeros((n_tr, ns + 1))
-    np.cumsum(e, axis=1, out=cs[:, 1:])
+    e, cs = _energy(x)
     out = np.full(n_tr, -1)
-    floor = 1e-6 * e.mean(axis=1) + np.finfo(float).tiny
+    floor = _eps(e)[:, 0]
     for k in range(n_tr):
         i = np.arange(lo[k], hi[k])
         if not i.size:

@@ -62,7 +62,7 @@ def radon_forward(data: np.ndarray, offsets: np.ndarray, dt_ms: float, q_ms: np.
     squares smears a flat primary over the curvatures of the multiples at low frequencies.
     """
     d = np.asarray(data, dtype=np.float64)
-    n_x, n_t = d.shape
+    n_t = d.shape[1]
     x = np.abs(np.asarray(offsets, dtype=float))
     p = (x / max(float(x.max()), 1e-9)) ** 2
     q_s = np.asarray(q_ms, dtype=float) / 1000.0
