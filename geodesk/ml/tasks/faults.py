@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from geodesk.core.processing.denoise_checks import constant_regions
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.normalize import normalize
@@ -126,12 +127,4 @@ def zero_filled(data: np.ndarray, run: int = 5, margin: int = 3) -> np.ndarray:
     """Samples in (or within ``margin`` of) runs of at least ``run`` exact zeros along the
     trace: muted or padded parts of a section, whose edges look like faults to a network."""
     zero = np.asarray(data) == 0
-    if not zero.any():
-        return zero
-    k = np.ones(run, dtype=np.int32)
-    counts = np.apply_along_axis(lambda r: np.convolve(r, k, mode="same"), 1,
-                                 zero.astype(np.int32))
-    centre = counts >= run  # the middle of `run` zeros in a row
-    in_run = np.apply_along_axis(lambda r: np.convolve(r, k, mode="same"), 1,
-                                 centre.astype(np.int32)) > 0
-    return dilate(in_run & zero, margin)
+    return dilate(constant_regions(data, run) & zero, margin) if zero.any() else zero
