@@ -1,8 +1,8 @@
-"""Dominant period of a section and band-limited resampling in time.
+"""Dominant period of a section.
 
 A network trained on wavelets of one size sees another size on real data; resampling the
-section so its dominant period is the trained-for one (and mapping the answer back) removes
-that difference. Numpy only.
+section (:func:`geodesk.ml.normalize.resample_time`) so its dominant period is the trained-for
+one, and mapping the answer back, removes that difference. Numpy only.
 """
 
 from __future__ import annotations
@@ -42,31 +42,3 @@ def dominant_period(data: np.ndarray, live: np.ndarray | None = None) -> float:
     band = np.arange(lo, hi + 1)
     centroid = float((smooth[band] * band).sum() / smooth[band].sum()) / n  # cycles/sample
     return RICKER_BAND_CENTROID / max(centroid, 1e-6)
-
-
-def resample_time(data: np.ndarray, n_out: int) -> np.ndarray:
-    """``data`` (..., samples) resampled to ``n_out`` samples over the same time span by
-    Fourier interpolation (band-limited: no aliasing when shrinking)."""
-    x = np.asarray(data, dtype=np.float32)
-    n = x.shape[-1]
-    if n_out == n:
-        return x.copy()
-    spec = np.fft.rfft(x, axis=-1)
-    keep = min(spec.shape[-1], n_out // 2 + 1)
-    out_spec = np.zeros(x.shape[:-1] + (n_out // 2 + 1,), dtype=spec.dtype)
-    out_spec[..., :keep] = spec[..., :keep]
-    return (np.fft.irfft(out_spec, n=n_out, axis=-1) * (n_out / n)).astype(np.float32)
-
-
-def interp_time(values: np.ndarray, n_out: int) -> np.ndarray:
-    """``values`` (..., samples) linearly interpolated to ``n_out`` samples over the same time
-    span (for probabilities and masks, which must not ring)."""
-    v = np.asarray(values, dtype=np.float32)
-    n = v.shape[-1]
-    if n_out == n:
-        return v.copy()
-    pos = np.linspace(0.0, n - 1.0, n_out)
-    i0 = np.clip(np.floor(pos).astype(int), 0, n - 1)
-    i1 = np.minimum(i0 + 1, n - 1)
-    w = (pos - i0).astype(np.float32)
-    return v[..., i0] * (1 - w) + v[..., i1] * w

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.resample import dominant_period, interp_time, resample_time
+from geodesk.ml.normalize import interp_time, resample_time
+from geodesk.ml.resample import dominant_period
 from geodesk.synth.wavelets import ricker_spectrum
 
 
@@ -32,8 +33,8 @@ def test_only_live_traces_count_and_flat_sections_are_refused():
 def test_resampling_keeps_times_aligned():
     t = np.arange(200, dtype=float)
     x = np.exp(-0.5 * ((t - 120.0) / 6.0) ** 2)[None]
-    y = resample_time(x, 100)
+    y = resample_time(x, 1.0, 2.0)
     assert y.shape == (1, 100)
     assert abs(np.argmax(y) * 199 / 99 - 120) <= 2.5
-    back = interp_time(y, 200)
+    back = interp_time(y, 2.0, 1.0, 200)
     assert back.shape == (1, 200) and abs(int(np.argmax(back)) - 120) <= 2

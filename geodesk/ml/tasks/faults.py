@@ -18,8 +18,8 @@ import numpy as np
 from geodesk.core.processing.denoise_checks import constant_regions
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
-from geodesk.ml.normalize import normalize
-from geodesk.ml.resample import dominant_period, interp_time, resample_time
+from geodesk.ml.normalize import interp_time, normalize, resample_time
+from geodesk.ml.resample import dominant_period
 from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant, section_arrays
 
 
@@ -70,13 +70,15 @@ class FaultUNet(UNetModel):
             raise ValueError(f"fault labels {target.shape} do not match section {data.shape}")
         inp, scale = normalize(data, live)
         m = self.time_scale(data, live)
+        step = n_t / m  # the work sample interval, in the section's samples
         if m != n_t:
-            inp = resample_time(inp, m)
+            inp = resample_time(inp, 1.0, step)
             if target is not None:  # a label stays where at least a third of a sample was
-                target = (interp_time(target, m) >= 0.34).astype(np.float32)
+                target = (interp_time(target, 1.0, step, inp.shape[-1]) >= 0.34
+                          ).astype(np.float32)
         mask = np.broadcast_to(live[:, None], inp.shape).astype(np.float32)
         return Prepared(inp[None], None if target is None else target[None], mask,
-                        {"live": live, "scale": scale, "n_samples": n_t,
+                        {"live": live, "scale": scale, "n_samples": n_t, "step": step,
                          "zero_filled": zero_filled(data)})
 
     def _raw(self, inp: np.ndarray, ctx: Any) -> np.ndarray:
@@ -102,7 +104,9 @@ class FaultUNet(UNetModel):
         return ((pos + neg) * mask).sum() / n / (w_pos * frac + (1 - frac))
 
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
-        prob = interp_time(_sigmoid(raw[0]), int(prep.meta["n_samples"]))
+        prob, n_t = _sigmoid(raw[0]), int(prep.meta["n_samples"])
+        if prob.shape[-1] != n_t:
+            prob = interp_time(prob, float(prep.meta["step"]), 1.0, n_t)
         prob[~prep.meta["live"]] = 0.0
         prob[prep.meta["zero_filled"]] = 0.0  # no fault can be seen there, nor at its edge
         return prob.astype(np.float32)
