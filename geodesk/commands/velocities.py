@@ -92,6 +92,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _open(args: argparse.Namespace):
     """Open the input as a CDP-grouped pre-stack survey, with a clear message if it cannot be."""
+    import numpy as np
+
     import geodesk
     from geodesk.cli import CommandError
     from geodesk.core.survey import Prestack, SurveyError
@@ -100,6 +102,12 @@ def _open(args: argparse.Namespace):
                           kind="prestack")
     if not isinstance(survey, Prestack):  # pragma: no cover - kind="prestack" guarantees it
         raise CommandError(f"{args.input} is not a pre-stack file")
+    offsets = survey.header_values(survey.header_bytes.offset)
+    if offsets.size and np.ptp(offsets) == 0:  # e.g. a stacked file read as gathers
+        survey.close()
+        raise CommandError(f"{args.input}: every trace has offset {offsets[0]:g}: velocity "
+                           "analysis needs the offsets of pre-stack gathers (use --offset-byte "
+                           "if they are elsewhere)")
     if survey.gather_key == "cdp":
         return survey
     try:

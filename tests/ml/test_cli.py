@@ -189,3 +189,14 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(main, volume,
     assert main([command, str(src), str(src), "--quiet"]) == 2
     assert "is the input file" in capsys.readouterr().err
     assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("method", ["semblance", "unet"])
+def test_velocities_of_a_stacked_volume_exit_2_with_one_line(main, volume, tmp_path, method,
+                                                             capsys):
+    src, _ = volume
+    out = tmp_path / "v.csv"
+    assert main(["velocities", str(src), str(out), "--method", method, "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs the offsets of pre-stack gathers" in err[0]
+    assert not out.exists()
