@@ -4,7 +4,13 @@ flagged outliers, dead traces."""
 import numpy as np
 import pytest
 
-from geodesk.core.processing.fb_classical import pick_mer_trend, trend_confidence
+from geodesk.core.processing.fb_classical import (
+    arrival_peak_period_ms,
+    dominant_period_ms,
+    pick_mer_trend,
+    self_consistent,
+    trend_confidence,
+)
 from geodesk.core.processing.firstbreaks import pick_first_breaks
 
 DT = 1.0
@@ -126,3 +132,63 @@ def test_weak_rises_everywhere_are_not_flagged_but_a_missing_arrival_is():
     others = np.delete(np.arange(g.shape[0]), 40)
     assert res.flagged[40]
     assert res.flagged[others].mean() <= 0.25  # a fixed energy-ratio test flagged about half
+
+
+def rolled_shot(roll, seed):
+    """refraction_shot with the slow ground roll ``roll`` x the direct wave instead of 3 x: the
+    whole-record period estimate is then pulled towards the roll's period."""
+    g, off, onset = refraction_shot(seed=seed)
+    x = np.abs(off)
+    t = np.arange(g.shape[1]) * DT
+    extra = (roll - 3.0) / np.maximum(x, 2.0)
+    g = g + extra[:, None] * wavelet(t[None, :] - (x / 0.3 + 4.0)[:, None], f=12.0)
+    return g, off, onset
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_strong_slow_ground_roll_does_not_lengthen_the_period_the_onsets_are_picked_at(seed):
+    g, off, onset = rolled_shot(30.0, seed)
+    assert dominant_period_ms(g, DT) > 20.0  # the 40 Hz arrivals have a 25 ms period... of roll
+    res = pick_mer_trend(g, DT, off)
+    assert hits(res.picks_ms, onset, tol=2 * DT) >= 0.88  # the arrivals' estimate alone: 0.77
+
+
+def test_arrival_peak_period_is_the_period_after_the_picks_whatever_the_dc_bias():
+    rng = np.random.default_rng(0)
+    t = np.arange(400) * DT
+    picks = rng.uniform(50, 150, 30)
+    g = np.where(t[None, :] >= picks[:, None],
+                 np.sin(2 * np.pi * (t[None, :] - picks[:, None]) / 20.0), 0.0)
+    assert arrival_peak_period_ms(g, DT, picks, 20.0) == pytest.approx(20.0, rel=0.1)
+    assert arrival_peak_period_ms(g + 5.0, DT, picks, 20.0) == pytest.approx(20.0, rel=0.1)
+    assert np.isnan(arrival_peak_period_ms(g, DT, picks[:2].tolist() + [np.nan] * 28, 20.0))
+
+
+def bursts(picks, period, ns=600, cycles=6):
+    """Rows with a sinusoid burst of ``period`` (ms, Hann envelope, ``cycles`` long) from each
+    pick on; zero elsewhere."""
+    t = np.arange(ns) * DT - np.asarray(picks)[:, None]
+    inside = (t >= 0) & (t < cycles * period)
+    env = np.where(inside, np.sin(np.pi * np.clip(t, 0, None) / (cycles * period)) ** 2, 0.0)
+    return env * np.sin(2 * np.pi * t / period)
+
+
+def test_the_self_consistent_pass_is_kept_and_a_pass_in_the_noise_is_not():
+    from geodesk.core.processing.fb_trend import consistent_picks
+
+    rng = np.random.default_rng(0)
+    n_tr = 40
+    first = 100.0 + 4.0 * np.arange(n_tr)   # 10 ms arrivals
+    roll = 200.0 + 8.0 * np.arange(n_tr)    # 40 ms roll, ten times stronger
+    g = bursts(first, 10.0) + 10.0 * bursts(roll, 40.0, cycles=3)
+    t = np.arange(g.shape[1]) * DT  # and a weak hum of the arrivals' period from time zero
+    g += 0.05 * np.sin(2 * np.pi * t[None, :] / 10.0 + rng.uniform(0, 6.3, (n_tr, 1)))
+    g += 0.01 * rng.standard_normal(g.shape)
+    off = 10.0 * np.arange(n_tr) + 5.0
+    on_roll = consistent_picks(g, DT, roll, off, iterations=0)
+    on_arrival = consistent_picks(g, DT, first, off, iterations=0)
+    in_noise = consistent_picks(g, DT, 20.0 + 2.0 * np.arange(n_tr), off, iterations=0)
+    assert arrival_peak_period_ms(g, DT, first, 10.0) == pytest.approx(10.0, rel=0.15)
+    assert self_consistent(g, DT, [(on_roll, 10.0), (on_arrival, 10.0)]) is on_arrival
+    # the hum has the period assumed as well, but no energy rises at those picks
+    assert self_consistent(g, DT, [(in_noise, 10.0), (on_arrival, 10.0)]) is on_arrival
