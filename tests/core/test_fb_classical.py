@@ -6,7 +6,6 @@ import pytest
 
 from geodesk.core.processing.fb_classical import (
     arrival_peak_period_ms,
-    dominant_period_ms,
     pick_mer_trend,
     self_consistent,
     trend_confidence,
@@ -135,8 +134,7 @@ def test_weak_rises_everywhere_are_not_flagged_but_a_missing_arrival_is():
 
 
 def rolled_shot(roll, seed):
-    """refraction_shot with the slow ground roll ``roll`` x the direct wave instead of 3 x: the
-    whole-record period estimate is then pulled towards the roll's period."""
+    """refraction_shot with the slow ground roll ``roll`` x the direct wave instead of 3 x."""
     g, off, onset = refraction_shot(seed=seed)
     x = np.abs(off)
     t = np.arange(g.shape[1]) * DT
@@ -146,11 +144,11 @@ def rolled_shot(roll, seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_strong_slow_ground_roll_does_not_lengthen_the_period_the_onsets_are_picked_at(seed):
+def test_ground_roll_thirty_times_the_direct_wave_still_gives_onsets_within_two_samples(seed):
     g, off, onset = rolled_shot(30.0, seed)
-    assert dominant_period_ms(g, DT) > 20.0  # the 40 Hz arrivals have a 25 ms period... of roll
     res = pick_mer_trend(g, DT, off)
-    assert hits(res.picks_ms, onset, tol=2 * DT) >= 0.88  # the arrivals' estimate alone: 0.77
+    # one pass at the arrivals' estimated period (5.8 ms here, for 25 ms arrivals) got 0.77/0.85
+    assert hits(res.picks_ms, onset, tol=2 * DT) >= 0.88
 
 
 def test_arrival_peak_period_is_the_period_after_the_picks_whatever_the_dc_bias():

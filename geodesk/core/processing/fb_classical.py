@@ -8,7 +8,10 @@ larger; a modified energy ratio), saturated so a weak onset counts as much as a 
 the evidence of an arrival earlier on the same trace. Dynamic programming follows the best path
 of that evidence outwards from the source (found as the apex), times growing with distance;
 AIC places each onset and a walk-back moves emergent ones to where they leave the noise. The
-refractor trend then re-picks the traces off it and flags those that still disagree. numpy only.
+refractor trend then re-picks the traces off it and flags those that still disagree. All of it
+depends on the dominant period, which strong slow ground roll or noise can mislead: the gather
+is picked at a few periods and the pass whose arrivals show the period it assumed is kept
+(:func:`self_consistent`). numpy only.
 """
 
 from __future__ import annotations
@@ -48,12 +51,12 @@ SUPPORT_FRACTION = 0.5
 #: quiet window sets the cap under the noise.)
 FLOOR_CAP = 8.0
 #: candidate periods, as factors of the whole-record estimate, picked beside the arrivals' own
-#: estimate; the self-consistent pass is kept (chosen on evaluation validation seeds 0-23:
-#: within 2 samples at >= 10 dB 0.702 with the arrivals' estimate alone, 0.739 with these
-#: three, 0.737 with five from 1/2 to 2, 0.731 with 1 and sqrt 2 only)
+#: estimate; the self-consistent pass is kept. Chosen on evaluation validation seeds 0-23
+#: (within 2 samples at >= 10 dB): the arrivals' estimate alone 0.702, with these three 0.745,
+#: with five from 1/2 to 2 0.744 (slower), with 1 and sqrt 2 only 0.739
 PERIOD_FACTORS = (2 ** -0.5, 1.0, 2 ** 0.5)
 #: of those passes only the ones with at least this share of the best pass's supported picks
-#: compete (validation seeds 0-23: 0.744 with 0.8, 0.742 with 0.9, 0.739 with none)
+#: compete (same seeds: 0.734 with none, 0.743 / 0.745 / 0.742 with 0.7 / 0.8 / 0.9)
 SUPPORT_SHARE = 0.8
 
 
