@@ -3,8 +3,8 @@
 The main window (offscreen, a small synthetic volume open) runs a 10 ms ``QTimer``; the lateness
 of each tick (actual interval minus 10 ms) is recorded. Phases, in one run: the idle window
 (the baseline), then ``geodesk.ml.training.train`` of a small fault U-Net submitted through the
-window's :class:`~geodesk.qt.jobs.JobRunner`, wrapped in
-:func:`geodesk.ml.device.background_job` with each thread count in turn; the job is cancelled
+window's :class:`~geodesk.qt.jobs.runner.JobRunner`, wrapped in
+:func:`geodesk.ml.run.device.background_job` with each thread count in turn; the job is cancelled
 after the phase. Per phase: tick lateness p50/p95/max
 (ms), the ratio of p95 to the idle p95, and the training steps per second achieved.
 Prints one JSON object. Target: p95 and max lateness <= 50 ms while training.
@@ -59,7 +59,7 @@ def measure(app, seconds: float) -> list[float]:
 def training_job(threads: int, out: Path, size: int):
     """A job that trains a small fault U-Net with ``threads`` torch threads until cancelled."""
 
-    from geodesk.ml.device import background_job
+    from geodesk.ml.run.device import background_job
 
     def job(ctx):
         from geodesk.ml.training import train
@@ -116,7 +116,7 @@ def main() -> None:
     win.close()
     win.runner.shutdown()
     worst = max(v["max_ms"] for k, v in phases.items() if k != "idle")
-    from geodesk.ml.device import BACKGROUND_THREADS
+    from geodesk.ml.run.device import BACKGROUND_THREADS
 
     print(json.dumps({"tick_ms": TICK_MS, "cpus": os.cpu_count(),
                       "load_average": [round(v, 2) for v in os.getloadavg()],

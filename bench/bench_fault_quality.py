@@ -132,7 +132,7 @@ def cell(maps: dict, truths: list[np.ndarray], thresholds: dict[str, float]) -> 
 
 def choose_thresholds(model, n_validation: int) -> dict[str, float]:
     """Every method's threshold, chosen on GeoDesk's validation seeds (pooled F1)."""
-    from geodesk.ml.datasets import validation_set
+    from geodesk.ml.data.datasets import validation_set
 
     X, y = validation_set("faults", n_validation)
     maps = score_maps(model, X)
@@ -145,7 +145,7 @@ def _lines(method: str) -> bool:
 
 def own_columns(model, thresholds: dict, snrs: list[float], volumes: int, draws: int) -> dict:
     """Held-out GeoDesk generators: the original family by SNR and the training family."""
-    from geodesk.ml.datasets import examples
+    from geodesk.ml.data.datasets import examples
     from geodesk.synth import generate_post3d
 
     legacy = {}
@@ -205,7 +205,7 @@ def real_section(name: str, path: Path):
 
 def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
     """Real lines: how much is flagged, dip balance, flip checks, pictures."""
-    from geodesk.ml.resample import dominant_period
+    from geodesk.ml.data.resample import dominant_period
 
     out = {}
     for name, rel in REAL_LINES.items():

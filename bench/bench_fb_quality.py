@@ -3,7 +3,7 @@ independent evaluation family (``bench/evalgen/shots.py``) and real shots with h
 
 Pickers, on the same gathers in the same run: ``stalta`` (the survey STA/LTA + AIC picker as
 GeoDesk ran it before), ``mer_trend`` (the classical pipeline with the refractor trend) and,
-with ``--model``, ``unet`` (:func:`geodesk.ml.results.firstbreak_picks`: the network combined
+with ``--model``, ``unet`` (:func:`geodesk.ml.run.results.firstbreak_picks`: the network combined
 with the gather's trend, as the workstation runs it). Unpicked (NaN) traces with a truth count
 as misses; traces with no truth (dead, or no human pick) are not scored but counted.
 
@@ -66,7 +66,7 @@ class Pickers:
                       "mer_trend": self._mer_trend}
         if model_path:
             from geodesk.ml.registry import load_model
-            from geodesk.ml.results import firstbreak_picks
+            from geodesk.ml.run.results import firstbreak_picks
 
             model = load_model(model_path, task="firstbreaks", device="cpu")
             self.funcs["unet"] = lambda s: firstbreak_picks(model, s)[0]

@@ -29,9 +29,9 @@ def bench_model(name: str, task: str, repeats: int, shipped: bool) -> dict:
     when ``shipped`` and there are some, else the default size."""
     import torch
 
-    from geodesk.ml.datasets import examples
+    from geodesk.ml.data.datasets import examples
+    from geodesk.ml.data.tiling import pad_to
     from geodesk.ml.registry import get_model_class, load_model, shipped_weights
-    from geodesk.ml.tiling import pad_to
 
     path = shipped_weights(task) if shipped else None
     model = (load_model(path, task=task, device="cpu") if path is not None

@@ -1,7 +1,7 @@
 """Memory peak of ``geodesk faults`` / ``geodesk denoise`` over a file larger than a block.
 
 Each run is a fresh subprocess: it opens the volume, loads the model, then records its memory
-(the baseline), runs the command's job (:func:`geodesk.ml.apply.map_blocks`) and samples
+(the baseline), runs the command's job (:func:`geodesk.ml.run.apply.map_blocks`) and samples
 ``/proc/self/status`` every 5 ms. Reported per run: the peak growth over the baseline of the
 anonymous memory (arrays, tensors: what a block costs) and of the whole resident set (which
 also counts the input file's pages mapped while reading: page cache the kernel can reclaim),
@@ -45,8 +45,8 @@ def child(args: argparse.Namespace) -> None:
 
     import geodesk
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.apply import map_blocks
-    from geodesk.ml.blocks import ModelRef
+    from geodesk.ml.run.apply import map_blocks
+    from geodesk.ml.run.blocks import ModelRef
 
     torch.set_num_threads(1)
     model = ModelRef(args.model, args.task, "cpu")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from _common import make_volume
 
-from geodesk.core.segy import open_survey
+from geodesk.core.segy.reader import open_survey
 
 
 def main() -> None:

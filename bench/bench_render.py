@@ -37,7 +37,7 @@ def main() -> None:
 
     from geodesk.core import display
     from geodesk.core.section import Axis, Section
-    from geodesk.qt.section_view import SectionView
+    from geodesk.qt.views.section_view import SectionView
 
     app = QApplication.instance() or QApplication([])
     rng = np.random.default_rng(0)

@@ -18,8 +18,8 @@ import numpy as np
 import segyio
 from _common import make_volume, median_ms
 
-from geodesk.core.segy import open_survey
-from geodesk.core.volume_cache import VolumeCache, build_volume_cache
+from geodesk.core.segy.reader import open_survey
+from geodesk.core.segy.volume_cache import VolumeCache, build_volume_cache
 
 
 def main() -> None:

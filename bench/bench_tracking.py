@@ -62,7 +62,7 @@ def main() -> None:
 
     if a.segy:
         import geodesk
-        from geodesk.core.segy_write import write_post3d
+        from geodesk.core.segy.write import write_post3d
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "bench.sgy"

@@ -19,7 +19,7 @@
 
 Methods, on the same gathers in the same run: ``semblance`` the automatic picker
 (:func:`geodesk.core.processing.velpick.auto_pick`) and ``unet`` the picks the workstation
-writes (:func:`geodesk.ml.results.model_velocity_function`), both sampled as the workstation
+writes (:func:`geodesk.ml.run.results.model_velocity_function`), both sampled as the workstation
 applies them (linear between knots, constant beyond); ``semblance_demultiple`` and
 ``unet_demultiple`` the same on the gather with its multiples subtracted first
 (:func:`geodesk.core.processing.velpick.demultiple_gather`: parabolic Radon, water guide, its
@@ -47,7 +47,7 @@ from geodesk.core.processing.nmo import vrms_at
 from geodesk.core.processing.velpick import auto_pick, demultiple_gather
 from geodesk.core.section import Axis, Section
 from geodesk.ml.registry import load_model
-from geodesk.ml.results import model_velocity_function
+from geodesk.ml.run.results import model_velocity_function
 from geodesk.synth import generate_cmps
 
 HELD_OUT_SEED = 2_000_000_000

@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 
 def open(path, **overrides):
-    """Scan a SEG-Y or SU file and return a survey of the right kind (see geodesk.core.segy)."""
-    from geodesk.core.segy import open_survey
+    """Scan a SEG-Y or SU file and return a survey of the right kind (see geodesk.core.segy.reader)."""
+    from geodesk.core.segy.reader import open_survey
 
     return open_survey(path, **overrides)

@@ -13,16 +13,14 @@ import os
 import sys
 from collections.abc import Sequence
 
+from geodesk.commands import CommandError
+
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
                    "apply_models", "adapt")
 
 #: Exit codes: 1 = unexpected failure, 2 = bad input / usage, 130 = interrupted.
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
-
-
-class CommandError(Exception):
-    """A user-facing failure of a command (bad arguments, unreadable file…): one-line message."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -2,9 +2,11 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[1]
 HEAVY = ("PySide6", "pyqtgraph", "torch")
 
 
@@ -34,3 +36,13 @@ def test_cli_info_path_does_not_load_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_import_linter_contracts_are_kept():
+    """The [tool.importlinter] contracts of pyproject.toml: core/synth free of Qt and torch, ml free
+    of Qt, layers cli > commands > qt > ml > synth > core."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():
+        pytest.fail("lint-imports is missing: install the test extras (pip install -e '.[test]')")
+    out = subprocess.run([str(lint), "--no-cache"], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]

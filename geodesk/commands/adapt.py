@@ -36,10 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_adapt(args: argparse.Namespace) -> int:
     import geodesk
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
     from geodesk.commands.apply_models import resolve_model_ref
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.progress import TerminalProgress
+    from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser, check_adapt_output
 
     if args.steps < 1:

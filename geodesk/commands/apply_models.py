@@ -81,7 +81,7 @@ def check_new_output(input_path: str, output: str) -> None:
     """Refuse an ``output`` that is the ``input`` file itself (the command would replace it)."""
     import os
 
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
 
     if os.path.exists(input_path) and os.path.exists(output) \
             and os.path.samefile(input_path, output):
@@ -89,13 +89,13 @@ def check_new_output(input_path: str, output: str) -> None:
 
 
 def resolve_model_ref(task: str, path: str | None, device: str):
-    """The model to run as a :class:`~geodesk.ml.blocks.ModelRef`: ``path``, else the shipped
+    """The model to run as a :class:`~geodesk.ml.run.blocks.ModelRef`: ``path``, else the shipped
     weights; loaded here once (cached) so a wrong or damaged file fails before any work."""
     from pathlib import Path
 
-    from geodesk.cli import CommandError
-    from geodesk.ml.blocks import ModelRef
+    from geodesk.commands import CommandError
     from geodesk.ml.registry import models_dir, shipped_weights
+    from geodesk.ml.run.blocks import ModelRef
 
     if path is None:
         path = shipped_weights(task)
@@ -118,8 +118,8 @@ def resolve_model(task: str, path: str | None, device: str):
 @contextlib.contextmanager
 def block_runner(args: argparse.Namespace) -> Iterator:
     """Where the blocks run: on the Dask scheduler of ``--scheduler``, else here."""
-    from geodesk.cli import CommandError
-    from geodesk.ml.cluster import ClusterError, runner_for
+    from geodesk.commands import CommandError
+    from geodesk.ml.run.cluster import ClusterError, runner_for
 
     if args.block is not None and args.block < 1:
         raise CommandError(f"--block must be >= 1, got {args.block}")
@@ -136,7 +136,7 @@ def block_runner(args: argparse.Namespace) -> Iterator:
 
 def _context(label: str, quiet: bool):
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.progress import TerminalProgress
+    from geodesk.ml.run.progress import TerminalProgress
 
     bar = TerminalProgress(label, quiet=quiet)
     return JobContext(on_progress=bar, min_interval_s=0.2), bar
@@ -144,7 +144,7 @@ def _context(label: str, quiet: bool):
 
 def _open_poststack(path: str):
     import geodesk
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
 
     survey = geodesk.open(path)
     if survey.kind == "prestack":
@@ -154,7 +154,7 @@ def _open_poststack(path: str):
 
 
 def run_faults(args: argparse.Namespace) -> int:
-    from geodesk.ml.apply import map_blocks
+    from geodesk.ml.run.apply import map_blocks
 
     check_new_output(args.input, args.output)
     model = resolve_model_ref("faults", args.model, args.device)
@@ -168,7 +168,7 @@ def run_faults(args: argparse.Namespace) -> int:
 
 def run_denoise(args: argparse.Namespace) -> int:
     import geodesk
-    from geodesk.ml.apply import map_blocks
+    from geodesk.ml.run.apply import map_blocks
 
     check_new_output(args.input, args.output)
     model = resolve_model_ref("denoise", args.model, args.device)
@@ -184,10 +184,10 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
     import numpy as np
 
     import geodesk
-    from geodesk.core.export_csv import write_firstbreak_csv
+    from geodesk.core.exchange.csv_io import write_firstbreak_csv
     from geodesk.core.processing.fb_survey import FirstBreakParams, pick_survey_first_breaks
     from geodesk.core.survey import SurveyError
-    from geodesk.ml.apply import first_breaks_unet
+    from geodesk.ml.run.apply import first_breaks_unet
 
     check_new_output(args.input, args.output)
     model = resolve_model("firstbreaks", args.model, args.device) if args.method == "unet" \

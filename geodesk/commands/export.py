@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geodesk.core.export_project import export_picks
-    from geodesk.core.project import Project
+    from geodesk.core.exchange.project_io import export_picks
+    from geodesk.core.project.project import Project
 
     project = Project.open(args.project)
     n = export_picks(project, args.what, args.out, args.fmt, args.name, args.byte,

@@ -56,21 +56,21 @@ def _choose(window, args) -> None:
                         ("time", args.time), ("gather", args.gather)):
         if value is not None:
             if window.survey is None or mode not in _modes(window.survey):
-                from geodesk.cli import CommandError
+                from geodesk.commands import CommandError
 
                 raise CommandError(f"--{mode} does not apply to this file")
             window.go_to(mode, value)
 
 
 def _fail(window, message: str) -> None:
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
 
     window.close()
     raise CommandError(message or "cannot open the project")
 
 
 def _modes(survey) -> tuple[str, ...]:
-    from geodesk.qt.navigator import modes_for
+    from geodesk.qt.views.navigator import modes_for
 
     return modes_for(survey)
 
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import geodesk
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
 
     survey = demo = None
     if args.command == "demo" and args.screenshot:  # no window to keep alive: build in line
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             getattr(args, k) is not None for k in ("inline", "crossline", "time", "gather")):
         raise CommandError("--inline/--crossline/--time/--gather need a FILE")
 
-    from geodesk.ml.device import limit_threads_beside_gui
+    from geodesk.ml.run.device import limit_threads_beside_gui
     from geodesk.qt.app import get_app, install_excepthook, screenshot
     from geodesk.qt.main_window import MainWindow
     from geodesk.qt.settings import add_recent_file

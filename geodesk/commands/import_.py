@@ -27,8 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geodesk.core.export_project import import_picks
-    from geodesk.core.project import Project
+    from geodesk.core.exchange.project_io import import_picks
+    from geodesk.core.project.project import Project
 
     project = Project.open(args.project)
     obj = import_picks(project, args.what, args.source, args.fmt, args.name, args.byte,

@@ -65,7 +65,7 @@ def _headers_table(rows: list[dict]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geodesk.core.segy import open_survey
+    from geodesk.core.segy.reader import open_survey
 
     overrides = {name: getattr(args, name) for name in BYTE_OPTIONS}
     with open_survey(args.file, kind=args.kind, endian=args.endian, su=args.su,

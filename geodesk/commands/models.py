@@ -79,7 +79,7 @@ def run_models(args: argparse.Namespace) -> int:
 
 
 def _params(items: list[str]) -> dict:
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
 
     out = {}
     for item in items:
@@ -94,9 +94,9 @@ def _params(items: list[str]) -> dict:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.progress import TerminalProgress
+    from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.training import PRIMARY_METRIC, check_output_path, train
 
     if args.epochs < 1 or args.steps_per_epoch < 1:

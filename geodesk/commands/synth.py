@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from geodesk.cli import CommandError
+from geodesk.commands import CommandError
 
 DEFAULT_SIZE = {"post3d": "128x128x128", "shots": "24x96x1000", "cmps": "40x48x1000"}
 DEFAULT_DT = {"post3d": 4.0, "shots": 1.0, "cmps": 4.0}

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 
-from geodesk.cli import CommandError
+from geodesk.commands import CommandError
 from geodesk.core.jobs import JobContext, run_inline
 from geodesk.core.processing.tracking import EVENTS, TrackParams, track_3d, track_section
 
@@ -84,7 +84,7 @@ class _Progress:
 
 def run(args: argparse.Namespace) -> int:
     import geodesk
-    from geodesk.core.export_csv import write_horizon_csv
+    from geodesk.core.exchange.csv_io import write_horizon_csv
 
     try:
         params = TrackParams(event=args.event, search_ms=args.search, window_ms=args.window,

@@ -95,7 +95,7 @@ def _open(args: argparse.Namespace):
     import numpy as np
 
     import geodesk
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
     from geodesk.core.survey import Prestack, SurveyError
 
     survey = geodesk.open(args.input, cdp=args.cdp_byte, offset=args.offset_byte,
@@ -131,12 +131,12 @@ def _progress(label: str):
 
 
 def _functions(path: str):
-    from geodesk.core.export_csv import read_velocity_csv
+    from geodesk.core.exchange.csv_io import read_velocity_csv
     from geodesk.core.processing.velfield import check_functions
 
     functions = read_velocity_csv(path)
     if not functions:
-        from geodesk.cli import CommandError
+        from geodesk.commands import CommandError
 
         raise CommandError(f"{path}: no velocity picks")
     for note in check_functions(functions):
@@ -149,10 +149,10 @@ def _mute(args: argparse.Namespace) -> float | None:
 
 
 def _pick_unet(args: argparse.Namespace, survey):
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
     from geodesk.commands.apply_models import block_runner, resolve_model_ref
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.apply import velocities_unet
+    from geodesk.ml.run.apply import velocities_unet
 
     if args.knot_ms <= 0:
         raise CommandError(f"--knot-ms must be > 0, got {args.knot_ms}")
@@ -166,9 +166,9 @@ def _pick_unet(args: argparse.Namespace, survey):
 
 
 def run_velocities(args: argparse.Namespace) -> int:
-    from geodesk.cli import CommandError
+    from geodesk.commands import CommandError
     from geodesk.commands.apply_models import check_new_output
-    from geodesk.core.export_csv import write_velocity_csv
+    from geodesk.core.exchange.csv_io import write_velocity_csv
     from geodesk.core.processing.velfield import check_functions
     from geodesk.core.processing.velpick import pick_survey
 
@@ -196,7 +196,7 @@ def run_velocities(args: argparse.Namespace) -> int:
 
 
 def run_velfield(args: argparse.Namespace) -> int:
-    from geodesk.core.velocity_export import cmp_positions, vrms_field, write_vrms_section
+    from geodesk.core.exchange.velocity_io import cmp_positions, vrms_field, write_vrms_section
 
     functions = _functions(args.picks)
     with _open(args) as survey:
@@ -210,7 +210,7 @@ def run_velfield(args: argparse.Namespace) -> int:
 
 def run_nmo(args: argparse.Namespace) -> int:
     from geodesk.core.processing.nmo import nmo_survey
-    from geodesk.core.segy_write import write_like
+    from geodesk.core.segy.write import write_like
 
     functions = _functions(args.picks)
     with _open(args) as survey:
@@ -224,7 +224,7 @@ def run_nmo(args: argparse.Namespace) -> int:
 
 def run_stack(args: argparse.Namespace) -> int:
     from geodesk.core.processing.nmo import stack_gathers
-    from geodesk.core.segy_write import write_post2d
+    from geodesk.core.segy.write import write_post2d
 
     functions = _functions(args.picks)
     with _open(args) as survey:

@@ -1,7 +1,7 @@
 """Qt-free job API: long work receives a :class:`JobContext` to report progress and honour cancel.
 
 A job is any callable ``job(ctx: JobContext) -> result``. The core never knows who runs it: the
-inline runner below (tests, CLI) calls it directly; ``geodesk.qt.jobs`` runs it in a QThread and
+inline runner below (tests, CLI) calls it directly; ``geodesk.qt.jobs.runner`` runs it in a QThread and
 re-emits the callbacks as queued Qt signals.
 """
 

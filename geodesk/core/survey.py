@@ -1,6 +1,6 @@
 """Survey kinds and their public interface: lazy, file-backed access to sections and gathers.
 
-``geodesk.open(path)`` (implemented in :mod:`geodesk.core.segy`) returns one of
+``geodesk.open(path)`` (implemented in :mod:`geodesk.core.segy.reader`) returns one of
 :class:`Post3D`, :class:`Post2D` or :class:`Prestack`. Views, tools, processing and the CLI are
 written against the interface here; the SEG-Y backend fills it in. Nothing here imports Qt.
 """

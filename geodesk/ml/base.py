@@ -24,8 +24,8 @@ from typing import Any, ClassVar
 import numpy as np
 
 from geodesk.core.jobs import JobContext, PartContext
-from geodesk.ml.device import cpu_fallback_notice, is_out_of_memory, resolve_device
-from geodesk.ml.tiling import pad_to, tiled_apply
+from geodesk.ml.data.tiling import pad_to, tiled_apply
+from geodesk.ml.run.device import cpu_fallback_notice, is_out_of_memory, resolve_device
 
 #: Version of the model-file layout; files written by a newer GeoDesk are refused.
 MODEL_FORMAT = 1

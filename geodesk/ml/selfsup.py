@@ -30,7 +30,7 @@ import numpy as np
 from geodesk.core.jobs import JobContext
 from geodesk.core.processing.denoise_checks import constant_regions
 from geodesk.core.survey import Survey, SurveyError
-from geodesk.ml.tiling import pad_to
+from geodesk.ml.data.tiling import pad_to
 
 #: How the adaptation masks (recorded in the model's provenance).
 METHOD = ("blind-spot self-supervised fine-tuning (Noise2Void family) on the survey's own noisy "

@@ -16,7 +16,7 @@ import numpy as np
 
 from geodesk.core.jobs import JobContext
 from geodesk.ml.base import ModelFileError, SeismicModel
-from geodesk.ml.datasets import (
+from geodesk.ml.data.datasets import (
     GENERATORS,
     VALIDATION_SEED_BASE,
     examples,

@@ -28,12 +28,12 @@ from geodesk.core.picks import Interpretation
 from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
 from geodesk.qt import settings as app_settings
-from geodesk.qt.basemap import Basemap
 from geodesk.qt.dialogs import ImportDialog, show_about
-from geodesk.qt.header_viewer import HeaderViewer
-from geodesk.qt.jobs import JobHandle, JobRunner, JobStatusWidget
-from geodesk.qt.navigator import Navigator
-from geodesk.qt.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
+from geodesk.qt.jobs.runner import JobHandle, JobRunner, JobStatusWidget
+from geodesk.qt.views.basemap import Basemap
+from geodesk.qt.views.header_viewer import HeaderViewer
+from geodesk.qt.views.navigator import Navigator
+from geodesk.qt.views.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 
 OPEN_ERRORS = (SurveyError, OSError, ValueError)
 FILE_FILTER = "Seismic files (*.sgy *.segy *.SGY *.SEGY *.su *.SU);;All files (*)"
@@ -85,10 +85,10 @@ class MainWindow(QMainWindow):
         self.history = History()
         self.picks = Interpretation()
         self.active_pick: object | None = None
-        self.project = None  # geodesk.core.project.Project once one is open or saved
+        self.project = None  # geodesk.core.project.project.Project once one is open or saved
         self.close_hooks: list = []  # callables run when the window closes (before the survey)
         #: what the view shows of a section: (derived section, section whose clip it uses);
-        #: None shows the section itself (see :meth:`display_of`, geodesk.qt.denoise_view)
+        #: None shows the section itself (see :meth:`display_of`, geodesk.qt.models.denoise_view)
         self.section_filter: Callable[[Section], tuple[Section, Section | None]] | None = None
         self.setWindowTitle("GeoDesk")
         self.resize(1400, 900)
@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.nav_dock, self.map_dock], [220, 500], Qt.Orientation.Vertical)
         self.runner = JobRunner(self)
         self.job_status = JobStatusWidget(self.runner)
-        from geodesk.qt.jobs_panel import JobsPanel  # every job: progress, outcome, cancel
+        from geodesk.qt.jobs.panel import JobsPanel  # every job: progress, outcome, cancel
 
         self.jobs_panel = JobsPanel(self.runner)
         self.jobs_dock = self._dock("Jobs", self.jobs_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
@@ -121,25 +121,31 @@ class MainWindow(QMainWindow):
         self.basemap.sig_jump.connect(self._jump_3d)
         self.basemap.sig_jump_gather.connect(lambda k: self.navigator.set_position("gather", k))
         self.view.sig_cursor.connect(self._on_cursor)
-        from geodesk.qt.project_ui import install  # projects, interpretation dock, import/export
+        from geodesk.qt.project.project_ui import (
+            install,  # projects, interpretation dock, import/export
+        )
 
         install(self)
         from geodesk.qt.picking import install_picking  # toolbar, Edit/Pick menus, overlays
 
         self.picking = install_picking(self)
-        from geodesk.qt.cache_ui import install_cache  # background HDF5 time-slice cache
+        from geodesk.qt.project.cache_ui import install_cache  # background HDF5 time-slice cache
 
         self.volume_cache = install_cache(self)
         from geodesk.qt.velocity import install_velocity  # Processing menu, velocity panel
 
         self.velocity = install_velocity(self)
-        from geodesk.qt.fault_overlay import install_fault_overlay  # model overlay on sections
+        from geodesk.qt.models.fault_overlay import (
+            install_fault_overlay,  # model overlay on sections
+        )
 
         self.fault_overlay = install_fault_overlay(self)
-        from geodesk.qt.device_ui import DeviceNotices  # GPU → CPU fallbacks, in the status bar
+        from geodesk.qt.models.device_ui import (
+            DeviceNotices,  # GPU → CPU fallbacks, in the status bar
+        )
 
         self.device_notices = DeviceNotices(self)
-        from geodesk.qt.denoise_view import install_denoise_view  # denoised data, difference
+        from geodesk.qt.models.denoise_view import install_denoise_view  # denoised data, difference
 
         self.denoise = install_denoise_view(self)
 

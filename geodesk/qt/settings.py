@@ -39,12 +39,6 @@ def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
     return files[:MAX_RECENT]
 
 
-def remove_recent_file(settings: QSettings, path: str | Path) -> None:
-    p = str(Path(path).resolve())
-    settings.setValue("recent_files", [f for f in recent_files(settings) if f != p])
-    settings.sync()
-
-
 def recent_projects(settings: QSettings) -> list[str]:
     """Recently opened projects (``.geodesk`` folders), newest first."""
     value = settings.value("recent_projects", [])

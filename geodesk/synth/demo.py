@@ -28,7 +28,7 @@ _COMPLETE = "COMPLETE"
 def _source_hash() -> str:
     """Hash of the generator and writer sources: any change to them gives a new cache folder."""
     here = Path(__file__).resolve().parent
-    files = sorted(here.glob("*.py")) + [here.parent / "core" / "segy_write.py"]
+    files = sorted(here.glob("*.py")) + [here.parent / "core" / "segy" / "write.py"]
     h = hashlib.sha256()
     for f in files:
         h.update(f.name.encode())

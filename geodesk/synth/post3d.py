@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from geodesk.core.jobs import JobContext
-from geodesk.core.segy_write import write_post3d
+from geodesk.core.segy.write import write_post3d
 from geodesk.synth.truth import GENERATOR_VERSION, save_truth
 from geodesk.synth.wavelets import add_noise_at_snr, bandlimited_noise, ricker_spectrum
 

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from geodesk.core.segy_write import write_prestack
+from geodesk.core.segy.write import write_prestack
 from geodesk.synth.truth import GENERATOR_VERSION, save_truth
 from geodesk.synth.wavelets import add_events, add_noise_at_snr, bandlimited_noise, berlage
 

@@ -121,7 +121,7 @@ def model_screenshots(app, paths: dict) -> None:
     """The shipped models' results: U-Net first breaks on a shot, model velocity picks, a
     denoised inline and the noise it removed (each skipped when its weights are not shipped)."""
     from geodesk.ml.registry import shipped_weights
-    from geodesk.qt.autopick_ui import AutopickParams
+    from geodesk.qt.models.autopick_ui import AutopickParams
 
     fb = shipped_weights("firstbreaks")
     if fb is not None:

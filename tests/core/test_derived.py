@@ -84,7 +84,7 @@ def test_like_keeps_axes_and_refuses_another_shape():
 
 
 def test_positions_and_read_section_follow_the_survey(tmp_path):
-    from geodesk.core.segy import open_survey
+    from geodesk.core.segy.reader import open_survey
     from geodesk.synth.post3d import generate_post3d
 
     path = generate_post3d((3, 8, 50), seed=1, n_faults=0, n_horizons=1).write(tmp_path / "v.sgy")

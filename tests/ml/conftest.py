@@ -3,7 +3,7 @@
 import pytest
 
 from geodesk import cli
-from geodesk.ml.datasets import examples
+from geodesk.ml.data.datasets import examples
 
 #: Hyper-parameters that make every registered model tiny enough for a test.
 _COMMON = {"batch_size": 2, "epochs": 2, "steps_per_epoch": 2, "tile": 64, "device": "cpu"}

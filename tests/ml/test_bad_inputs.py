@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.normalize import NonFiniteWarning
+from geodesk.ml.data.normalize import NonFiniteWarning
 from geodesk.ml.tasks.firstbreaks import gather_section
 
 

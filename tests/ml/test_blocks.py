@@ -8,8 +8,8 @@ import pytest
 import segyio
 
 from geodesk.core.jobs import JobContext
-from geodesk.ml.apply import TraceFile, map_blocks
-from geodesk.ml.blocks import default_block_size, plan_blocks
+from geodesk.ml.run.apply import TraceFile, map_blocks
+from geodesk.ml.run.blocks import default_block_size, plan_blocks
 from geodesk.synth import generate_cmps, generate_post3d
 
 
@@ -79,7 +79,7 @@ def test_velocities_unet_writes_the_models_picks_of_every_cmp(main, tmp_path, ti
                                                               tiny_examples, capsys, refine):
     import geodesk
     from geodesk.ml.registry import load_model
-    from geodesk.ml.results import model_velocity_function
+    from geodesk.ml.run.results import model_velocity_function
 
     c = generate_cmps((3, 24, 250), seed=5, dt_ms=4.0)
     src = c.write(tmp_path / "cmps.sgy")

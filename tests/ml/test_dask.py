@@ -69,9 +69,9 @@ def test_velocities_on_dask_give_the_local_csv(main, cluster, tmp_path, tiny_mod
 def test_block_jobs_carry_the_model_file_not_a_torch_module(tmp_path, tiny_model,
                                                             tiny_examples):
     import geodesk
-    from geodesk.ml.apply import _jobs
-    from geodesk.ml.blocks import ModelRef
-    from geodesk.ml.cluster import LocalRunner
+    from geodesk.ml.run.apply import _jobs
+    from geodesk.ml.run.blocks import ModelRef
+    from geodesk.ml.run.cluster import LocalRunner
 
     src = generate_post3d((3, 8, 32), seed=1, n_horizons=0).write(tmp_path / "v.sgy")
     path = _tiny(tiny_model, tiny_examples, "fault-unet", "faults", tmp_path / "m.pt")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from geodesk.ml.device import DeviceNotice, resolve_device
+from geodesk.ml.run.device import DeviceNotice, resolve_device
 
 
 def test_cpu_and_auto_resolve_without_a_notice():
@@ -75,7 +75,7 @@ def test_background_job_sets_torch_threads_in_its_own_thread_and_restores_them()
 
     import torch
 
-    from geodesk.ml.device import BACKGROUND_THREADS, background_job
+    from geodesk.ml.run.device import BACKGROUND_THREADS, background_job
 
     assert 1 <= BACKGROUND_THREADS <= 4
     seen = []
@@ -94,7 +94,7 @@ def test_limit_threads_beside_gui_sets_omp_before_torch_and_torch_threads_after(
     code = (
         "import os, sys\n"
         "os.environ.pop('OMP_NUM_THREADS', None)\n"
-        "from geodesk.ml.device import limit_threads_beside_gui\n"
+        "from geodesk.ml.run.device import limit_threads_beside_gui\n"
         "limit_threads_beside_gui(1)\n"
         "assert 'torch' not in sys.modules and os.environ['OMP_NUM_THREADS'] == '1'\n"
         "import torch\n"

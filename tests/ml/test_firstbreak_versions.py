@@ -39,7 +39,7 @@ def test_new_models_read_no_recording_time_and_decode_with_the_trend():
 
 
 def test_picks_do_not_depend_on_the_channel_numbering_direction():
-    from geodesk.ml.datasets import examples
+    from geodesk.ml.data.datasets import examples
 
     X, _ = examples("firstbreaks", 11, size=32)
     m = FirstBreakUNet(depth=2, width=4, device="cpu")

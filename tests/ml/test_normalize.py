@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.normalize import (
+from geodesk.ml.data.normalize import (
     NonFiniteWarning,
     clean_nonfinite,
     normalize,

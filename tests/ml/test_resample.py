@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from geodesk.ml.normalize import interp_time, resample_time
-from geodesk.ml.resample import dominant_period
+from geodesk.ml.data.normalize import interp_time, resample_time
+from geodesk.ml.data.resample import dominant_period
 from geodesk.synth.wavelets import ricker_spectrum
 
 

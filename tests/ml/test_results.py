@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from geodesk.core.jobs import JobContext
-from geodesk.ml.results import (
+from geodesk.ml.run.results import (
     change_point_confidence,
     firstbreak_picks,
     model_velocity_function,
@@ -53,7 +53,7 @@ def test_firstbreak_picks_are_predict_plus_a_confidence(tiny_model, tiny_example
 
 
 def test_survey_job_picks_the_screen_shot_first_and_publishes_each(tiny_model, tmp_path):
-    from geodesk.core.segy import open_survey
+    from geodesk.core.segy.reader import open_survey
     from geodesk.synth.shots import generate_shots
 
     model = _fitted(tiny_model, "firstbreak-unet")
@@ -92,7 +92,7 @@ def test_semblance_time_range_is_where_the_panel_has_energy():
 
 
 def test_model_velocity_picks_on_cmps(tiny_model, tmp_path):
-    from geodesk.core.segy import open_survey
+    from geodesk.core.segy.reader import open_survey
     from geodesk.synth.cmps import generate_cmps
 
     model = _fitted(tiny_model, "velocity-unet")

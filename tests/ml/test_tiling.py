@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from geodesk.core.jobs import Cancelled, JobContext
-from geodesk.ml.tiling import tiled_apply
+from geodesk.ml.data.tiling import tiled_apply
 
 
 def _conv_net(seed=0):

@@ -12,7 +12,7 @@ def test_unet_demultiple_picks_are_those_of_the_demultipled_gather(main, tmp_pat
                                                                    tiny_examples):
     import geodesk
     from geodesk.ml.registry import load_model
-    from geodesk.ml.results import demultipled, model_velocity_function
+    from geodesk.ml.run.results import demultipled, model_velocity_function
 
     c = generate_cmps((2, 24, 250), seed=6, dt_ms=4.0)
     src = c.write(tmp_path / "cmps.sgy")
@@ -37,7 +37,7 @@ def test_unet_demultiple_picks_are_those_of_the_demultipled_gather(main, tmp_pat
 
 
 def test_semblance_command_with_demultiple_stays_on_the_primaries(main, tmp_path):
-    from geodesk.core.export_csv import read_velocity_csv
+    from geodesk.core.exchange.csv_io import read_velocity_csv
 
     c = generate_cmps((1, 32, 500), seed=4, snr_db=None)
     src = c.write(tmp_path / "cmps.sgy")

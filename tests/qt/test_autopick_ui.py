@@ -12,7 +12,7 @@ import pytest
 from geodesk.core.picks import FirstBreaks
 from geodesk.core.processing import fb_survey
 from geodesk.core.processing.firstbreaks import PICKER_VERSION
-from geodesk.qt.autopick_ui import AutopickDialog, AutopickParams
+from geodesk.qt.models.autopick_ui import AutopickDialog, AutopickParams
 from geodesk.synth.shots import generate_shots
 
 

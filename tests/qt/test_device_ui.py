@@ -3,7 +3,7 @@
 import threading
 import warnings
 
-from geodesk.ml.device import DeviceNotice, cpu_fallback_notice
+from geodesk.ml.run.device import DeviceNotice, cpu_fallback_notice
 
 
 def _fail_over() -> None:
@@ -23,15 +23,14 @@ def test_a_gpu_failure_in_a_job_thread_is_shown_in_the_status_bar(qtbot, window)
 
 
 def test_notices_stop_when_the_window_closes(qtbot, window):
-    from geodesk.ml import device
-
+    from geodesk.ml.run import device
     assert window.device_notices.notice.emit in device._LISTENERS
     window.close()
     assert window.device_notices.notice.emit not in device._LISTENERS
 
 
 def test_loading_a_model_says_which_device_it_runs_on(window, tmp_path):
-    from geodesk.qt.model_choice import ModelChoice
+    from geodesk.qt.models.model_choice import ModelChoice
     from tests.qt.models import tiny_model_file
 
     choice = ModelChoice(window, "denoise")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from geodesk.core.picks import FirstBreaks, Horizon
-from geodesk.qt.exchange_ui import ExchangeSpec, problem_lines
+from geodesk.qt.project.exchange_ui import ExchangeSpec, problem_lines
 from geodesk.synth.post3d import generate_post3d
 from geodesk.synth.shots import generate_shots
 

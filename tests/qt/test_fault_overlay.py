@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEventLoop, QTimer
 
-from geodesk.qt.fault_overlay import probability_rgba
+from geodesk.qt.models.fault_overlay import probability_rgba
 from geodesk.synth.post3d import generate_post3d
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from geodesk.core.picks import FirstBreaks
-from geodesk.qt.autopick_ui import AutopickDialog, AutopickParams
+from geodesk.qt.models.autopick_ui import AutopickDialog, AutopickParams
 from geodesk.synth.shots import generate_shots
 from tests.qt.models import tiny_model_file
 

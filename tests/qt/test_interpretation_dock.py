@@ -7,7 +7,7 @@ import pytest
 from memsurvey import MemPost3D, MemPrestack
 
 from geodesk.core.picks import FaultSet, Horizon, Interpretation
-from geodesk.qt.interpretation_dock import count_text, provenance_summary
+from geodesk.qt.views.interpretation_dock import count_text, provenance_summary
 
 
 @pytest.fixture

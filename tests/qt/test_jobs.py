@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from geodesk.qt.jobs import JobRunner, JobStatusWidget
+from geodesk.qt.jobs.runner import JobRunner, JobStatusWidget
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_shutdown_cancels_queued_jobs_without_starting_them(qtbot, qapp):
 
 
 def test_jobs_panel_lists_every_job_with_its_outcome_and_cancels(qtbot, qapp):
-    from geodesk.qt.jobs_panel import JobsPanel
+    from geodesk.qt.jobs.panel import JobsPanel
 
     runner = JobRunner(max_running=1)
     panel = JobsPanel(runner)

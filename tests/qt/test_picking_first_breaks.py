@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from geodesk.core.picks import FirstBreaks
-from geodesk.qt.picking.tracking import auto_pick
+from geodesk.core.tools.autopick import auto_pick
 from geodesk.synth.shots import generate_shots
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from geodesk.core.picks import Horizon
-from geodesk.core.project import Project
+from geodesk.core.project.project import Project
 from geodesk.qt import settings as app_settings
-from geodesk.qt.project_ui import CANCEL, DISCARD, SAVE, demo_project
+from geodesk.qt.project.project_ui import CANCEL, DISCARD, SAVE, demo_project
 from geodesk.synth.post3d import generate_post3d
 
 
@@ -130,7 +130,7 @@ def test_failed_save_keeps_the_previous_save_and_says_why(window, ctrl, volume, 
     def fail(*_a, **_k):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("geodesk.core.project.write_pair", fail)
+    monkeypatch.setattr("geodesk.core.project.project.write_pair", fail)
     assert not ctrl.save()
     assert "No space left" in ctrl.answers.errors[-1][1]
     assert window.project.is_dirty and "p*" in window.windowTitle()

@@ -7,7 +7,7 @@ from memsurvey import MemPost3D, MemPrestack
 from PySide6.QtCore import Qt
 
 from geodesk.core.processing import agc_section
-from geodesk.qt.section_view import SectionView
+from geodesk.qt.views.section_view import SectionView
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 
-from geodesk.core.export import export_velocities, import_velocities
+from geodesk.core.exchange.picks_io import export_velocities, import_velocities
 from geodesk.synth.cmps import generate_cmps
 from geodesk.synth.shots import generate_shots
 
@@ -115,7 +115,7 @@ def test_velocity_csv_and_segy_field_round_trip(window, panel, tmp_path):
         np.testing.assert_array_equal(back.function(cdp).times_ms, f.times_ms)
         np.testing.assert_array_equal(back.function(cdp).vrms_mps, f.vrms_mps)
     out = window.velocity.export_field(path=str(tmp_path / "field.sgy"))
-    from geodesk.core.velocity_export import read_vrms_section
+    from geodesk.core.exchange.velocity_io import read_vrms_section
 
     field, _cdps, _ = read_vrms_section(out)
     expected = window.velocity.field()[0]

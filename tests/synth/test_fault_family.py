@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from geodesk.ml.datasets import examples
+from geodesk.ml.data.datasets import examples
 from geodesk.synth import generate_post3d
 from geodesk.synth.fault_sections import TRAINING_FAULTS
 from geodesk.synth.post3d import FaultFamily

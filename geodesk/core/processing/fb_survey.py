@@ -21,7 +21,7 @@ from geodesk.core.picks import CORRECTED, MANUAL, FirstBreaks
 from geodesk.core.processing.fb_classical import pick_mer_trend, trend_confidence
 from geodesk.core.processing.firstbreaks import METHODS, PICKER_VERSION, pick_first_breaks
 from geodesk.core.section import Section
-from geodesk.core.segy import private_survey
+from geodesk.core.segy.reader import private_survey
 from geodesk.core.survey import Survey, SurveyError
 
 

@@ -41,12 +41,6 @@ class OverlayItem:
     colour: str = ""
 
 
-def trace_at(section: Section, x: float) -> int:
-    """Index of the trace nearest to position ``x`` (clipped into the section)."""
-    n = section.shape[0]
-    return int(min(max(round(float(x)), 0), n - 1))
-
-
 def section_keys(section: Section, line: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Inline and crossline number of every trace of an inline / crossline / 2D line section.
 

@@ -14,7 +14,6 @@ from geodesk.core.tools.base import (
     SnapFn,
     ToolError,
     section_keys,
-    snap_times,
 )
 from geodesk.core.tools.stroke import StrokeTool
 
@@ -145,8 +144,3 @@ class HorizonTool(StrokeTool):
         items.append(OverlayItem("points", np.array(seeds, dtype=float).reshape(-1, 2), "seed",
                                  self.horizon.colour))
         return items + self._stroke_overlay()
-
-    def snap_at(self, x: float, t: float) -> float:
-        """Where a click at (x, t) would pick (the snap preview for a hover cursor)."""
-        i = int(min(max(round(x), 0), self.section.shape[0] - 1))
-        return float(snap_times(self.section, np.array([i]), np.array([t]), self.snap)[0])

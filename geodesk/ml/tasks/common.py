@@ -29,7 +29,7 @@ def dead_traces(data: np.ndarray) -> np.ndarray:
 
 
 class UNetModel(SeismicModel):
-    """A model whose network is :class:`geodesk.ml.unet.UNet2d` (``depth``, ``width``)."""
+    """A model whose network is :class:`geodesk.ml.nets.unet.UNet2d` (``depth``, ``width``)."""
 
     depth: int
     width: int
@@ -45,7 +45,7 @@ class UNetModel(SeismicModel):
         return self.multiple
 
     def _build(self):
-        from geodesk.ml.unet import UNet2d
+        from geodesk.ml.nets.unet import UNet2d
 
         return UNet2d(self.in_channels, self.out_channels, depth=int(self.depth),
                       width=int(self.width), dropout=float(self.dropout))

@@ -24,7 +24,7 @@ from geodesk.core.derived import neighbour_indices
 from geodesk.core.processing.denoise_checks import keep_constant_regions
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
-from geodesk.ml.normalize import clean_nonfinite, normalize
+from geodesk.ml.data.normalize import clean_nonfinite, normalize
 from geodesk.ml.tasks.common import dead_traces, section_arrays
 
 
@@ -110,7 +110,7 @@ class DenoiseDnCNN(SeismicModel):
         return 2 * int(self.depth) + 1
 
     def _build(self):
-        from geodesk.ml.dncnn import DnCNN
+        from geodesk.ml.nets.dncnn import DnCNN
 
         return DnCNN(2 * int(self.context) + 1, depth=int(self.depth), width=int(self.width),
                      dropout=float(self.dropout), out_channels=1)

@@ -18,8 +18,8 @@ import numpy as np
 from geodesk.core.processing.denoise_checks import constant_regions
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
-from geodesk.ml.normalize import interp_time, normalize, resample_time
-from geodesk.ml.resample import dominant_period
+from geodesk.ml.data.normalize import interp_time, normalize, resample_time
+from geodesk.ml.data.resample import dominant_period
 from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant, section_arrays
 
 

@@ -32,7 +32,7 @@ import numpy as np
 from geodesk.core.processing.firstbreaks import aic_onset, offset_trend
 from geodesk.core.section import Axis, Section
 from geodesk.ml.base import Prepared
-from geodesk.ml.normalize import clean_nonfinite, resample_time
+from geodesk.ml.data.normalize import clean_nonfinite, resample_time
 from geodesk.ml.tasks.common import UNetModel, dead_traces, section_arrays
 from geodesk.ml.tasks.fb_combine import CombinedOnsets, combined_onsets, subsample_peak
 

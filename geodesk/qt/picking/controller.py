@@ -17,7 +17,7 @@ from geodesk.core.history import History
 from geodesk.core.picks import Change, FaultSet, FirstBreaks, Horizon, Interpretation
 from geodesk.core.processing import firstbreaks as fbp
 from geodesk.core.processing.fb_survey import pick_gather, write_auto_picks
-from geodesk.core.processing.moveout import reduce_section, reduce_times
+from geodesk.core.processing.moveout import reduce_section
 from geodesk.core.processing.tracking import track_section
 from geodesk.core.tools import (
     FaultStickTool,
@@ -27,11 +27,11 @@ from geodesk.core.tools import (
     array_tracker,
     snap_extremum,
 )
-from geodesk.qt.jobs import JobHandle
-from geodesk.qt.picking import tracking
+from geodesk.core.tools import autopick as tracking
+from geodesk.core.tools.first_break_reduced import ReducedFirstBreakTool
+from geodesk.core.tools.params import PickParams
+from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.picking.overlays import Context, PickLayer, ToolLayer
-from geodesk.qt.picking.params import PickParams
-from geodesk.qt.picking.reduced import ReducedFirstBreakTool
 
 #: Tool names: what the toolbar offers; "navigate" leaves the mouse to the view.
 TOOLS = ("navigate", "horizon_seed", "horizon_draw", "horizon_erase", "faults", "first_breaks")
@@ -453,16 +453,9 @@ class PickingController(QObject):
     def auto_pick_all(self) -> JobHandle | None:
         """Auto-pick every gather of the file: the Auto-pick first breaks dialog (starting from
         this dock's picker settings, as tuned on one gather), its job and its one undo step
-        (see :class:`~geodesk.qt.autopick_ui.AutopickController`)."""
+        (see :class:`~geodesk.qt.models.autopick_ui.AutopickController`)."""
         survey = self.window.survey
         if survey is None or survey.kind != "prestack":
             self.message("Auto-pick needs a pre-stack survey")
             return None
         return self.window.autopick.dialog(tracking.fb_params(self.params))
-
-    def reduced_times(self, times: np.ndarray) -> np.ndarray:
-        """Recorded gather times as displayed (reduced when the reduction is on)."""
-        sec = self.window.section
-        if self.params.reduce and sec is not None and "offset" in sec.headers:
-            return reduce_times(times, sec.headers["offset"], self.params.velocity)
-        return np.asarray(times, dtype=float)

@@ -14,11 +14,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from geodesk.core.picks import Change, FaultSet, FirstBreaks, Horizon, Interpretation
+from geodesk.core.picks import section_geometry as geometry
 from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.section import Section
 from geodesk.core.tools import OverlayItem, ToolError
-from geodesk.qt.picking import geometry
-from geodesk.qt.section_view import SectionView
+from geodesk.qt.views.section_view import SectionView
 
 #: First-break marker colours by provenance category (manual, tracked/model, corrected).
 FB_COLOURS = {"manual": "#00b050", "machine": "#ff8c00", "corrected": "#e000e0"}

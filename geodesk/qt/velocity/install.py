@@ -23,15 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from geodesk.core import display
+from geodesk.core.exchange.velocity_io import cmp_positions, vrms_field, write_vrms_section
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import VelocityFunctions
 from geodesk.core.processing.nmo import stack_gathers
 from geodesk.core.processing.velpick import pick_survey
-from geodesk.core.segy import private_survey
+from geodesk.core.segy.reader import private_survey
 from geodesk.core.survey import SurveyError
-from geodesk.core.velocity_export import cmp_positions, vrms_field, write_vrms_section
-from geodesk.qt.jobs import JobHandle
-from geodesk.qt.project_ui import window_menu
+from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.project.project_ui import window_menu
 from geodesk.qt.velocity.panel import VelocityPanel
 
 

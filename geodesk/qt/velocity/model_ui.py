@@ -2,7 +2,7 @@
 
 The model predicts a dense Vrms(t) from the semblance panel of a CMP; the picks written are the
 semblance peaks within 5 % of that trend, where the semblance shows reflections
-(:func:`~geodesk.ml.results.model_velocity_function`; knots of the trend itself where no peak
+(:func:`~geodesk.ml.run.results.model_velocity_function`; knots of the trend itself where no peak
 is near), with provenance
 ``model:velocity-unet@<version>``. They are ordinary picks: drag, delete, add and undo them in
 the panel like any other. One CMP is picked at once (a click); all CMPs in a background job
@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QMenu, QToolButton
 
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import CORRECTED, MANUAL, VelocityFunctions
-from geodesk.core.segy import private_survey
-from geodesk.qt.jobs import JobHandle
-from geodesk.qt.model_choice import ModelChoice
-from geodesk.qt.project_ui import window_menu
+from geodesk.core.segy.reader import private_survey
+from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.models.model_choice import ModelChoice
+from geodesk.qt.project.project_ui import window_menu
 
 if TYPE_CHECKING:
     from geodesk.qt.velocity.install import VelocityController
@@ -67,7 +67,7 @@ class VelocityModelPicker:
     def pick_cmp(self) -> list[str]:
         """Replace the function of the panel's CDP by the model's knots (one undo step);
         returns the warnings about the new function."""
-        from geodesk.ml.results import model_velocity_function, provenance_of
+        from geodesk.ml.run.results import model_velocity_function, provenance_of
 
         panel = self.panel
         if panel is None or panel.functions is None:
@@ -95,7 +95,7 @@ class VelocityModelPicker:
     # -- all CMPs -----------------------------------------------------------------------------
     def pick_all(self) -> JobHandle | None:
         """Model knots on every (every N-th, as in the panel) CMP as a background job."""
-        from geodesk.ml.results import pick_velocities_model, provenance_of
+        from geodesk.ml.run.results import pick_velocities_model, provenance_of
 
         survey = self.window.survey
         if survey is None or survey.kind != "prestack":

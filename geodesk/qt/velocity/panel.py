@@ -34,8 +34,8 @@ from geodesk.core.processing.velpick import auto_pick
 from geodesk.core.section import Axis, Section
 from geodesk.core.survey import Prestack
 from geodesk.core.tools.velocity_tool import VelocityPickTool
-from geodesk.qt.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 from geodesk.qt.velocity.semblance_view import SemblanceView
+from geodesk.qt.views.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 
 #: neighbouring CMPs on each side in the stack strip
 STRIP_HALF = 3

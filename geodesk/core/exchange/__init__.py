@@ -1,0 +1,1 @@
+"""Picks in and out of GeoDesk: CSV/XYZ and SEG-Y header files, one API for the CLI and the GUI."""

@@ -1,0 +1,1 @@
+"""Projects: the NAME.geodesk folder, its atomic saves, autosave and schema migrations."""

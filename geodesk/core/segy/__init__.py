@@ -1,0 +1,1 @@
+"""SEG-Y and SU access through segyio: probing, geometry, trace headers, reading, writing."""

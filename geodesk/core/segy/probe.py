@@ -1,0 +1,243 @@
+"""File layout of a SEG-Y or SU file read from its own bytes: endianness, format, ns, dt, traces.
+
+The layout is worked out before segyio sees the file so that every odd or broken file gets a
+precise one-line :class:`SurveyError` instead of segyio's generic messages, and so that the odd
+binary headers segyio misreads (ASCII in numeric fields, negative dt, unknown ext-text count)
+are handled, with a warning the user can read in ``info()``.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geodesk.core.segy.decode import FORMATS, sample_size
+from geodesk.core.segy.textheader import decode_text
+from geodesk.core.survey import SurveyError
+
+TEXT_SIZE, BIN_SIZE, TRACE_HEADER = 3200, 400, 240
+FILE_HEADER = TEXT_SIZE + BIN_SIZE
+SU_SUFFIXES = (".su",)
+DEFAULT_DT_MS = 4.0
+
+
+@dataclass
+class Layout:
+    """Where the traces are and how to decode them."""
+
+    path: Path
+    size: int
+    is_su: bool
+    endian: str
+    format_code: int
+    n_samples: int
+    dt_ms: float
+    data_offset: int
+    trace_bytes: int
+    n_traces: int
+    n_ext_text: int = 0
+    revision: tuple[int, int] = (0, 0)
+    text_raw: bytes = b""
+    warnings: list[str] = field(default_factory=list)
+    mtime_ns: int = 0
+    inode: int = 0
+
+
+def _u16(buf: bytes, byte: int, order: str) -> int:
+    return struct.unpack(order + "H", buf[byte - 1:byte + 1])[0]
+
+
+def _i16(buf: bytes, byte: int, order: str) -> int:
+    return struct.unpack(order + "h", buf[byte - 1:byte + 1])[0]
+
+
+def _u32(buf: bytes, byte: int, order: str) -> int:
+    return struct.unpack(order + "I", buf[byte - 1:byte + 3])[0]
+
+
+def _revision(b0: int, b1: int) -> tuple[int, int]:
+    """(major, minor) from bytes 3501-3502: one byte each per rev 2, or a 16-bit 0x0100/0x0001
+    as many writers store it (in either byte order)."""
+    if b0 == 0 and b1 in (1, 2):
+        return b1, 0
+    return b0, b1
+
+
+def _check_path(path: Path) -> int:
+    if not path.exists():
+        raise SurveyError(f"no such file: {path}")
+    if path.is_dir():
+        raise SurveyError(f"{path} is a directory, not a SEG-Y file")
+    try:
+        size = path.stat().st_size
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise SurveyError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size == 0:
+        raise SurveyError(f"{path.name} is empty (0 bytes)")
+    return size
+
+
+def _whole_traces(path: Path, size: int, offset: int, trace_bytes: int, what: str) -> int:
+    body = size - offset
+    if body <= 0:
+        raise SurveyError(f"{path.name}: no traces (the file ends after its {offset}-byte "
+                          f"file header)")
+    if body % trace_bytes:
+        raise SurveyError(
+            f"{path.name}: file size is not a whole number of traces ({body} bytes after the "
+            f"{offset}-byte file header, {trace_bytes}-byte traces: {body / trace_bytes:.2f} "
+            f"traces); the {what} is probably truncated")
+    return body // trace_bytes
+
+
+def _valid_dt(value: int) -> bool:
+    return 0 < value < 32768  # unsigned 16-bit values above this are negative dt written as u16
+
+
+def _pick_dt(bin_dt: int, trace_dt: int, warnings: list[str]) -> float:
+    if _valid_dt(bin_dt):
+        return bin_dt / 1000.0
+    if _valid_dt(trace_dt):
+        warnings.append(f"binary header sample interval {bin_dt} µs is invalid; using the trace "
+                        f"header's {trace_dt} µs")
+        return trace_dt / 1000.0
+    warnings.append(f"no valid sample interval (binary header {bin_dt}, trace header {trace_dt});"
+                    f" assuming {DEFAULT_DT_MS:g} ms")
+    return DEFAULT_DT_MS
+
+
+def _su_layout(path: Path, size: int, endian: str | None) -> Layout:
+    with open(path, "rb") as fh:
+        head = fh.read(TRACE_HEADER)
+    if len(head) < TRACE_HEADER:
+        raise SurveyError(f"{path.name}: too small for an SU file ({size} bytes < one 240-byte "
+                          f"trace header)")
+    candidates = [endian] if endian else ["big", "little"]
+    reasons = []
+    for end in candidates:
+        order = ">" if end == "big" else "<"
+        ns = _u16(head, 115, order)
+        if ns == 0:
+            reasons.append(f"{end}-endian: ns = 0")
+            continue
+        trace_bytes = TRACE_HEADER + 4 * ns
+        if size % trace_bytes:
+            reasons.append(f"{end}-endian ns {ns}: {size / trace_bytes:.2f} traces")
+            continue
+        warnings: list[str] = []
+        dt = _pick_dt(_u16(head, 117, order), 0, warnings)
+        return Layout(path, size, True, end, 5, ns, dt, 0, trace_bytes, size // trace_bytes,
+                      warnings=warnings)
+    raise SurveyError(f"{path.name}: not a readable SU file: file size is not a whole number of "
+                      f"traces ({'; '.join(reasons)}); the file is probably truncated")
+
+
+def _ext_text_count(fh, path: Path, count: int, size: int) -> int:
+    """Number of extended text headers; -1 means 'until the ((SEG: EndText)) stanza'."""
+    if count >= 0:
+        return count
+    n = 0
+    while FILE_HEADER + TEXT_SIZE * (n + 1) <= size and n < 1000:
+        fh.seek(FILE_HEADER + TEXT_SIZE * n)
+        block = fh.read(TEXT_SIZE)
+        n += 1
+        for enc in ("ebcdic", "ascii"):
+            if "((SEG:ENDTEXT))" in "".join(decode_text(block, enc)[0].upper().split()):
+                return n
+    raise SurveyError(f"{path.name}: extended text header count is -1 but no ((SEG: EndText)) "
+                      f"stanza was found")
+
+
+def probe(path: str | os.PathLike, *, endian: str | None = None,
+          su: bool | None = None) -> Layout:
+    """Read the layout of a SEG-Y or SU file, or raise :class:`SurveyError` saying why not."""
+    p = Path(path)
+    size = _check_path(p)
+    if su or (su is None and p.suffix.lower() in SU_SUFFIXES):
+        lay = _su_layout(p, size, endian)
+    else:
+        lay = _segy_layout(p, size, endian, allow_su=su is None)
+    st = p.stat()
+    lay.mtime_ns, lay.inode = st.st_mtime_ns, st.st_ino
+    return lay
+
+
+def _segy_layout(p: Path, size: int, endian: str | None, allow_su: bool) -> Layout:
+    if size < FILE_HEADER + TRACE_HEADER:
+        if allow_su:
+            try:
+                return _su_layout(p, size, endian)
+            except SurveyError:
+                pass
+        if size <= FILE_HEADER and size >= TEXT_SIZE:
+            raise SurveyError(f"{p.name}: no traces (the file is only {size} bytes: a file "
+                              f"header and nothing else)")
+        raise SurveyError(f"{p.name}: not a SEG-Y file (only {size} bytes; a SEG-Y file has a "
+                          f"3600-byte file header followed by traces)")
+    with open(p, "rb") as fh:
+        head = fh.read(FILE_HEADER + TRACE_HEADER)
+        orders = [endian] if endian else ["big", "little"]
+        end = next((e for e in orders if _i16(head, 3225, ">" if e == "big" else "<")
+                    in FORMATS), None)
+        if end is None:
+            if allow_su:
+                try:
+                    return _su_layout(p, size, endian)
+                except SurveyError:
+                    pass
+            code = _i16(head, 3225, ">")
+            raise SurveyError(f"{p.name}: not a SEG-Y file (sample format code {code} at bytes "
+                              f"3225-3226 is not a known format, and it is not an SU file either)")
+        o = ">" if end == "big" else "<"
+        code = _i16(head, 3225, o)
+        warnings: list[str] = []
+        if code == 4:
+            warnings.append("format 4 (fixed point with gain) is obsolete; samples read as IEEE "
+                            "float as the writers of such files do")
+        rev = _revision(head[3500], head[3501])
+        if rev[0] == 2 and _u16(head, 3507, o) > 0:
+            raise SurveyError(f"{p.name}: SEG-Y rev 2.{rev[1]} file with trace-header extensions "
+                              f"({_u16(head, 3507, o)} extra 240-byte headers per trace); segyio "
+                              f"1.9.14 cannot read these")
+        if rev[0] not in (0, 1, 2) or rev[1] > 9:
+            warnings.append(f"revision field {rev[0]}.{rev[1]} is not a SEG-Y revision; ignored")
+        n_ext = _ext_text_count(fh, p, _i16(head, 3505, o), size)
+        offset = FILE_HEADER + TEXT_SIZE * n_ext
+        fh.seek(offset)
+        trace0 = fh.read(TRACE_HEADER)
+    if len(trace0) < TRACE_HEADER:
+        raise SurveyError(f"{p.name}: no traces (the file ends after its {offset}-byte file "
+                          f"header)")
+    width = sample_size(code)
+    candidates = []
+    bin_ns = _u16(head, 3221, o)
+    ext_ns = _u32(head, 3269, o)
+    if rev[0] >= 2 and 0 < ext_ns < 10_000_000:
+        candidates.append(("binary header extended ns (bytes 3269-3272)", ext_ns))
+    elif ext_ns and ext_ns != bin_ns:
+        warnings.append(f"ignored the extended-samples field (bytes 3269-3272 = {ext_ns}) of a "
+                        f"rev {rev[0]} file")
+    candidates += [("binary header ns", bin_ns), ("trace header ns", _u16(trace0, 115, o))]
+    body = size - offset
+    tried = []
+    for what, ns in candidates:
+        if ns and body % (TRACE_HEADER + ns * width) == 0:
+            if what != candidates[0][0] and candidates[0][1]:
+                warnings.append(f"{candidates[0][0]} {candidates[0][1]} does not fit the file "
+                                f"size; using the {what} {ns}")
+            break
+        tried.append(f"{what} {ns}")
+    else:
+        if not any(ns for _, ns in candidates):
+            raise SurveyError(f"{p.name}: number of samples is 0 in the binary header and the "
+                              f"first trace header")
+        ns = candidates[0][1] or candidates[-1][1]
+    trace_bytes = TRACE_HEADER + ns * width
+    n = _whole_traces(p, size, offset, trace_bytes, "file")
+    dt = _pick_dt(_u16(head, 3217, o), _u16(trace0, 117, o), warnings)
+    return Layout(p, size, False, end, code, ns, dt, offset, trace_bytes, n, n_ext, rev,
+                  head[:TEXT_SIZE], warnings)

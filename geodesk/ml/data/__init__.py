@@ -1,0 +1,1 @@
+"""Training and inference data: synthetic examples, normalisation, resampling, tiling."""

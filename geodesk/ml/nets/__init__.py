@@ -1,0 +1,1 @@
+"""Torch network architectures (U-Net, DnCNN); no task knowledge."""

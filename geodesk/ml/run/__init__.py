@@ -1,0 +1,1 @@
+"""Running models: apply over sections, survey-wide blocks, clusters, devices, progress, results."""

@@ -1,0 +1,1 @@
+"""Background jobs in the window: the runner (threads, progress, cancel) and the jobs panel."""

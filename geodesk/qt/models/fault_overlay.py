@@ -1,0 +1,173 @@
+"""Fault probability from the fault U-Net as a coloured overlay on the shown section.
+
+Processing ▸ Fault probability overlay runs the shipped (or a chosen) fault model on the
+section on screen in a background job and draws the probability above the data, transparent
+below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
+kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`, in lines of at least 20 samples,
+:func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
+moves to is computed next (latest wins: a stale job is cancelled).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from geodesk.core import display
+from geodesk.core.jobs import JobContext
+from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.project.project_ui import window_menu
+
+SECTION_KINDS = ("inline", "crossline", "line")
+
+
+def probability_rgba(prob: np.ndarray, threshold: float, opacity: float) -> np.ndarray:
+    """RGBA image (traces, samples, 4) of a probability: hot colours, alpha 0 below threshold."""
+    lut = display.colormap_lut("viridis")[:, :3]
+    p = np.clip(np.nan_to_num(prob), 0.0, 1.0)
+    rgba = np.zeros(p.shape + (4,), dtype=np.uint8)
+    rgba[..., :3] = lut[(p * (len(lut) - 1)).astype(int)]
+    span = max(1.0 - threshold, 1e-6)
+    alpha = np.clip((p - threshold) / span, 0.0, 1.0) * 0.5 + 0.5
+    rgba[..., 3] = np.where(p >= threshold, alpha * 255 * opacity, 0).astype(np.uint8)
+    return rgba
+
+
+class FaultOverlay:
+    """Menu entries, the model, the job and the overlay image of one main window."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.model: Any = None
+        self.model_path: str | None = None
+        self.threshold, self.opacity = 0.5, 0.8
+        self.job: JobHandle | None = None
+        self.prob: np.ndarray | None = None
+        self.ridges: np.ndarray | None = None
+        self.thin = True
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.shown = False
+        menu = window_menu(window, "&Processing", after="&Pick")
+        menu.addSeparator()
+        self.action = menu.addAction("Fault &probability overlay (U-Net)", self.toggle)
+        self.action.setCheckable(True)
+        menu.addAction("Fault overlay &threshold…", self.ask_threshold)
+        self.thin_action = menu.addAction("T&hin fault lines", self.set_thin)
+        self.thin_action.setCheckable(True)
+        self.thin_action.setChecked(True)
+        menu.addAction("Fault &model…", self.choose_model)
+        window.sig_section_changed.connect(self._on_section)
+
+    def error(self, text: str) -> None:  # tests replace it
+        QMessageBox.warning(self.window, "Fault probability", text)
+
+    def _load(self) -> bool:
+        if self.model is not None:
+            return True
+        from geodesk.ml.registry import load_model, shipped_weights
+
+        path = self.model_path or shipped_weights("faults")
+        if path is None:
+            self.error("No fault model is installed: train one with 'geodesk train faults "
+                       "--out MODEL.pt' and choose it with Processing ▸ Fault model…")
+            return False
+        try:
+            self.model = load_model(path, task="faults", device="auto")
+        except (OSError, ValueError) as exc:
+            self.error(f"Cannot load {path}: {str(exc).splitlines()[0]}")
+            return False
+        # start at the threshold that gave the best validation F1 when the model was trained
+        validation = getattr(self.model, "provenance_", {}).get("validation", {})
+        self.threshold = float(validation.get("threshold", 0.5))
+        from geodesk.qt.models.device_ui import model_loaded_message
+
+        model_loaded_message(self.window, "Fault", self.model)
+        return True
+
+    def choose_model(self, path: str | None = None) -> None:
+        """Use another fault model file."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.window, "Fault model", "",
+                                                  "GeoDesk models (*.pt)")
+        if path:
+            self.model, self.model_path = None, str(path)
+            if self.shown:
+                self._on_section(self.window.section)
+
+    def ask_threshold(self) -> None:
+        t, ok = QInputDialog.getDouble(self.window, "Fault overlay", "Show probabilities from:",
+                                       self.threshold, 0.0, 1.0, 2)
+        if ok:
+            self.set_threshold(t)
+
+    def set_threshold(self, threshold: float) -> None:
+        self.threshold = float(threshold)
+        self._draw()
+
+    def set_thin(self, on: bool | None = None) -> None:
+        """Draw fault lines (the probability's ridges) or the whole probability."""
+        self.thin = (not self.thin) if on is None else bool(on)
+        self.thin_action.setChecked(self.thin)
+        self._draw()
+
+    def toggle(self, on: bool | None = None) -> JobHandle | None:
+        """Show (computing the current section first) or hide the overlay."""
+        on = (not self.shown) if on is None else bool(on)
+        self.action.setChecked(on)
+        if not on:
+            self.shown = False
+            self.window.view.remove_overlay(self.item)
+            return None
+        if not self._load():
+            self.action.setChecked(False)
+            return None
+        self.shown = True
+        self.window.view.add_overlay(self.item, z=5)
+        return self._on_section(self.window.section)
+
+    def _on_section(self, section: Any) -> JobHandle | None:
+        if not self.shown or section is None:
+            return None
+        self.item.clear()
+        if section.kind not in SECTION_KINDS:
+            return None  # time slices and gathers: the model works on vertical sections
+        if self.job is not None and self.job.running:
+            self.job.cancel()  # latest wins
+        model, data = self.model, section.data
+
+        def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+            from geodesk.ml.ridges import thin_ridges
+
+            prob = model.predict(data, ctx=ctx)
+            return prob, thin_ridges(prob)
+
+        self.job = self.window.runner.submit(job, "Fault probability")
+        self.job.finished.connect(lambda out, s=section: self._show(s, *out))
+        self.job.failed.connect(lambda exc: self.error(f"Fault model failed: {exc}"))
+        return self.job
+
+    def _show(self, section: Any, prob: np.ndarray, ridges: np.ndarray) -> None:
+        if section is not self.window.section:
+            return  # the user moved on; the current section's job draws it
+        self.prob, self.ridges = prob, ridges
+        self._draw()
+
+    def _draw(self) -> None:
+        if self.prob is None or not self.shown:
+            return
+        shown = self.prob
+        if self.thin and self.ridges is not None:
+            from geodesk.ml.ridges import fault_lines
+
+            shown = fault_lines(None, self.threshold, ridges=self.ridges)
+        rgba = probability_rgba(shown, self.threshold, self.opacity)
+        self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
+        self.item.setRect(self.window.view.image_rect())
+
+
+def install_fault_overlay(window: Any) -> FaultOverlay:
+    """Add the fault-probability overlay to ``window``."""
+    return FaultOverlay(window)

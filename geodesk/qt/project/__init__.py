@@ -1,0 +1,1 @@
+"""Project, exchange (import/export) and cache menus and dialogs."""

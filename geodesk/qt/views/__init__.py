@@ -1,0 +1,1 @@
+"""Section, map, navigator, header and interpretation views of the workstation window."""

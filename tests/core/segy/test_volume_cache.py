@@ -1,0 +1,53 @@
+"""HDF5 volume cache: built as a cancellable job, used for time slices, ignored when stale."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from geodesk.core.jobs import Cancelled, JobContext, run_inline
+from geodesk.core.segy.reader import open_survey
+from geodesk.core.segy.volume_cache import build_volume_cache, default_cache_path
+
+
+@pytest.fixture
+def f3_copy(segyio_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEODESK_CACHE", str(tmp_path / "cache"))
+    dest = tmp_path / "f3.sgy"
+    shutil.copy(segyio_data / "f3.sgy", dest)
+    return dest
+
+
+def test_cache_gives_the_same_time_slices_and_is_found_on_open(f3_copy):
+    with open_survey(f3_copy) as s:
+        expected = [s.time_slice(t).data for t in (4, 100, 300)]
+        fractions = []
+        ctx = JobContext(on_progress=lambda f, _t: fractions.append(f), min_interval_s=0)
+        path = run_inline(lambda c: build_volume_cache(s, ctx=c), ctx)
+        assert path == default_cache_path(s) and fractions[-1] == 1.0
+    with open_survey(f3_copy) as s:
+        assert s._cache is not None
+        for t, exp in zip((4, 100, 300), expected):
+            np.testing.assert_array_equal(s.time_slice(t).data, exp)
+
+
+def test_stale_cache_is_ignored_after_the_segy_changes(f3_copy):
+    with open_survey(f3_copy) as s:
+        build_volume_cache(s)
+    st = f3_copy.stat()
+    os.utime(f3_copy, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    with open_survey(f3_copy) as s:
+        assert s._cache is None
+
+
+def test_cancelled_build_leaves_no_cache(f3_copy):
+    ctx = JobContext()
+    ctx.cancel()
+    with open_survey(f3_copy) as s:
+        with pytest.raises(Cancelled):
+            build_volume_cache(s, ctx=ctx)
+        assert not default_cache_path(s).exists()
+        assert not list(default_cache_path(s).parent.glob("*.part"))
