@@ -1,7 +1,13 @@
 """The Jobs panel: every job of the window (running, queued, done) with its progress, its
-outcome and a Cancel button; the status bar shows only the latest one."""
+outcome and a Cancel button; the status bar shows only the latest one.
+
+A finished job's row is text only (name, outcome): the panel keeps no finished handle alive,
+and at most :data:`KEEP_DONE` such rows."""
 
 from __future__ import annotations
+
+import weakref
+from collections import deque
 
 from PySide6.QtWidgets import QHeaderView, QPushButton, QTreeWidget, QTreeWidgetItem
 
@@ -29,7 +35,10 @@ class JobsPanel(QTreeWidget):
             head.setSectionResizeMode(col, m)
         self.setColumnWidth(0, 320)
         self.setColumnWidth(3, 80)
-        self.rows: dict[JobHandle, QTreeWidgetItem] = {}
+        #: row of each handle still referred to elsewhere (weak: a row keeps no handle alive)
+        self.rows: weakref.WeakKeyDictionary[JobHandle, QTreeWidgetItem] = \
+            weakref.WeakKeyDictionary()
+        self._done_rows: deque[QTreeWidgetItem] = deque()  # finished rows, oldest first
         runner.job_started.connect(self.add)
 
     def add(self, handle: JobHandle) -> QTreeWidgetItem:
@@ -63,13 +72,16 @@ class JobsPanel(QTreeWidget):
         if handle.outcome == "finished":
             item.setText(2, "100 %")
         self.removeItemWidget(item, 3)
+        self._done_rows.append(item)
         self._trim()
 
     def _trim(self) -> None:
-        done = [h for h in self.rows if not h.running]
-        for h in done[:max(len(done) - KEEP_DONE, 0)]:
-            item = self.rows.pop(h)
+        while len(self._done_rows) > KEEP_DONE:
+            item = self._done_rows.popleft()
             self.takeTopLevelItem(self.indexOfTopLevelItem(item))
+            for handle, row in list(self.rows.items()):
+                if row is item:
+                    del self.rows[handle]
 
     def state_of(self, handle: JobHandle) -> str:
         """The State column of ``handle``'s row (for tests and the status tip)."""

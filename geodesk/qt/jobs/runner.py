@@ -6,11 +6,17 @@ thread parented and in a live set until it has finished, cancels and waits for a
 ``failed(exception)`` or ``cancelled()`` on the job's :class:`JobHandle` (GUI thread). At most
 ``max_running`` jobs run at once; later ones wait in a queue (first in, first out), so a burst
 of model jobs does not oversubscribe the cores the window needs.
+
+Once its outcome is delivered a handle lets go of everything the job touched: the result, the
+thread, the context's callbacks and every slot connected to it (slots that captured sections or
+the handle itself would otherwise keep each other alive through Qt), and it leaves the runner's
+children, so it lives only as long as Python code still refers to it.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections import deque
 from typing import Any
 
@@ -21,7 +27,10 @@ from geodesk.core.jobs import Cancelled, Job, JobContext
 
 
 class JobHandle(QObject):
-    """One submitted job: its signals (delivered in the GUI thread) and :meth:`cancel`."""
+    """One submitted job: its signals (delivered in the GUI thread) and :meth:`cancel`.
+
+    ``result`` is set only while ``finished`` is being emitted (take it from the signal);
+    ``outcome`` and ``error`` (without its traceback) stay for the Jobs panel."""
 
     finished = Signal(object)
     failed = Signal(object)
@@ -55,16 +64,41 @@ class JobHandle(QObject):
         return self.outcome is None
 
     def _deliver(self, outcome: str, value: object) -> None:
+        if self.outcome is not None:
+            return  # exactly one outcome
         self.outcome = outcome
-        if outcome == "finished":
-            self.result = value
-            self.finished.emit(value)
-        elif outcome == "failed":
-            self.error = value  # type: ignore[assignment]
-            self.failed.emit(value)
-        else:
-            self.cancelled.emit()
-        self.done.emit()
+        try:
+            if outcome == "finished":
+                self.result = value
+                self.finished.emit(value)
+            elif outcome == "failed":
+                self.error = value  # type: ignore[assignment]
+                self.failed.emit(value)
+            else:
+                self.cancelled.emit()
+            self.done.emit()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        """Drop what the finished job held; leave the runner on the next event-loop turn
+        (not inside this handle's own slot)."""
+        self.result = None
+        if self.error is not None:
+            self.error = self.error.with_traceback(None)  # its frames hold the job's arrays
+        self._thread = None
+        self.context.on_progress = self.context.on_publish = None
+        with warnings.catch_warnings():  # disconnect() warns on a signal nobody connected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            for signal in (self.finished, self.failed, self.cancelled, self.progress,
+                           self.published, self.done):
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
+        runner = self.parent()
+        if isinstance(runner, JobRunner):
+            runner._release(self)
 
 
 class _JobThread(QThread):
@@ -82,10 +116,11 @@ class _JobThread(QThread):
         ctx.on_publish = self.sig_published.emit
 
     def run(self) -> None:
+        job, self._job = self._job, None  # the job's closure (sections, models) goes with it
         try:
             if self.isInterruptionRequested() or self._ctx.cancelled:  # cancelled while queued
                 raise Cancelled()
-            result = self._job(self._ctx)
+            result = job(self._ctx)
         except Cancelled:
             self.sig_outcome.emit("cancelled", None)
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI as failed(exc)
@@ -107,6 +142,7 @@ class JobRunner(QObject):
         super().__init__(parent)
         self._live: set[_JobThread] = set()
         self._pending: deque[tuple[_JobThread, JobHandle]] = deque()
+        self._released: list[JobHandle] = []  # delivered; unparented on the next turn
         self._closing = False
         self.max_running = max(1, int(max_running or max(2, min(4, os.cpu_count() or 2))))
 
@@ -168,6 +204,17 @@ class JobRunner(QObject):
                 self.active_changed.emit(len(self._live))
                 return
 
+    def _release(self, handle: JobHandle) -> None:
+        """Stop owning ``handle`` soon: it is freed when Python drops its last reference."""
+        self._released.append(handle)
+        if len(self._released) == 1:
+            QTimer.singleShot(0, self._unparent_released)
+
+    def _unparent_released(self) -> None:
+        released, self._released = self._released, []
+        for handle in released:
+            handle.setParent(None)
+
     def _reap_sender(self) -> None:
         thread = self.sender()
         if isinstance(thread, _JobThread):
@@ -210,7 +257,8 @@ class JobRunner(QObject):
 
 
 class JobStatusWidget(QWidget):
-    """Status-bar widget: the latest running job's text, a progress bar and a cancel button."""
+    """Status-bar widget: the latest running job's text, a progress bar (busy until the job
+    reports progress above 0) and a cancel button."""
 
     def __init__(self, runner: JobRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,8 +285,9 @@ class JobStatusWidget(QWidget):
         self.setVisible(True)
 
     def _on_progress(self, fraction: float, text: str) -> None:
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(round(fraction * 1000))
+        if fraction > 0:  # at 0 (e.g. "Loading the model…") the bar stays busy
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(round(fraction * 1000))
         if text:
             self.label.setText(text)
 
