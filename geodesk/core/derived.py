@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -40,7 +41,9 @@ def positions(survey: Survey, mode: str) -> np.ndarray:
 
 
 def read_section(survey: Survey, mode: str, value: float) -> Section:
-    """The section ``(mode, value)`` of ``survey``, as the window reads it."""
+    """The section ``(mode, value)`` of ``survey``, as the window reads it (time slices too)."""
+    if mode == "time":
+        return survey.time_slice(float(value))
     if mode == "inline":
         return survey.inline(int(value))
     if mode == "crossline":
@@ -49,7 +52,7 @@ def read_section(survey: Survey, mode: str, value: float) -> Section:
         return survey.gather(int(value))
     if mode == "line":
         return survey.line()
-    raise ValueError(f"no derived sections for {mode!r}")
+    raise ValueError(f"no sections for {mode!r}")
 
 
 def neighbour_indices(i: int, n: int, context: int) -> list[int]:
@@ -184,3 +187,97 @@ class SectionQueue:
     def __len__(self) -> int:
         with self._lock:
             return len(self._pending)
+
+
+#: Where a derived layer is shown: in place of its source, in a view beside it, or drawn over it.
+PLACEMENTS = ("instead", "beside", "over")
+#: A layer's transform: the derived section of a source section and the section whose amplitudes
+#: set its clip (None: its own), or None while it is not computed yet.
+Transform = Callable[[Section], "tuple[Section, Section | None] | None"]
+
+
+@dataclass
+class DerivedLayer:
+    """One named derived-data layer: source → transform → cached sections, and how it is shown.
+
+    ``transform`` is called for the section on screen (the feature that owns the layer computes
+    in the background and keeps its own :class:`SectionCache`); ``opacity`` applies to layers
+    drawn ``over`` the data. Layers never change the survey's samples.
+    """
+
+    name: str
+    transform: Transform | None = None
+    placement: str = "instead"
+    opacity: float = 1.0
+    visible: bool = True
+    source: str = "original"
+    cache: SectionCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.placement not in PLACEMENTS:
+            raise ValueError(f"placement must be one of {PLACEMENTS}, got {self.placement!r}")
+        if not 0.0 <= float(self.opacity) <= 1.0:
+            raise ValueError(f"opacity must be within [0, 1], got {self.opacity!r}")
+
+
+class DerivedLayers:
+    """The ordered derived-data layers of a session (denoised data, fault probability, DDTF,
+    facies… side by side, not one slot); ``changed`` is called with the layer name on edits."""
+
+    def __init__(self) -> None:
+        self._layers: dict[str, DerivedLayer] = {}
+        self._listeners: list[Callable[[str], None]] = []
+
+    def add(self, layer: DerivedLayer) -> DerivedLayer:
+        if layer.name in self._layers:
+            raise ValueError(f"a derived layer called {layer.name!r} exists already")
+        self._layers[layer.name] = layer
+        self._notify(layer.name)
+        return layer
+
+    def remove(self, name: str) -> None:
+        del self._layers[name]
+        self._notify(name)
+
+    def get(self, name: str) -> DerivedLayer:
+        return self._layers[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._layers
+
+    def __iter__(self) -> Iterator[DerivedLayer]:
+        return iter(list(self._layers.values()))
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def names(self) -> list[str]:
+        return list(self._layers)
+
+    def update(self, name: str, **fields) -> DerivedLayer:
+        """Change ``visible``, ``opacity`` or ``placement`` of a layer (validated)."""
+        layer = self._layers[name]
+        new = DerivedLayer(**{**layer.__dict__, **fields})
+        layer.__dict__.update(new.__dict__)
+        self._notify(name)
+        return layer
+
+    def connect(self, callback: Callable[[str], None]) -> None:
+        self._listeners.append(callback)
+
+    def _notify(self, name: str) -> None:
+        for cb in list(self._listeners):
+            cb(name)
+
+    def placed(self, placement: str) -> list[DerivedLayer]:
+        """The visible layers shown ``placement``, in the order they were added."""
+        return [ly for ly in self._layers.values() if ly.visible and ly.placement == placement]
+
+    def displayed(self, section: Section) -> tuple[Section, Section | None]:
+        """What the main view shows of ``section``: the last visible ``instead`` layer with an
+        answer for it, else the section itself; and the section that sets the clip."""
+        for layer in reversed(self.placed("instead")):
+            out = layer.transform(section) if layer.transform is not None else None
+            if out is not None:
+                return out
+        return section, None

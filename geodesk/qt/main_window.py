@@ -1,13 +1,16 @@
 """The workstation window: section view, navigation and basemap docks, menus, status readout.
 
-The window never lets a bad file take it down: opening errors become a message box and the
-previous survey stays open. Slow work (building the demo survey) runs through :class:`JobRunner`.
+The window shows a Qt-free :class:`~geodesk.core.session.Session` (survey, picks, history,
+project, jobs, models, derived layers) and installs the features of
+:data:`geodesk.qt.features.FEATURES`, each with ``install(session, window)``. It never lets a
+bad file take it down: opening errors become a message box and the previous survey stays open.
+Slow work (building the demo survey) runs through :class:`JobRunner`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QShortcut
@@ -17,18 +20,22 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QWidget,
 )
 
 import geodesk
 from geodesk.core import display
+from geodesk.core.derived import read_section
 from geodesk.core.history import History
 from geodesk.core.picks import Interpretation
 from geodesk.core.section import Section
+from geodesk.core.session import Session
 from geodesk.core.survey import Survey, SurveyError
 from geodesk.qt import settings as app_settings
 from geodesk.qt.dialogs import ImportDialog, show_about
+from geodesk.qt.features import MENUS, install_features
 from geodesk.qt.jobs.runner import JobHandle, JobRunner, JobStatusWidget
 from geodesk.qt.views.basemap import Basemap
 from geodesk.qt.views.header_viewer import HeaderViewer
@@ -77,19 +84,14 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else app_settings.make_settings()
-        self.survey: Survey | None = None
-        self.section: Section | None = None
+        self.session = Session()
+        self.features: dict[str, Any] = {}  # controllers of the installed features, by name
         self._demo_job: JobHandle | None = None
-        # Interpretation state shared by the picking tools and the project controller: one
-        # app-wide undo history, the picks of the current survey, the object tools write to.
-        self.history = History()
-        self.picks = Interpretation()
-        self.active_pick: object | None = None
-        self.project = None  # geodesk.core.project.project.Project once one is open or saved
         self.close_hooks: list = []  # callables run when the window closes (before the survey)
-        #: what the view shows of a section: (derived section, section whose clip it uses);
-        #: None shows the section itself (see :meth:`display_of`, geodesk.qt.models.denoise_view)
-        self.section_filter: Callable[[Section], tuple[Section, Section | None]] | None = None
+        self.session.picks_replaced.connect(self.sig_picks_replaced.emit)
+        self.session.active_pick_changed.connect(self.sig_active_pick_changed.emit)
+        self.session.section_changed.connect(self.sig_section_changed.emit)
+        self.session.survey_changed.connect(self.sig_survey_changed.emit)
         self.setWindowTitle("GeoDesk")
         self.resize(1400, 900)
         self.view = SectionView()
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.nav_dock, self.map_dock], [320, 320], Qt.Orientation.Horizontal)
         self.resizeDocks([self.nav_dock, self.map_dock], [220, 500], Qt.Orientation.Vertical)
         self.runner = JobRunner(self)
+        self.session.jobs = self.runner
         self.job_status = JobStatusWidget(self.runner)
         from geodesk.qt.jobs.panel import JobsPanel  # every job: progress, outcome, cancel
 
@@ -121,33 +124,31 @@ class MainWindow(QMainWindow):
         self.basemap.sig_jump.connect(self._jump_3d)
         self.basemap.sig_jump_gather.connect(lambda k: self.navigator.set_position("gather", k))
         self.view.sig_cursor.connect(self._on_cursor)
-        from geodesk.qt.project.project_ui import (
-            install,  # projects, interpretation dock, import/export
-        )
+        install_features(self.session, self)
+        for menu in self.menus.values():  # a menu no feature filled stays out of the bar
+            menu.menuAction().setVisible(bool(menu.actions()))
 
-        install(self)
-        from geodesk.qt.picking import install_picking  # toolbar, Edit/Pick menus, overlays
+    # -- session state (features should use the session; these keep the window readable) -----
+    survey = property(lambda self: self.session.survey)
+    section = property(lambda self: self.session.section)
+    picks = property(lambda self: self.session.picks)
+    history = property(lambda self: self.session.history)
+    active_pick = property(lambda self: self.session.active_pick)
 
-        self.picking = install_picking(self)
-        from geodesk.qt.project.cache_ui import install_cache  # background HDF5 time-slice cache
+    @property
+    def project(self) -> Any:
+        return self.session.project
 
-        self.volume_cache = install_cache(self)
-        from geodesk.qt.velocity import install_velocity  # Processing menu, velocity panel
+    @project.setter
+    def project(self, value: Any) -> None:
+        self.session.project = value
 
-        self.velocity = install_velocity(self)
-        from geodesk.qt.models.fault_overlay import (
-            install_fault_overlay,  # model overlay on sections
-        )
-
-        self.fault_overlay = install_fault_overlay(self)
-        from geodesk.qt.models.device_ui import (
-            DeviceNotices,  # GPU → CPU fallbacks, in the status bar
-        )
-
-        self.device_notices = DeviceNotices(self)
-        from geodesk.qt.models.denoise_view import install_denoise_view  # denoised data, difference
-
-        self.denoise = install_denoise_view(self)
+    def __getattr__(self, name: str) -> Any:
+        """Installed features by name (``window.picking``), as ``window.features[name]``."""
+        features = self.__dict__.get("features")
+        if features is not None and name in features:
+            return features[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -157,9 +158,21 @@ class MainWindow(QMainWindow):
         return dock
 
     # -- menus ---------------------------------------------------------------------------------
+    def menu(self, title: str) -> QMenu:
+        """The menu-bar menu ``title`` (one of :data:`geodesk.qt.features.MENUS`), where
+        features add their actions; menus with no action stay hidden."""
+        try:
+            return self.menus[title]
+        except KeyError:
+            raise KeyError(f"no menu {title!r}; menus are {MENUS}") from None
+
     def _build_menus(self) -> None:
         mb = self.menuBar()
-        m = mb.addMenu("&File")
+        self.menus: dict[str, QMenu] = {}
+        for title in MENUS:
+            menu = self.menus[title] = mb.addMenu(title)
+            menu.menuAction().setVisible(False)
+        m = self.menus["&File"]
         m.addAction("&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
         m.addAction("Open with &header bytes…", self.open_with_bytes_dialog)
         self.recent_menu = m.addMenu("Open &recent")
@@ -171,7 +184,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
 
-        v = self.view_menu = mb.addMenu("&View")
+        v = self.view_menu = self.menus["&View"]
         cm = v.addMenu("&Colormap")
         self.colormap_actions = self._radio_group(
             cm, [(n, n) for n in display.COLORMAPS], self.set_colormap)
@@ -191,7 +204,7 @@ class MainWindow(QMainWindow):
         v.addAction("&Reset zoom", QKeySequence("Home"), self.view.reset_view)
         for dock in (self.nav_dock, self.map_dock, self.jobs_dock):
             v.addAction(dock.toggleViewAction())
-        mb.addMenu("&Help").addAction("&About GeoDesk", lambda: show_about(self))
+        self.menus["&Help"].addAction("&About GeoDesk", lambda: show_about(self))
 
     def _radio_group(self, menu, items, slot) -> dict[object, QAction]:
         group = QActionGroup(self)
@@ -304,30 +317,22 @@ class MainWindow(QMainWindow):
 
     def set_survey(self, survey: Survey, mode: str | None = None) -> None:
         """Make ``survey`` current (closing the previous one) and show its first section."""
-        old, self.survey = self.survey, survey
-        if old is not None and old is not survey:
-            old.close()
+        self.session.set_survey(survey)
         self.setWindowTitle(f"GeoDesk — {survey.name}")
         self.readout.setText(f"{survey.name}: {survey.kind}, {survey.n_traces} traces x "
                              f"{survey.n_samples} samples at {survey.dt_ms:g} ms")
         self.basemap.set_survey(survey)
-        if old is None or old.path != survey.path:  # a regroup keeps the same picks
-            self.set_picks(Interpretation(survey.name))
         self.navigator.set_survey(survey, mode)
         self.show_position(self.navigator.mode, self.navigator.value)
-        self.sig_survey_changed.emit(survey)
+        self.session.announce_survey()
 
     def set_picks(self, picks: Interpretation, history: History | None = None) -> None:
         """Replace the current interpretation (new survey, opened project) and its history."""
-        self.picks = picks
-        self.history = history if history is not None else History()
-        self.set_active_pick(None)
-        self.sig_picks_replaced.emit(self.picks, self.history)
+        self.session.set_picks(picks, history)
 
     def set_active_pick(self, obj: object | None) -> None:
         """Choose the pick object that the picking tools edit."""
-        self.active_pick = obj
-        self.sig_active_pick_changed.emit(obj)
+        self.session.set_active_pick(obj)
 
     def load_demo(self, which: str = "post3d") -> JobHandle:
         """Build (first start) or find the demo files off the GUI thread, then open one."""
@@ -352,31 +357,20 @@ class MainWindow(QMainWindow):
         if s is None:
             return
         try:
-            if mode == "inline":
-                sec = s.inline(int(value))
-            elif mode == "crossline":
-                sec = s.crossline(int(value))
-            elif mode == "time":
-                sec = s.time_slice(float(value))
-            elif mode == "gather":
-                sec = s.gather(int(value))
-            else:
-                sec = s.line()
+            sec = read_section(s, mode, value)
         except OPEN_ERRORS as exc:
             self.show_error("Cannot read section", str(exc).splitlines()[0])
             return
-        self.section = sec
+        self.session.section = sec
         shown, reference = self.display_of(sec)
         self.view.set_section(shown, clip_reference=reference)
         self.basemap.show_position(mode, value)
-        self.sig_section_changed.emit(sec)
+        self.session.set_section(sec)
 
     def display_of(self, section: Section) -> tuple[Section, Section | None]:
-        """What the view shows of ``section`` (original, denoised…) and the section whose
-        amplitudes set its clip (None: its own)."""
-        if self.section_filter is None:
-            return section, None
-        return self.section_filter(section)
+        """What the view shows of ``section`` (original, denoised…: the session's derived
+        layers shown instead of the data) and the section whose amplitudes set its clip."""
+        return self.session.layers.displayed(section)
 
     def step(self, n: int) -> None:
         """Previous (n < 0) or next line / gather by the navigator's step size."""
@@ -422,6 +416,5 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         for hook in self.close_hooks:
             hook()
-        if self.survey is not None:
-            self.survey.close()
+        self.session.close()
         super().closeEvent(event)

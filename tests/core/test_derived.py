@@ -96,8 +96,10 @@ def test_positions_and_read_section_follow_the_survey(tmp_path):
         np.testing.assert_array_equal(positions(s, "time"), s.times_ms)  # navigator's choices
         with pytest.raises(ValueError):
             positions(s, "slice")
+        t = s.times_ms[5]
+        np.testing.assert_array_equal(read_section(s, "time", t).data, s.time_slice(t).data)
         with pytest.raises(ValueError):
-            read_section(s, "time", 100.0)  # time slices are not vertical sections
+            read_section(s, "slice", 100.0)
 
 
 def test_neighbour_indices_mirror_at_both_ends():
@@ -121,3 +123,36 @@ def test_model_input_stacks_the_neighbouring_inlines_for_a_2_5d_model(tmp_path):
         np.testing.assert_array_equal(x[0], s.inline(int(il[1])).data)  # mirrored
         np.testing.assert_array_equal(x[2], s.inline(int(il[1])).data)
         assert model_input(s, "inline", sec, float(il[0]), 0) is sec
+
+
+def _sec(data, title="s"):
+    from geodesk.core.section import Axis, Section
+
+    data = np.asarray(data, dtype=np.float32)
+    return Section(data, Axis(np.arange(data.shape[0], dtype=float), "trace"),
+                   Axis(np.arange(data.shape[1], dtype=float), "time", "ms"), "line", title=title)
+
+
+def test_derived_layers_coexist_and_the_last_visible_instead_layer_is_shown():
+    from geodesk.core.derived import DerivedLayer, DerivedLayers, like
+
+    layers, seen = DerivedLayers(), []
+    layers.connect(seen.append)
+    sec = _sec(np.ones((4, 6)))
+    layers.add(DerivedLayer("Denoised", lambda s: (like(s, s.data * 2, "den"), s)))
+    layers.add(DerivedLayer("DDTF", lambda s: None))  # not computed yet: falls through
+    layers.add(DerivedLayer("Fault probability", lambda s: (s, None), placement="over",
+                            opacity=0.6))
+    shown, ref = layers.displayed(sec)
+    assert float(shown.data[0, 0]) == 2.0 and ref is sec
+    assert [ly.name for ly in layers.placed("over")] == ["Fault probability"]
+    layers.update("Denoised", visible=False)
+    assert layers.displayed(sec) == (sec, None)
+    assert seen == ["Denoised", "DDTF", "Fault probability", "Denoised"]
+    with pytest.raises(ValueError):
+        layers.add(DerivedLayer("DDTF"))
+    with pytest.raises(ValueError):
+        layers.update("Fault probability", opacity=1.5)
+    assert layers.get("Fault probability").opacity == 0.6  # a refused edit changes nothing
+    with pytest.raises(ValueError):
+        DerivedLayer("x", placement="under")

@@ -250,3 +250,16 @@ def test_demo_loads_through_the_job_runner(qtbot, window):
     il = int(window.navigator.value)
     assert np.array_equal(window.view.displayed_data(), window.survey.inline(il).data)
     qtbot.waitUntil(lambda: window.runner.active == 0, timeout=5000)
+
+
+def test_every_feature_of_the_table_is_installed_with_the_session_and_menus_keep_their_order(window):
+    from geodesk.qt.features import FEATURES, MENUS
+
+    assert list(window.features) == [f.name for f in FEATURES]
+    assert window.picking is window.features["picking"]  # the window's names for its features
+    titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
+    assert titles == [m for m in MENUS if m in titles] and "&Processing" in titles
+    assert [ly.name for ly in window.session.layers] == ["Fault probability", "Denoised data"]
+    window.set_survey(MemPost3D())
+    shown, reference = window.display_of(window.section)
+    assert shown is window.section and reference is None  # no layer is shown yet

@@ -198,14 +198,13 @@ class AutopickController:
     """The Auto-pick first breaks… entry: dialog, background job, one undo step."""
 
     def __init__(self, window: MainWindow) -> None:
-        from geodesk.qt.project.project_ui import window_menu
 
         self.window = window
         self.params = AutopickParams()
         self.handle: JobHandle | None = None
         self.models = ModelChoice(window, "firstbreaks")
         self.preview: Any = None  # FirstBreakPreview, made on the first model run
-        menu = window_menu(window, "&Interpretation", after="&Project")
+        menu = window.menu("&Interpretation")
         menu.addSeparator()
         menu.addAction("&Auto-pick first breaks…", self.dialog)
         window.sig_survey_changed.connect(self._on_survey)
@@ -340,3 +339,8 @@ class AutopickController:
             return
         w.set_active_pick(obj)
         w.statusBar().showMessage(f"Auto-picked {n} first breaks into {obj.name}", 5000)
+
+
+def install(session: Any, window: Any) -> AutopickController:
+    """Add the AutopickController to ``window``."""
+    return AutopickController(window)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from geodesk.core.derived import (
+    DerivedLayer,
     VERTICAL_MODES,
     SectionCache,
     SectionQueue,
@@ -39,7 +40,6 @@ from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.denoise_adapt import AdaptDenoiser, ok_cancel
 from geodesk.qt.models.model_choice import ModelChoice
-from geodesk.qt.project.project_ui import window_menu
 
 SHOW_MODES = ("original", "denoised", "difference")
 SHOW_LABELS = {"original": "&Original", "denoised": "&Denoised (DnCNN)",
@@ -63,7 +63,7 @@ class DenoiseView:
         self._token = 0  # bumped when the survey or model changes: older results are dropped
         self._survey_id: tuple | None = None
         self._shown: tuple | None = None  # (key, show, section id, derived section)
-        menu = window_menu(window, "&Processing", after="&Pick")
+        menu = window.menu("&Processing")
         menu.addSeparator()
         menu.addAction("&Denoise (DnCNN)…", self.dialog)
         menu.addAction("Denoising mo&del…", self.choose_model)
@@ -79,7 +79,8 @@ class DenoiseView:
             group.addAction(act)
             self.actions[m] = act
         self.actions["original"].setChecked(True)
-        window.section_filter = self.display_of
+        # the denoised data (or the noise removed) is a derived layer shown instead of the data
+        self.layer = window.session.layers.add(DerivedLayer("Denoised data", self._layer_view))
         window.sig_section_changed.connect(self._on_section)
         window.sig_survey_changed.connect(self._on_survey)
 
@@ -153,6 +154,10 @@ class DenoiseView:
         return self.model is not None
 
     # -- what the view shows -------------------------------------------------------------------
+    def _layer_view(self, sec: Section) -> tuple[Section, Section | None] | None:
+        """The layer's answer for ``sec``; None while the original is shown."""
+        return None if self.show == "original" else self.display_of(sec)
+
     def display_of(self, sec: Section) -> tuple[Section, Section | None]:
         """The window's section filter: ``sec`` or its denoised / difference version."""
         key = self.current_key()
@@ -183,7 +188,7 @@ class DenoiseView:
 
     def _redisplay(self) -> None:
         if self.window.section is not None:
-            self.window.picking.redisplay()
+            self.window.features["picking"].redisplay()
 
     # -- computing -----------------------------------------------------------------------------
     def _on_section(self, sec: Section | None) -> JobHandle | None:
@@ -288,6 +293,6 @@ class DenoiseView:
         return handle
 
 
-def install_denoise_view(window: Any) -> DenoiseView:
+def install(session: Any, window: Any) -> DenoiseView:
     """Add Processing ▸ Denoise and View ▸ Denoised data to ``window``."""
     return DenoiseView(window)

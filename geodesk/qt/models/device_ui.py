@@ -44,3 +44,8 @@ def model_loaded_message(window: Any, label: str, model: Any) -> None:
     where = describe_device(getattr(model, "device_", "cpu"))
     window.statusBar().showMessage(
         f"{label} model {model.name} v{model.version} runs on the {where}", 8000)
+
+
+def install(session: Any, window: Any) -> DeviceNotices:
+    """Show GPU → CPU fallbacks and other device notices in ``window``'s status bar."""
+    return DeviceNotices(window)

@@ -17,9 +17,9 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from geodesk.core import display
+from geodesk.core.derived import DerivedLayer, like
 from geodesk.core.jobs import JobContext
 from geodesk.qt.jobs.runner import JobHandle
-from geodesk.qt.project.project_ui import window_menu
 
 SECTION_KINDS = ("inline", "crossline", "line")
 
@@ -43,14 +43,17 @@ class FaultOverlay:
         self.window = window
         self.model: Any = None
         self.model_path: str | None = None
-        self.threshold, self.opacity = 0.5, 0.8
+        self.threshold = 0.5
         self.job: JobHandle | None = None
         self.prob: np.ndarray | None = None
         self.ridges: np.ndarray | None = None
         self.thin = True
         self.item = pg.ImageItem(axisOrder="row-major")
         self.shown = False
-        menu = window_menu(window, "&Processing", after="&Pick")
+        # one of the session's derived layers, drawn over the data (its opacity is the overlay's)
+        self.layer = window.session.layers.add(DerivedLayer(
+            "Fault probability", self._layer_view, placement="over", opacity=0.8, visible=False))
+        menu = window.menu("&Processing")
         menu.addSeparator()
         self.action = menu.addAction("Fault &probability overlay (U-Net)", self.toggle)
         self.action.setCheckable(True)
@@ -60,6 +63,17 @@ class FaultOverlay:
         self.thin_action.setChecked(True)
         menu.addAction("Fault &model…", self.choose_model)
         window.sig_section_changed.connect(self._on_section)
+
+    @property
+    def opacity(self) -> float:
+        return self.layer.opacity
+
+    def _layer_view(self, section: Any) -> tuple[Any, None] | None:
+        """The layer's section: the fault probability of ``section`` once it is computed."""
+        if self.prob is None or section is not self.window.section \
+                or self.prob.shape != section.data.shape:
+            return None
+        return like(section, self.prob, f"{section.title} — fault probability"), None
 
     def error(self, text: str) -> None:  # tests replace it
         QMessageBox.warning(self.window, "Fault probability", text)
@@ -119,12 +133,14 @@ class FaultOverlay:
         self.action.setChecked(on)
         if not on:
             self.shown = False
+            self.window.session.layers.update(self.layer.name, visible=False)
             self.window.view.remove_overlay(self.item)
             return None
         if not self._load():
             self.action.setChecked(False)
             return None
         self.shown = True
+        self.window.session.layers.update(self.layer.name, visible=True)
         self.window.view.add_overlay(self.item, z=5)
         return self._on_section(self.window.section)
 
@@ -168,6 +184,6 @@ class FaultOverlay:
         self.item.setRect(self.window.view.image_rect())
 
 
-def install_fault_overlay(window: Any) -> FaultOverlay:
+def install(session: Any, window: Any) -> FaultOverlay:
     """Add the fault-probability overlay to ``window``."""
     return FaultOverlay(window)

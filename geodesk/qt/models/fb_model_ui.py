@@ -87,7 +87,7 @@ class FirstBreakPreview:
         ok = (ti >= 0) & (ti < self.times.size)
         t = np.full(ti.size, np.nan)
         t[ok] = self.times[ti[ok]]
-        velocity = self.window.picking.layer.ctx.velocity
+        velocity = self.window.features["picking"].layer.ctx.velocity
         if velocity is not None and "offset" in sec.headers:
             t = reduce_times(t, sec.headers["offset"], velocity)
         return t

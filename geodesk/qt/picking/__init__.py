@@ -1,7 +1,7 @@
 """Interactive picking in the workstation window: horizons, fault sticks and first breaks
 picked with the mouse on sections, tracked, drawn and undone.
 
-``install_picking(window)`` adds the controller (tools ↔ view ↔ picks), the picking toolbar,
+``install(session, window)`` adds the controller (tools ↔ view ↔ picks), the picking toolbar,
 the Edit (undo/redo) and Pick menus and the parameters dock; it returns the controller, whose
 ``ui`` attribute holds the actions.
 """
@@ -13,7 +13,7 @@ from typing import Any
 from geodesk.qt.picking.controller import TOOLS, PickingController
 
 
-def install_picking(window: Any) -> PickingController:
+def install(session: Any, window: Any) -> PickingController:
     """Install picking into a :class:`~geodesk.qt.main_window.MainWindow`."""
     from geodesk.qt.picking.toolbar import PickingUI
 
@@ -22,4 +22,4 @@ def install_picking(window: Any) -> PickingController:
     return controller
 
 
-__all__ = ["TOOLS", "PickingController", "install_picking"]
+__all__ = ["TOOLS", "PickingController", "install"]

@@ -458,4 +458,4 @@ class PickingController(QObject):
         if survey is None or survey.kind != "prestack":
             self.message("Auto-pick needs a pre-stack survey")
             return None
-        return self.window.autopick.dialog(tracking.fb_params(self.params))
+        return self.window.features["autopick"].dialog(tracking.fb_params(self.params))

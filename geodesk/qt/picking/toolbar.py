@@ -88,17 +88,10 @@ class PickingUI:
         self._enable()
 
     def _build_menus(self) -> None:
-        mb = self.window.menuBar()
-        menus = {a.text().replace("&", ""): a for a in mb.actions()}
-        self.edit_menu = QMenu("&Edit", mb)
+        self.edit_menu = self.window.menu("&Edit")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
-        view = menus.get("View")
-        if view is not None:
-            mb.insertMenu(view, self.edit_menu)
-        else:
-            mb.addMenu(self.edit_menu)
-        self.pick_menu = QMenu("&Pick", mb)
+        self.pick_menu = self.window.menu("&Pick")
         for name in TOOLS:
             self.pick_menu.addAction(self.tool_actions[name])
         self.pick_menu.addSeparator()
@@ -109,11 +102,6 @@ class PickingUI:
             self.pick_menu.addAction(act)
         self.pick_menu.addSeparator()
         self.pick_menu.addAction(self.params_dock.toggleViewAction())
-        help_ = menus.get("Help")
-        if help_ is not None:
-            mb.insertMenu(help_, self.pick_menu)
-        else:
-            mb.addMenu(self.pick_menu)
 
     def update_undo_actions(self, history: History) -> None:
         """Undo/Redo texts name the step they act on ("Undo Track horizon H1")."""

@@ -64,6 +64,6 @@ class VolumeCacheController:
                                                 f"the cache", 5000)
 
 
-def install_cache(window: Any) -> VolumeCacheController:
+def install(session: Any, window: Any) -> VolumeCacheController:
     """Add the cache controller to ``window``."""
     return VolumeCacheController(window)

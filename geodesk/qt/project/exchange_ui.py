@@ -188,11 +188,10 @@ class ExchangeController:
     """Import/Export menu entries of the window and the code they run."""
 
     def __init__(self, window: MainWindow) -> None:
-        from geodesk.qt.project.project_ui import window_menu
 
         self.window = window
         self.last_dir = ""
-        menu = window_menu(window, "&Interpretation", after="&Project")
+        menu = window.menu("&Interpretation")
         menu.addAction("&Import picks…", self.import_dialog)
         menu.addAction("&Export picks…", self.export_dialog)
 
@@ -353,3 +352,8 @@ def _traces(survey: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def install(session: Any, window: Any) -> ExchangeController:
+    """Add the ExchangeController to ``window``."""
+    return ExchangeController(window)

@@ -54,26 +54,6 @@ def clone_object(obj: Any) -> Any:
     return KINDS[meta["type"]].from_state(meta, arrays)
 
 
-def window_menu(window: MainWindow, title: str, after: str = "&File") -> QMenu:
-    """The menu-bar menu called ``title`` (ampersands ignored), created after ``after``."""
-    def plain(t: str) -> str:
-        return t.replace("&", "")
-
-    mb = window.menuBar()
-    actions = mb.actions()
-    for menu in mb.findChildren(QMenu):
-        if plain(menu.title()) == plain(title) and menu.menuAction() in actions:
-            return menu
-    menu = QMenu(title, mb)
-    texts = [plain(a.text()) for a in actions]
-    pos = texts.index(plain(after)) + 1 if plain(after) in texts else len(actions)
-    if pos < len(actions):
-        mb.insertMenu(actions[pos], menu)
-    else:
-        mb.addMenu(menu)
-    return menu
-
-
 def ref_for(proj: Project, path: str | os.PathLike | None) -> SurveyRef | None:
     """The project's reference to the survey file ``path`` (None if it has none)."""
     if path is None:

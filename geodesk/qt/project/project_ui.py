@@ -36,7 +36,6 @@ from geodesk.qt.project.helpers import (
     project_name,
     ref_for,
     relink_dialog,
-    window_menu,
 )
 
 if TYPE_CHECKING:
@@ -46,8 +45,7 @@ SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 PROJECT_FILTER = f"GeoDesk project (*{SUFFIX})"
 #: Names other modules import from here (they live in :mod:`geodesk.qt.project.helpers`).
 __all__ = ["CANCEL", "DEMO_PROJECT", "DISCARD", "PROJECT_ERRORS", "SAVE", "ProjectController",
-           "clone_object", "demo_project", "install", "one_line", "project_name",
-           "window_menu"]
+           "clone_object", "demo_project", "install", "one_line", "project_name"]
 
 
 class ProjectController(QObject):
@@ -78,7 +76,7 @@ class ProjectController(QObject):
 
     # -- menu ----------------------------------------------------------------------------------
     def _build_menu(self) -> None:
-        m = self.menu = window_menu(self.window, "&Project")
+        m = self.menu = self.window.menu("&Project")
         m.addAction("&New project…", lambda: self.new_project())
         m.addAction("&Open project…", self.open_project_dialog)
         m.addAction("Open &demo project", lambda: self.load_demo())
@@ -432,16 +430,6 @@ class ProjectController(QObject):
         return False
 
 
-def install(window: MainWindow) -> ProjectController:
-    """Install the project controller, the interpretation dock, import/export and first-break
-    auto-picking on ``window`` (as ``window.project_controller``, ``.interpretation_dock``,
-    ``.exchange`` and ``.autopick``)."""
-    from geodesk.qt.models.autopick_ui import AutopickController
-    from geodesk.qt.project.exchange_ui import ExchangeController
-    from geodesk.qt.views.interpretation_dock import InterpretationDock
-
-    window.project_controller = ctrl = ProjectController(window)
-    window.interpretation_dock = InterpretationDock(window)
-    window.exchange = ExchangeController(window)
-    window.autopick = AutopickController(window)
-    return ctrl
+def install(session: Any, window: MainWindow) -> ProjectController:
+    """The Project menu, autosave and the project's surveys on ``window``."""
+    return ProjectController(window)

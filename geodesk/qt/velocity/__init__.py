@@ -1,5 +1,5 @@
 """Velocity analysis in the workstation: semblance panel, live NMO, velocity field."""
 
-from geodesk.qt.velocity.install import VelocityController, install_velocity
+from geodesk.qt.velocity.install import VelocityController, install
 
-__all__ = ["VelocityController", "install_velocity"]
+__all__ = ["VelocityController", "install"]

@@ -31,7 +31,6 @@ from geodesk.core.processing.velpick import pick_survey
 from geodesk.core.segy.reader import private_survey
 from geodesk.core.survey import SurveyError
 from geodesk.qt.jobs.runner import JobHandle
-from geodesk.qt.project.project_ui import window_menu
 from geodesk.qt.velocity.panel import VelocityPanel
 
 
@@ -44,7 +43,7 @@ class VelocityController:
         self.dock: QDockWidget | None = None
         self._cmps = None  # our own CDP-grouped handle when the survey is shot-sorted
         self.job: JobHandle | None = None
-        menu = window_menu(window, "&Processing", after="&Pick")
+        menu = window.menu("&Processing")
         self.open_action = menu.addAction("&Velocity analysis…", self.open_panel)
         self.pick_action = menu.addAction("&Auto-pick velocities (all CMPs)", self.auto_pick_all)
         self.field_action = menu.addAction("Velocity &field…", self.show_field)
@@ -259,6 +258,6 @@ class VelocityController:
             return None
 
 
-def install_velocity(window: Any) -> VelocityController:
+def install(session: Any, window: Any) -> VelocityController:
     """Add the Processing menu and the velocity-analysis panel to ``window``."""
     return VelocityController(window)

@@ -21,7 +21,6 @@ from geodesk.core.picks import CORRECTED, MANUAL, VelocityFunctions
 from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.model_choice import ModelChoice
-from geodesk.qt.project.project_ui import window_menu
 
 if TYPE_CHECKING:
     from geodesk.qt.velocity.install import VelocityController
@@ -37,7 +36,7 @@ class VelocityModelPicker:
         self.models = ModelChoice(self.window, "velocities")
         self.job: JobHandle | None = None
         self.panel: VelocityPanel | None = None
-        menu = window_menu(self.window, "&Processing", after="&Pick")
+        menu = self.window.menu("&Processing")
         self.all_action = menu.addAction("Auto-pick velocities with &model (all CMPs)",
                                          self.pick_all)
         self.model_action = menu.addAction("Velocity m&odel…", lambda: self.models.choose())

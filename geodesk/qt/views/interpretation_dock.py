@@ -122,9 +122,8 @@ class InterpretationDock(QDockWidget):
         self._refresh_timer.timeout.connect(self.refresh)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self)
         window.resizeDocks([self], [400], Qt.Orientation.Horizontal)
-        from geodesk.qt.project.project_ui import window_menu
 
-        window_menu(window, "&View").addAction(self.toggleViewAction())
+        window.menu("&View").addAction(self.toggleViewAction())
         window.sig_picks_replaced.connect(self._on_replaced)
         window.sig_active_pick_changed.connect(self._select)
         self._on_replaced(window.picks, window.history)
@@ -337,3 +336,8 @@ def _tooltip(obj: Any) -> str:
     who = obj.stamp.user or "unknown user"
     when = obj.stamp.time or "never edited"
     return f"{obj.name}: last edit by {who}, {when}"
+
+
+def install(session: Any, window: Any) -> InterpretationDock:
+    """Add the InterpretationDock to ``window``."""
+    return InterpretationDock(window)

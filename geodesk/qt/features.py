@@ -1,0 +1,63 @@
+"""The workstation's features, declared in one table (like the CLI's command table).
+
+Each feature is a module with ``install(session, window)`` returning its controller; the window
+installs them in this order and keeps the controllers in ``window.features[name]``. A feature
+gets the Qt-free :class:`~geodesk.core.session.Session` for state and the window only for
+drawing, menus (:meth:`MainWindow.menu`, in the order of :data:`MENUS`) and docks.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any
+
+#: Top-level menus in menu-bar order (features add to them; empty ones stay hidden).
+MENUS = ("&File", "&Project", "&Interpretation", "&Edit", "&View", "&Pick", "&Processing",
+         "&Help")
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature of the window: ``target`` is ``"module:function"`` of its installer."""
+
+    name: str
+    target: str
+    summary: str
+
+
+FEATURES: tuple[Feature, ...] = (
+    Feature("project_controller", "geodesk.qt.project.project_ui:install",
+            "projects: new, open, save, autosave, surveys of a project"),
+    Feature("interpretation_dock", "geodesk.qt.views.interpretation_dock:install",
+            "the list of pick objects, visibility, colours, the active object"),
+    Feature("exchange", "geodesk.qt.project.exchange_ui:install",
+            "import and export of picks (CSV, XYZ, SEG-Y headers)"),
+    Feature("autopick", "geodesk.qt.models.autopick_ui:install",
+            "first-break auto-picking of a gather or the survey"),
+    Feature("picking", "geodesk.qt.picking:install",
+            "picking tools, toolbar, Edit (undo/redo) and Pick menus, overlays"),
+    Feature("volume_cache", "geodesk.qt.project.cache_ui:install",
+            "background HDF5 cache for fast time slices"),
+    Feature("velocity", "geodesk.qt.velocity:install",
+            "velocity analysis: semblance panel, picks, NMO, velocity models"),
+    Feature("fault_overlay", "geodesk.qt.models.fault_overlay:install",
+            "fault probability of the U-Net drawn over sections"),
+    Feature("device_notices", "geodesk.qt.models.device_ui:install",
+            "GPU to CPU fallbacks in the status bar"),
+    Feature("denoise", "geodesk.qt.models.denoise_view:install",
+            "denoised data and the noise removed, as a derived layer"),
+)
+
+
+def installer(feature: Feature):
+    module, func = feature.target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def install_features(session: Any, window: Any,
+                     features: tuple[Feature, ...] = FEATURES) -> dict[str, Any]:
+    """Install ``features`` in order; returns (and fills) ``window.features``."""
+    for feature in features:
+        window.features[feature.name] = installer(feature)(session, window)
+    return window.features
