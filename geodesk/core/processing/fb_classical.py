@@ -20,7 +20,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from geodesk.core.processing.fb_trend import TrendPicks, consistent_picks, refractor_trend
+from geodesk.core.processing.fb_trend import (
+    TrendPicks,
+    _running_median,
+    consistent_picks,
+    refractor_trend,
+)
 from geodesk.core.processing.firstbreaks import _aic_in_windows, _energy, _eps, _walk_back
 
 # Chosen on evaluation-family validation seeds 0-11 (scored benches use seeds >= 1e6):
@@ -58,6 +63,15 @@ PERIOD_FACTORS = (2 ** -0.5, 1.0, 2 ** 0.5)
 #: of those passes only the ones with at least this share of the best pass's supported picks
 #: compete (same seeds: 0.734 with none, 0.743 / 0.745 / 0.742 with 0.7 / 0.8 / 0.9)
 SUPPORT_SHARE = 0.8
+#: a weaker arrival ahead of the picks (:func:`earlier_branch`) counts at least BRANCH_GAP
+#: periods ahead, on BRANCH_RUN traces in a row or more, with onset evidence of at least
+#: BRANCH_EVIDENCE (chosen on evaluation validation seeds 0-15, 0.758 without the stage: gap
+#: 1 / 1.5 / 2 periods 0.789 / 0.786 / 0.784, half a period 0.754; runs of 3 / 5 / 8 traces
+#: 0.787 / 0.789 / 0.791; evidence 0 / 0.5: 0.789 / 0.790, 0.5 keeps a pass at a wrong short
+#: period from stringing noise together; checked on seeds 16-23)
+BRANCH_GAP = 1.0
+BRANCH_RUN = 5
+BRANCH_EVIDENCE = 0.5
 
 
 def dominant_period_ms(gather: np.ndarray, dt_ms: float) -> float:
@@ -188,21 +202,87 @@ def coherent_onsets(gather: np.ndarray, dt_ms: float, period_ms: float, *,
     live = np.flatnonzero(~dead)
     if not live.size:
         return out
-    ratio = onset_ratio(x[live], n)
-    with np.errstate(divide="ignore"):
-        score = np.clip(np.log(ratio / trigger), -1.0, np.log(saturate))
-    score = score - earlier * _earlier_evidence(score, n)
-    if apex is None:
-        path = coherent_path(score, max_step=n, step_cost=0.02, early_cost=EARLY_COST)
-    else:
-        path = np.zeros(live.size, dtype=np.int64)
-        for rows in (np.flatnonzero(live < apex)[::-1], np.flatnonzero(live >= apex)):
-            if rows.size:
-                path[rows] = coherent_path(score[rows], max_step=n, step_cost=0.02,
-                                           early_cost=EARLY_COST, min_step=-max(1, n // 4))
+    score = onset_score(x[live], n, trigger=trigger, saturate=saturate, earlier=earlier)
+    path = _outward_path(score, live, n, apex)
     onset = _aic_in_windows(x[live], path - n, path + 2 * n)
     onset = _walk_back(x[live], onset, max(1, round(BACK_STA * n)), 2 * n, k_sigma=BACK_SIGMA)
     out[live] = np.where(onset >= 0, t0_ms + onset * dt_ms, np.nan)
+    return out
+
+
+def onset_score(x: np.ndarray, n: int, *, trigger: float = TRIGGER, saturate: float = SATURATE,
+                earlier: float = EARLIER_WEIGHT) -> np.ndarray:
+    """Onset evidence per sample of live traces ``x``: log(:func:`onset_ratio` / ``trigger``)
+    clipped to [-1, log ``saturate``], less ``earlier`` x the evidence earlier on the trace."""
+    with np.errstate(divide="ignore"):
+        score = np.clip(np.log(onset_ratio(x, n) / trigger), -1.0, np.log(saturate))
+    return score - earlier * _earlier_evidence(score, n)
+
+
+def _outward_path(score: np.ndarray, live: np.ndarray, n: int, apex: float | None
+                  ) -> np.ndarray:
+    """:func:`coherent_path` by channel, or with the source position ``apex`` (trace units;
+    ``live`` maps score rows to traces) each side outwards, falling at most n / 4 per trace."""
+    if apex is None or not np.isfinite(apex):
+        return coherent_path(score, max_step=n, step_cost=0.02, early_cost=EARLY_COST)
+    path = np.zeros(live.size, dtype=np.int64)
+    for rows in (np.flatnonzero(live < apex)[::-1], np.flatnonzero(live >= apex)):
+        if rows.size:
+            path[rows] = coherent_path(score[rows], max_step=n, step_cost=0.02,
+                                       early_cost=EARLY_COST, min_step=-max(1, n // 4))
+    return path
+
+
+def earlier_branch(gather: np.ndarray, dt_ms: float, period_ms: float, picks_ms: np.ndarray,
+                   apex: float | None = None, *, t0_ms: float = 0.0, trigger: float = TRIGGER,
+                   gap: float = BRANCH_GAP, run: int = BRANCH_RUN,
+                   evidence: float = BRANCH_EVIDENCE) -> np.ndarray:
+    """``picks_ms`` moved onto a weaker arrival ahead of them where one holds together: the
+    best path (outwards from ``apex``) through the onset evidence at least ``gap`` periods
+    before each pick, kept on runs of ``run`` or more traces in a row whose evidence (running
+    median over about ``run`` traces) is at least ``evidence`` (:func:`onset_score`: the
+    energy ratio e^evidence x the trigger), its onsets placed by AIC and the walk-back. A
+    weak head wave that overtakes a strong direct wave is otherwise followed too late."""
+    x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
+    out = np.asarray(picks_ms, dtype=float).copy()
+    n = max(2, round(period_ms / dt_ms))
+    k = (out - t0_ms) / dt_ms
+    dead = ~np.isfinite(x).all(axis=1) | (np.abs(x).max(axis=1, initial=0.0) == 0)
+    live = np.flatnonzero(~dead & np.isfinite(k))
+    if live.size < run:
+        return out
+    score = onset_score(x[live], n, trigger=trigger)
+    limit = np.floor(k[live] - gap * n).astype(int)
+    score = np.where(np.arange(x.shape[1])[None, :] <= limit[:, None], score, -1.0)
+    path = _outward_path(score, live, n, apex)
+    on_path = score[np.arange(live.size), path]
+    sides = [np.arange(live.size)] if apex is None or not np.isfinite(apex) else \
+        [np.flatnonzero(live < apex)[::-1], np.flatnonzero(live >= apex)]
+    keep = np.zeros(live.size, dtype=bool)
+    for rows in sides:
+        if rows.size >= run:
+            w = 2 * (run // 2) + 1
+            good = (_running_median(on_path[rows], w) >= evidence) & (path[rows] <= limit[rows]) \
+                & (path[rows] > n)
+            keep[rows] = _long_runs(good, run)
+    rows = np.flatnonzero(keep)
+    if not rows.size:
+        return out
+    onset = _aic_in_windows(x[live[rows]], path[rows] - n, path[rows] + n)
+    onset = _walk_back(x[live[rows]], onset, max(1, round(BACK_STA * n)), 2 * n,
+                       k_sigma=BACK_SIGMA)
+    ok = (onset >= 0) & (onset <= limit[rows] + n // 2)
+    out[live[rows[ok]]] = t0_ms + onset[ok] * dt_ms
+    return out
+
+
+def _long_runs(good: np.ndarray, run: int) -> np.ndarray:
+    """``good`` kept only where it is True on at least ``run`` entries in a row."""
+    out = np.zeros(good.size, dtype=bool)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], good.astype(int), [0]])))
+    for a, b in zip(edges[::2], edges[1::2]):
+        if b - a >= run:
+            out[a:b] = True
     return out
 
 
@@ -226,38 +306,47 @@ def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None 
     x = np.atleast_2d(np.asarray(gather, dtype=np.float64))
     x = despike(np.where(np.isfinite(x), x, 0.0))
     if period_ms:
-        return _pick_at_period(x, dt_ms, offsets, period_ms, t0_ms, trigger, tolerance_ms)
-    per0 = dominant_period_ms(x, dt_ms)
-    rough = coherent_onsets(x, dt_ms, per0, trigger=trigger)  # sample-index times (t0 = 0)
-    # the arrivals' own period first (strong slow ground roll lengthens the whole-record one)
-    periods = [arrival_period_ms(x, dt_ms, rough, per0)]
-    lo, hi = 4.0 * dt_ms, 0.25 * x.shape[1] * dt_ms
-    periods += [f * per0 for f in PERIOD_FACTORS if lo <= f * per0 <= hi]
+        periods = [period_ms]
+    else:
+        per0 = dominant_period_ms(x, dt_ms)
+        rough = coherent_onsets(x, dt_ms, per0, trigger=trigger)  # sample-index times (t0 = 0)
+        # the arrivals' own period first (strong slow ground roll lengthens the whole-record one)
+        periods = [arrival_period_ms(x, dt_ms, rough, per0)]
+        lo, hi = 4.0 * dt_ms, 0.25 * x.shape[1] * dt_ms
+        periods += [f * per0 for f in PERIOD_FACTORS if lo <= f * per0 <= hi]
     results = [(_pick_at_period(x, dt_ms, offsets, per, t0_ms, trigger, tolerance_ms), per)
                for per in periods]
-    return self_consistent(x, dt_ms, results, t0_ms, trigger)
+    res, per = self_consistent(x, dt_ms, results, t0_ms, trigger)
+    picks = earlier_branch(x, dt_ms, per, res.picks_ms, res.trend.apex, t0_ms=t0_ms,
+                           trigger=trigger)
+    if np.array_equal(picks, res.picks_ms, equal_nan=True):
+        return res
+    res = consistent_picks(x, dt_ms, picks, offsets, t0_ms=t0_ms, period_ms=per,
+                           tolerance_ms=tolerance_ms, iterations=0)
+    return _flag_unsupported(x, dt_ms, res, per, t0_ms, trigger)
 
 
 def self_consistent(x: np.ndarray, dt_ms: float, results: list[tuple[TrendPicks, float]],
-                    t0_ms: float = 0.0, trigger: float = TRIGGER) -> TrendPicks:
+                    t0_ms: float = 0.0, trigger: float = TRIGGER) -> tuple[TrendPicks, float]:
     """Of picks made assuming different periods, those whose arrivals show the period that was
     assumed (:func:`arrival_peak_period_ms` closest to it in ratio; the first on a tie), among
     the passes whose share of picks with a clear energy rise (:func:`onset_strength` at least
     ``trigger``) is at least ``SUPPORT_SHARE`` x the best pass's: a pass locked onto slow ground
-    roll sees a longer period after its picks, one in the noise has little rise."""
+    roll sees a longer period after its picks, one in the noise has little rise. Returns the
+    kept (picks, period)."""
     support = []
     for res, per in results:
         ok = np.isfinite(res.picks_ms)
         rise = onset_strength(x, res.picks_ms, dt_ms, per, t0_ms)[ok]
         support.append(float(np.mean(rise >= trigger)) if ok.any() else 0.0)
-    best, best_miss = results[0][0], np.inf
+    best, best_miss = results[0], np.inf
     for (res, per), sup in zip(results, support):
         if sup < SUPPORT_SHARE * max(support):
             continue
         seen = arrival_peak_period_ms(x, dt_ms, res.picks_ms - t0_ms, per)
         miss = abs(np.log(seen / per)) if np.isfinite(seen) else np.inf
         if miss < best_miss:
-            best, best_miss = res, miss
+            best, best_miss = (res, per), miss
     return best
 
 
@@ -292,6 +381,12 @@ def _pick_at_period(x: np.ndarray, dt_ms: float, offsets: np.ndarray | None, per
                             apex=apex if np.isfinite(apex) else None)
     res = consistent_picks(x, dt_ms, first, offsets, t0_ms=t0_ms, period_ms=per,
                            tolerance_ms=tolerance_ms, iterations=REPICK_PASSES)
+    return _flag_unsupported(x, dt_ms, res, per, t0_ms, trigger)
+
+
+def _flag_unsupported(x: np.ndarray, dt_ms: float, res: TrendPicks, per: float, t0_ms: float,
+                      trigger: float) -> TrendPicks:
+    """``res`` with the picks that have no energy rise of their own flagged as well."""
     # a pick the trend carried across a trace with no onset of its own disagrees with the data:
     # its energy rise is weak, against a fixed ratio and against the gather's typical rise
     # (real shots with strong pre-arrival noise rise less everywhere)

@@ -6,6 +6,7 @@ import pytest
 
 from geodesk.core.processing.fb_classical import (
     arrival_peak_period_ms,
+    earlier_branch,
     pick_mer_trend,
     self_consistent,
     trend_confidence,
@@ -187,6 +188,25 @@ def test_the_self_consistent_pass_is_kept_and_a_pass_in_the_noise_is_not():
     on_arrival = consistent_picks(g, DT, first, off, iterations=0)
     in_noise = consistent_picks(g, DT, 20.0 + 2.0 * np.arange(n_tr), off, iterations=0)
     assert arrival_peak_period_ms(g, DT, first, 10.0) == pytest.approx(10.0, rel=0.15)
-    assert self_consistent(g, DT, [(on_roll, 10.0), (on_arrival, 10.0)]) is on_arrival
+    assert self_consistent(g, DT, [(on_roll, 10.0), (on_arrival, 10.0)])[0] is on_arrival
     # the hum has the period assumed as well, but no energy rises at those picks
-    assert self_consistent(g, DT, [(in_noise, 10.0), (on_arrival, 10.0)]) is on_arrival
+    assert self_consistent(g, DT, [(in_noise, 10.0), (on_arrival, 10.0)])[0] is on_arrival
+
+
+def test_a_weak_head_wave_the_picks_missed_is_found_ahead_of_them():
+    g, off, onset = refraction_shot(seed=9, noise=0.001)
+    direct = np.abs(off) / 0.5 + 4.0  # picks left on the strong direct wave everywhere
+    far = np.abs(off) > 60
+    assert hits(direct[far], onset[far]) == 0.0
+    moved = earlier_branch(g, DT, 25.0, direct, 17.3)
+    assert hits(moved[far], onset[far]) >= 0.9
+    near = np.abs(off) < 15  # where the direct wave is first, the picks stay
+    assert np.array_equal(moved[near], direct[near])
+
+
+def test_no_branch_is_made_of_noise_ahead_of_the_picks():
+    g, off, onset = refraction_shot(seed=10, noise=0.2)
+    late = onset + 60.0  # only noise ahead of these picks, on every trace
+    late[np.abs(off) < 15] = onset[np.abs(off) < 15]
+    moved = earlier_branch(g, DT, 25.0, late, 17.3)
+    np.testing.assert_array_equal(moved, late)
