@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from geodesk.commands import CommandError
+from geodesk.commands.outputs import check_io
 
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
@@ -23,8 +24,57 @@ COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "imp
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (the sub-commands' parsers
+    are made of the same class by argparse)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        print(f"{self.prog}: error: {message.splitlines()[0] if message else 'bad arguments'} "
+              f"(see '{self.prog} --help')", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _add_verbose(parser: argparse.ArgumentParser, top: bool) -> None:
+    """``--verbose`` on the main parser and on every sub-command (accepted before or after)."""
+    parser.add_argument("--verbose", action="store_true",
+                        default=False if top else argparse.SUPPRESS,
+                        help="show warnings of numpy, torch and other libraries")
+    for action in parser._actions:  # argparse offers no public accessor for sub-parsers
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                _add_verbose(sub, top=False)
+
+
+def leaf_parsers(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ()
+                 ) -> dict[tuple[str, ...], argparse.ArgumentParser]:
+    """Every runnable command's parser by its words (``("synth", "post3d")``)."""
+    out = {}
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        return {prefix: parser} if prefix else {}
+    for name, sub in subs[0].choices.items():
+        out.update(leaf_parsers(sub, (*prefix, name)))
+    return out
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"geodesk: warning: {str(message).splitlines()[0] if str(message) else category.__name__}"
+          f" ({category.__name__}, {os.path.basename(filename)}:{lineno})", file=sys.stderr)
+
+
+def _route_warnings(verbose: bool) -> None:
+    """Library warnings: one line each with ``--verbose``, none otherwise."""
+    import warnings
+
+    if verbose:
+        warnings.showwarning = _show_warning
+        warnings.simplefilter("default")
+    else:
+        warnings.simplefilter("ignore")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="geodesk",
         description="GeoDesk seismic interpretation workstation. "
         "Run 'geodesk' for the window, 'geodesk FILE.sgy' to open a file, 'geodesk demo' for the "
@@ -36,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"geodesk.commands.{name}").register(sub)
+    _add_verbose(parser, top=True)
     return parser
 
 
@@ -56,7 +107,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message
         return int(exc.code or 0) and EXIT_BAD_INPUT
+    _route_warnings(bool(getattr(args, "verbose", False)))
     try:
+        check_io(args)  # never write over an input, into a project, or over another kind
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("geodesk: interrupted", file=sys.stderr)

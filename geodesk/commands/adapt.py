@@ -7,6 +7,8 @@ import argparse
 import shlex
 import sys
 
+from geodesk.commands.outputs import declare_io
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -31,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="where to train (default auto: CUDA when available)")
     p.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    declare_io(p, inputs=("input", "init_from"), outputs={"out": "model"})
     p.set_defaults(func=run_adapt)
 
 

@@ -14,6 +14,8 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+from geodesk.commands.outputs import declare_io
+
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -48,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("output", help="SEG-Y file to write")
     add_model_options(p, "fault model file (default: the shipped weights)")
     add_block_options(p)
+    declare_io(p, inputs=("input", "model"), outputs={"output": "segy"})
     p.set_defaults(func=run_faults)
 
     q = subparsers.add_parser(
@@ -60,6 +63,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--method", choices=("dncnn",), default="dncnn", help="denoiser (dncnn)")
     add_model_options(q, "denoising model file (default: the shipped weights)")
     add_block_options(q)
+    declare_io(q, inputs=("input", "model"), outputs={"output": "segy"})
     q.set_defaults(func=run_denoise)
 
     r = subparsers.add_parser(
@@ -74,18 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "reports how many traces stay off the trend), the U-Net model combined with "
                    "the same trend, or the plain STA/LTA + AIC picker")
     add_model_options(r, "first-break model file for --method unet (default: the shipped weights)")
+    declare_io(r, inputs=("input", "model"), outputs={"output": "text"})
     r.set_defaults(func=run_firstbreaks)
-
-
-def check_new_output(input_path: str, output: str) -> None:
-    """Refuse an ``output`` that is the ``input`` file itself (the command would replace it)."""
-    import os
-
-    from geodesk.commands import CommandError
-
-    if os.path.exists(input_path) and os.path.exists(output) \
-            and os.path.samefile(input_path, output):
-        raise CommandError(f"{output} is the input file; give another file to write")
 
 
 def resolve_model_ref(task: str, path: str | None, device: str):
@@ -98,6 +92,7 @@ def resolve_model_ref(task: str, path: str | None, device: str):
     from geodesk.ml.run.blocks import ModelRef
 
     if path is None:
+        _warn_unusable_weights()
         path = shipped_weights(task)
         if path is None:
             raise CommandError(
@@ -108,6 +103,15 @@ def resolve_model_ref(task: str, path: str | None, device: str):
     ref = ModelRef(str(Path(path).resolve()), task, device)
     ref.load()
     return ref
+
+
+def _warn_unusable_weights() -> None:
+    """One warning line per weight file of the models folder that cannot be used (skipped)."""
+    from geodesk.ml.registry import find_weight_files
+
+    for w in find_weight_files():
+        if w.error:
+            print(f"geodesk: warning: skipped {w.path}: {w.error}", file=sys.stderr)
 
 
 def resolve_model(task: str, path: str | None, device: str):
@@ -156,7 +160,6 @@ def _open_poststack(path: str):
 def run_faults(args: argparse.Namespace) -> int:
     from geodesk.ml.run.apply import map_blocks
 
-    check_new_output(args.input, args.output)
     model = resolve_model_ref("faults", args.model, args.device)
     ctx, bar = _context("faults", args.quiet)
     with _open_poststack(args.input) as survey, block_runner(args) as runner:
@@ -170,7 +173,6 @@ def run_denoise(args: argparse.Namespace) -> int:
     import geodesk
     from geodesk.ml.run.apply import map_blocks
 
-    check_new_output(args.input, args.output)
     model = resolve_model_ref("denoise", args.model, args.device)
     ctx, bar = _context("denoise", args.quiet)
     with geodesk.open(args.input) as survey, block_runner(args) as runner:
@@ -189,7 +191,6 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
     from geodesk.core.survey import SurveyError
     from geodesk.ml.run.apply import first_breaks_unet
 
-    check_new_output(args.input, args.output)
     model = resolve_model("firstbreaks", args.model, args.device) if args.method == "unet" \
         else None
     ctx, bar = _context(f"firstbreaks ({args.method})", args.quiet)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from geodesk.commands.outputs import declare_io
+
 BYTE_FLAGS = (("--iline", "iline"), ("--xline", "xline"), ("--cdp-x", "cdp_x"),
               ("--cdp-y", "cdp_y"), ("--cdp", "cdp"), ("--offset", "offset"),
               ("--ffid", "ffid"), ("--channel", "channel"))
@@ -37,10 +39,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=("post3d", "post2d", "prestack"), help="force the kind")
     p.add_argument("--su", action="store_true", default=None, help="Seismic Unix file")
     _common(p)
+    declare_io(p, inputs=("file", "project"), outputs={"screenshot": "png"})
     p.set_defaults(func=run)
     d = subparsers.add_parser("demo", help="open the synthetic demo survey")
     d.add_argument("--which", choices=("post3d", "shots", "cmps"), default="post3d")
     _common(d)
+    declare_io(d, inputs=("project",), outputs={"screenshot": "png"})
     d.set_defaults(func=run, command="demo")
 
 
@@ -81,6 +85,11 @@ def run(args: argparse.Namespace) -> int:
     import geodesk
     from geodesk.commands import CommandError
 
+    if args.command == "demo" and args.project:
+        parent = os.path.dirname(os.path.abspath(args.project))
+        if not os.path.isdir(parent):
+            raise CommandError(f"folder {parent} for the demo project does not exist; create it "
+                               "first or give another --project")
     survey = demo = None
     if args.command == "demo" and args.screenshot:  # no window to keep alive: build in line
         from geodesk.synth.demo import demo_paths
@@ -107,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     app = get_app()
     window = MainWindow()
     install_excepthook(window)
-    projects = window.project_controller
+    projects = window.features["project_controller"]
     projects.interactive = not args.screenshot  # unattended: no questions, errors exit
     if args.command == "open" and args.project and not projects.open_project(
             args.project, survey_path=args.file):

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from geodesk.commands.outputs import declare_io
+
 BYTE_OPTIONS = ("iline", "xline", "cdp_x", "cdp_y", "cdp", "offset", "ffid", "channel")
 
 
@@ -25,6 +27,7 @@ def register(subparsers) -> None:
     p.add_argument("--kind", choices=("post3d", "post2d", "prestack"), help="force the kind")
     p.add_argument("--endian", choices=("big", "little"), help="force the byte order")
     p.add_argument("--su", action="store_true", default=None, help="read as Seismic Unix")
+    declare_io(p, inputs=("file",))
     p.set_defaults(func=run)
 
 

@@ -8,6 +8,7 @@ import json
 import shlex
 import sys
 
+from geodesk.commands.outputs import declare_io
 from geodesk.ml.registry import TASKS
 
 
@@ -18,6 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "in resources/models (or $GEODESK_MODELS) with their provenance.")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--dir", default=None, help="folder of weight files to list instead")
+    declare_io(p, inputs=("dir",))
     p.set_defaults(func=run_models)
 
     q = subparsers.add_parser(
@@ -43,6 +45,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="model hyper-parameter, e.g. depth=3 or width=8 (repeatable; JSON value)")
     q.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     q.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    declare_io(q, inputs=("init_from",), outputs={"out": "model"})
     q.set_defaults(func=run_train)
 
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from geodesk.commands import CommandError
+from geodesk.commands.outputs import declare_io
 
 DEFAULT_SIZE = {"post3d": "128x128x128", "shots": "24x96x1000", "cmps": "40x48x1000"}
 DEFAULT_DT = {"post3d": 4.0, "shots": 1.0, "cmps": 4.0}
@@ -69,7 +70,38 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         if kind == "cmps":
             k.add_argument("--irregular", action="store_true", help="jittered offsets")
             k.add_argument("--no-multiples", action="store_true", help="primaries only")
+        declare_io(k, outputs={"out": "segy"}, extra=_truth_output)
         k.set_defaults(func=run)
+
+
+#: Sample intervals SEG-Y can store (whole microseconds in 16 bits), in ms.
+DT_RANGE_MS = (0.001, 65.535)
+#: Bytes per output sample the generators hold at their peak (float64 work arrays and copies),
+#: measured with tracemalloc (post3d 58, shots 222, cmps 30) and rounded up.
+PEAK_BYTES_PER_SAMPLE = {"post3d": 64, "shots": 256, "cmps": 40}
+
+
+def _check_numbers(args: argparse.Namespace, size: tuple[int, int, int]) -> None:
+    """Refuse a non-finite SNR, a dt SEG-Y cannot store and a size that cannot fit in memory."""
+    import math
+
+    from geodesk.core.memory import check_allocation
+
+    if args.snr is not None and not math.isfinite(args.snr):
+        raise CommandError(f"--snr must be a finite number of dB, got {args.snr}")
+    lo, hi = DT_RANGE_MS
+    if not lo <= args.dt <= hi:
+        raise CommandError(f"--dt must be between {lo:g} and {hi:g} ms (SEG-Y stores it in "
+                           f"whole microseconds), got {args.dt:g}")
+    n = float(size[0]) * size[1] * size[2]
+    check_allocation(n * PEAK_BYTES_PER_SAMPLE[args.synth_kind], f"a {args.synth_kind} survey of "
+                     f"{'x'.join(map(str, size))} samples")
+
+
+def _truth_output(args: argparse.Namespace) -> list[tuple[str, str, str]]:
+    from geodesk.synth.truth import truth_path
+
+    return [(str(truth_path(args.out)), "npz", "truth file")]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,13 +109,15 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.synth.truth import truth_path
 
     size = parse_size(args.size)
+    _check_numbers(args, size)
     noise = {} if args.snr is None else {"snr_db": args.snr}
     if args.clean:
         noise = {"snr_db": None}
-    if args.dt <= 0:
-        raise CommandError(f"--dt must be positive, got {args.dt}")
     if not args.out.parent.exists():
         raise CommandError(f"folder {args.out.parent} does not exist")
+    if args.out.is_file() and not truth_path(args.out).exists() and not args.force:
+        raise CommandError(f"{args.out} exists and was not written by 'geodesk synth' (no "
+                           f"{truth_path(args.out).name} beside it); add --force to replace it")
     start = time.perf_counter()
     if args.synth_kind == "post3d":
         res = generate_post3d(size, seed=args.seed, dt_ms=args.dt, n_faults=args.faults, **noise)

@@ -14,6 +14,7 @@ import sys
 import numpy as np
 
 from geodesk.commands import CommandError
+from geodesk.commands.outputs import declare_io
 from geodesk.core.jobs import JobContext, run_inline
 from geodesk.core.processing.tracking import EVENTS, TrackParams, track_3d, track_section
 
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--reference", choices=("previous", "seed"), default=defaults.reference,
                    help="compare waveforms with the previous trace or the seed")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    declare_io(p, inputs=("survey",), outputs={"out": "text"})
     p.set_defaults(func=run)
 
 
@@ -59,6 +61,16 @@ def _parse_seeds(texts: list[str], kind: str) -> list[tuple[float, ...]]:
             vals = (vals[0], vals[-1])
         seeds.append(vals)
     return seeds
+
+
+def _check_windows(params: TrackParams, record_ms: float) -> None:
+    """Refuse a search or correlation window longer than the record (nothing to compare, and
+    its sample windows would not fit in memory)."""
+    for flag, ms in (("--search", params.search_ms), ("--window", params.window_ms),
+                     ("--max-jump", params.max_jump_ms)):
+        if not ms <= record_ms:
+            raise CommandError(f"{flag} must be a length in ms within the {record_ms:g} ms "
+                               f"record, got {ms:g}")
 
 
 class _Progress:
@@ -97,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         if survey.kind not in ("post3d", "post2d"):
             raise CommandError(f"{survey.name} is a {survey.kind} file; tracking needs a "
                                "post-stack 3D volume or 2D line")
+        _check_windows(params, len(survey.times_ms) * survey.dt_ms)
         seeds = _parse_seeds(args.seed, survey.kind)
         if survey.kind == "post3d":
             ctx = JobContext(on_progress=progress)

@@ -187,7 +187,7 @@ def test_an_output_that_is_the_input_is_refused_and_the_input_kept(main, volume,
     src = (shots if command in ("firstbreaks", "velocities") else volume)[0]
     before = src.read_bytes()
     assert main([command, str(src), str(src), "--quiet"]) == 2
-    assert "is the input file" in capsys.readouterr().err
+    assert "is the input" in capsys.readouterr().err
     assert src.read_bytes() == before
 
 

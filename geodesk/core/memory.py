@@ -1,0 +1,46 @@
+"""Refuse work whose arrays would not fit in memory, before allocating them (a clear message
+instead of a MemoryError or the machine swapping)."""
+
+from __future__ import annotations
+
+import os
+
+#: Share of the available memory one request may take.
+MAX_SHARE = 0.8
+
+
+class MemoryRefused(ValueError):
+    """Arrays that would need more memory than the machine has; the message says how much."""
+
+
+def available_bytes() -> int:
+    """Memory available to this process: MemAvailable on Linux, else the physical memory."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30  # unknown platform: assume a modest workstation
+
+
+def format_bytes(n: float) -> str:
+    """``3.2 GiB``-style size for messages."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} PiB"  # pragma: no cover - loop returns
+
+
+def check_allocation(n_bytes: float, what: str, available: int | None = None) -> None:
+    """Refuse ``what`` when it needs ``n_bytes`` (an estimate) beyond :data:`MAX_SHARE` of the
+    available memory."""
+    avail = available_bytes() if available is None else int(available)
+    if not n_bytes <= MAX_SHARE * avail:  # also refuses NaN estimates
+        raise MemoryRefused(f"{what} would need about {format_bytes(n_bytes)} of memory; "
+                            f"{format_bytes(avail)} is available")
