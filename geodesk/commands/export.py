@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from geodesk.commands.outputs import check_io, declare_io
+
 WHATS = ("horizon", "faults", "firstbreaks", "velocities")
 
 
@@ -30,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", dest="fmt", choices=("csv", "xyz", "segy"), default=None)
     p.add_argument("--name", default=None, help="pick object name (needed if several)")
     add_header_options(p)
+    declare_io(p, inputs=("project",),
+               outputs={"out": lambda a: "segy" if a.fmt == "segy" else "text"})
     p.set_defaults(func=run)
 
 
@@ -38,8 +42,19 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.core.project.project import Project
 
     project = Project.open(args.project)
+    check_io(args, more_inputs=_survey_paths(project))  # e.g. a CSV over the project's SEG-Y
     n = export_picks(project, args.what, args.out, args.fmt, args.name, args.byte,
                      args.encoding, args.unit)
     print(f"wrote {n} {'picks' if args.fmt == 'segy' else 'rows'} to {args.out}",
           file=sys.stderr)
     return 0
+
+
+def _survey_paths(project) -> list[str]:
+    """The survey files the project references (inputs an export must not replace)."""
+    from geodesk.core.project.project import ProjectError
+
+    try:
+        return [str(project.survey_path())]
+    except (ProjectError, OSError):
+        return []

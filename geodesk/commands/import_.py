@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from geodesk.commands.export import WHATS, add_header_options
+from geodesk.commands.outputs import declare_io
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,6 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--tolerance", type=float, default=None,
                    help="XYZ: max distance (m) from a grid node (default half a bin)")
     add_header_options(p)
+    declare_io(p, inputs=("project", "source"))  # writes only the project, by its own save
     p.set_defaults(func=run)
 
 

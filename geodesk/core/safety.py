@@ -2,8 +2,8 @@
 
 An output is refused when it is (by path, symlink or hard link) one of the inputs, when it lies
 in a project folder (``*.geodesk``, written only by project saves), when it is a folder or its
-folder is missing, and when it exists holding another kind of file than the one to be written
-(a SEG-Y where a CSV goes, a model file under a screenshot…) unless ``force`` is given.
+folder is missing, and, unless ``force`` is given, when it exists with other names (hard links)
+or holding another kind of file than the one to be written (a SEG-Y where a CSV goes…).
 """
 
 from __future__ import annotations
@@ -122,6 +122,10 @@ def check_output(output: str | os.PathLike, kind: str, inputs: Iterable[str | os
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise OutputRefused(f"folder {parent} of {what} {out} does not exist")
+    links = out.stat().st_nlink if out.is_file() else 1
+    if links > 1 and not force:  # the other names may be inputs or project files
+        raise OutputRefused(f"{what} {out} is hard-linked ({links} names for one file); give "
+                            "another file or add --force to replace this name only")
     found = file_kind(out) if out.exists() else None
     if found is not None and found != kind and not force:
         raise OutputRefused(f"{what} {out} exists and holds {_describe(found)}, not "

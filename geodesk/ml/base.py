@@ -363,13 +363,19 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, 
     try:
         payload = torch.load(p, map_location="cpu", weights_only=True)
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError,
-            OSError, AttributeError, TypeError, struct.error) as exc:
+            OSError, AttributeError, TypeError, struct.error, KeyError, IndexError,
+            UnicodeDecodeError, MemoryError) as exc:  # any file renamed .pt lands here
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, (KeyError, IndexError)):  # the unpickler met a byte it cannot read
+            first = f"unreadable content ({type(exc).__name__} {first})"
         raise ModelFileError(f"{p.name} is not a readable GeoDesk model file (corrupted or "
                              f"truncated: {first[:120]})") from None
     if not isinstance(payload, dict) or "geodesk_model_format" not in payload:
         raise ModelFileError(f"{p.name} is not a GeoDesk model file")
-    fmt = int(payload["geodesk_model_format"])
+    try:
+        fmt = int(payload["geodesk_model_format"])
+    except (TypeError, ValueError):
+        raise ModelFileError(f"{p.name}: model-file format is not a number") from None
     if fmt > MODEL_FORMAT:
         raise ModelFileError(f"{p.name} uses model-file format {fmt}, newer than the {MODEL_FORMAT} "
                              "this GeoDesk reads; update GeoDesk")
@@ -380,4 +386,6 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, 
         raise ModelFileError(f"{p.name}: model metadata missing or damaged") from None
     if not isinstance(meta, dict) or "task" not in meta or "model" not in meta:
         raise ModelFileError(f"{p.name}: model metadata missing or damaged")
+    if not isinstance(meta.get("params"), dict):
+        raise ModelFileError(f"{p.name}: model metadata lacks the model's parameters")
     return meta, state
