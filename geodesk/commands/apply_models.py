@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 
 from geodesk.commands.outputs import declare_io
+from geodesk.ml.task_table import task_spec
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -60,7 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "file) and write SEG-Y with the input's headers.")
     q.add_argument("input", help="SEG-Y/SU file")
     q.add_argument("output", help="SEG-Y file to write")
-    q.add_argument("--method", choices=("dncnn",), default="dncnn", help="denoiser (dncnn)")
+    q.add_argument("--method", choices=task_spec("denoise").methods,
+                   default=task_spec("denoise").default_method, help="denoiser (dncnn)")
     add_model_options(q, "denoising model file (default: the shipped weights)")
     add_block_options(q)
     declare_io(q, inputs=("input", "model"), outputs={"output": "segy"})
@@ -72,7 +74,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "shot, and write ffid,channel,trace,offset,time_ms (time empty where unpicked or dead).")
     r.add_argument("input", help="pre-stack SEG-Y/SU file")
     r.add_argument("output", help="CSV file to write")
-    r.add_argument("--method", choices=("mer_trend", "unet", "stalta"), default="mer_trend",
+    r.add_argument("--method", choices=task_spec("firstbreaks").methods,
+                   default=task_spec("firstbreaks").default_method,
                    help="the classical picker with the refractor trend (mer_trend, default: "
                    "earliest consistent onsets, the most accurate on real shots measured; it "
                    "reports how many traces stay off the trend), the U-Net model combined with "

@@ -14,9 +14,10 @@ import sys
 
 from geodesk.commands.apply_models import add_block_options, add_model_options
 from geodesk.commands.outputs import declare_io
+from geodesk.ml.task_table import task_spec
 
 #: Picking methods: semblance peaks (geodesk.core.processing.velpick) or the velocity U-Net.
-METHODS = ("semblance", "unet")
+METHODS = task_spec("velocities").methods
 
 
 def _add_bytes(p: argparse.ArgumentParser) -> None:
@@ -43,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "none is near, the trend every --knot-ms).")
     p.add_argument("input", help="pre-stack SEG-Y/SU file (CMP- or shot-sorted)")
     p.add_argument("output", help="velocity CSV to write (cdp,time_ms,vrms_mps)")
-    p.add_argument("--method", choices=METHODS, default="semblance",
+    p.add_argument("--method", choices=METHODS, default=task_spec("velocities").default_method,
                    help="picking method (default semblance)")
     p.add_argument("--every", type=int, default=1, metavar="N",
                    help="pick every N-th CMP (default 1: all)")

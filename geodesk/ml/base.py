@@ -178,6 +178,7 @@ class SeismicModel:
         loss.backward()
         self.optimizer_.step()
         self.n_steps_ += 1
+        self.weight_id_ = None  # the weights are no longer those of any file
         return float(loss.detach())
 
     def partial_fit(self, X: list, y: list) -> SeismicModel:
@@ -305,6 +306,9 @@ class SeismicModel:
         out = Path(path)
         with atomic_path(out) as tmp:
             torch.save(payload, tmp)
+        from geodesk.ml.registry import weight_id
+
+        self.weight_id_ = weight_id(out, self.name, self.version)
         return out
 
     @classmethod
@@ -342,6 +346,9 @@ class SeismicModel:
             raise ModelFileError(f"{Path(path).name}: weights do not fit the model "
                                  f"({str(exc).splitlines()[0]})") from None
         model.net_.eval()
+        from geodesk.ml.registry import weight_id
+
+        model.weight_id_ = weight_id(path, klass.name, int(meta.get("version", 0)))
         model.history_ = list(meta.get("history", []))
         model.provenance_ = dict(meta.get("provenance", {}))
         # training continued with --from draws the seeds after the ones this file was trained on
@@ -349,8 +356,11 @@ class SeismicModel:
         return model
 
 
-def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(metadata, state dict) of a model file, checked for format and integrity."""
+def read_model_file(path: str | os.PathLike, *,
+                    meta_only: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(metadata, state dict) of a model file, checked for format and integrity.
+    ``meta_only`` maps the tensors instead of reading them (listing a folder of models reads
+    the metadata, not megabytes of weights): the state dict is then returned empty."""
     import pickle
     import struct
     import zipfile
@@ -361,7 +371,7 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, 
     if not p.is_file():
         raise FileNotFoundError(f"model file {p} not found")
     try:
-        payload = torch.load(p, map_location="cpu", weights_only=True)
+        payload = torch.load(p, map_location="cpu", weights_only=True, mmap=meta_only)
     except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError,
             OSError, AttributeError, TypeError, struct.error, KeyError, IndexError,
             UnicodeDecodeError, MemoryError) as exc:  # any file renamed .pt lands here
@@ -381,7 +391,7 @@ def read_model_file(path: str | os.PathLike) -> tuple[dict[str, Any], dict[str, 
                              "this GeoDesk reads; update GeoDesk")
     try:
         meta = json.loads(payload["meta_json"])
-        state = dict(payload["state"])
+        state = {} if meta_only else dict(payload["state"])
     except (KeyError, TypeError, ValueError):
         raise ModelFileError(f"{p.name}: model metadata missing or damaged") from None
     if not isinstance(meta, dict) or "task" not in meta or "model" not in meta:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-TASKS = ("faults", "firstbreaks", "velocities", "denoise")
+from geodesk.ml.task_table import TASK_TABLE, TASKS
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ REGISTRY: dict[str, ModelSpec] = {
     )
 }
 
-#: The model trained and applied for each task by default.
-DEFAULT_FOR_TASK = {spec.task: spec.name for spec in REGISTRY.values()}
+#: The model trained and applied for each task by default (the task table's default model).
+DEFAULT_FOR_TASK = {task: spec.default_model for task, spec in TASK_TABLE.items()}
 
 
 def get_model_class(name: str) -> type:
@@ -64,11 +64,12 @@ def default_model_class(task: str) -> type:
 
 
 def models_dir() -> Path:
-    """Folder of shipped weight files: ``$GEODESK_MODELS`` or ``<repo>/resources/models``."""
+    """Folder of shipped weight files: ``$GEODESK_MODELS`` or the package's ``resources/models``
+    (in a source checkout ``geodesk/resources`` links to the repository's ``resources/``)."""
     env = os.environ.get("GEODESK_MODELS")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "resources" / "models"
+    return Path(__file__).resolve().parents[1] / "resources" / "models"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def find_weight_files(folder: str | os.PathLike | None = None) -> list[WeightFil
     out = []
     for p in sorted(root.glob("*.pt")) if root.is_dir() else []:
         try:
-            meta, _ = read_model_file(p)
+            meta, _ = read_model_file(p, meta_only=True)
             out.append(WeightFile(p, meta))
         except (ModelFileError, OSError) as exc:
             out.append(WeightFile(p, {}, str(exc)))
@@ -104,11 +105,32 @@ def shipped_weights(task: str, folder: str | os.PathLike | None = None) -> Path 
     return files[-1].path
 
 
+#: sha256 prefixes of weight files by (resolved path, mtime ns, size): each file hashed once.
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def weight_id(path: str | os.PathLike, model: str, version: int) -> str:
+    """``<model>@v<version>#<sha256[:12]>`` of a weight file: what its picks' provenance names,
+    so two weight files of one model are told apart (content hash, cached by path+mtime+size)."""
+    import hashlib
+
+    p = Path(path).resolve()
+    st = p.stat()
+    key = (str(p), st.st_mtime_ns, st.st_size)
+    if key not in _DIGESTS:
+        h = hashlib.sha256()
+        with open(p, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        _DIGESTS[key] = h.hexdigest()[:12]
+    return f"{model}@v{int(version)}#{_DIGESTS[key]}"
+
+
 def load_model(path: str | os.PathLike, *, task: str | None = None, device: str | None = None):
     """Load any registered model file; ``task`` refuses a model made for another task."""
     from geodesk.ml.base import ModelFileError, SeismicModel, read_model_file
 
-    meta, _ = read_model_file(path)
+    meta, _ = read_model_file(path, meta_only=True)  # cls.load reads the weights
     if task is not None and meta.get("task") != task:
         raise ModelFileError(f"{Path(path).name} is a {meta.get('task')!r} model, not a "
                              f"{task!r} model")

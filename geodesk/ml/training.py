@@ -23,14 +23,10 @@ from geodesk.ml.data.datasets import (
     training_seed,
     validation_set,
 )
+from geodesk.ml.task_table import TASK_TABLE
 
-#: Metric that selects the best checkpoint per task, and whether larger is better.
-PRIMARY_METRIC = {
-    "faults": ("f1", True),
-    "firstbreaks": ("within_2_samples", True),
-    "velocities": ("mean_rel_error", False),
-    "denoise": ("snr_gain_db", True),
-}
+#: Metric that selects the best checkpoint per task, and whether larger is better (task table).
+PRIMARY_METRIC = {t: (spec.metric, spec.larger_is_better) for t, spec in TASK_TABLE.items()}
 
 
 def _better(task: str, new: float, best: float | None) -> bool:

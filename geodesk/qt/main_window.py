@@ -84,7 +84,9 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else app_settings.make_settings()
-        self.session = Session()
+        from geodesk.ml.run import loaded  # Qt-free and torch-free until a model is loaded
+
+        self.session = Session(models=loaded.SHARED)
         self.features: dict[str, Any] = {}  # controllers of the installed features, by name
         self._demo_job: JobHandle | None = None
         self.close_hooks: list = []  # callables run when the window closes (before the survey)

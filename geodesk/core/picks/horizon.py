@@ -48,14 +48,26 @@ class Horizon(TracePicks):
         return cls(name, survey.inlines, survey.crosslines, colour, geometry="3d")
 
     # -- keys --------------------------------------------------------------------------------
-    def grid_index(self, inlines: Any, crosslines: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Row/column indices of inline/crossline numbers; KeyError for numbers off the grid."""
+    def _nearest_nodes(self, inlines: Any, crosslines: Any
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(il, xl, row, column, on-grid) of inline/crossline numbers, broadcast together."""
         il = np.atleast_1d(np.asarray(inlines, dtype=np.int64))
         xl = np.atleast_1d(np.asarray(crosslines, dtype=np.int64))
         il, xl = np.broadcast_arrays(il, xl)
         i = np.searchsorted(self.inlines, il).clip(0, self.inlines.size - 1)
         j = np.searchsorted(self.crosslines, xl).clip(0, self.crosslines.size - 1)
-        bad = (self.inlines[i] != il) | (self.crosslines[j] != xl)
+        return il, xl, i, j, (self.inlines[i] == il) & (self.crosslines[j] == xl)
+
+    def flat_index_or_missing(self, inlines: Any, crosslines: Any) -> np.ndarray:
+        """Flat pick index of each inline/crossline number (their broadcast shape), -1 where a
+        number is off the grid: what section views and tools map their traces with."""
+        _, _, i, j, on = self._nearest_nodes(inlines, crosslines)
+        return np.where(on, i * self.shape[1] + j, -1).astype(np.int64)
+
+    def grid_index(self, inlines: Any, crosslines: Any) -> tuple[np.ndarray, np.ndarray]:
+        """Row/column indices of inline/crossline numbers; KeyError for numbers off the grid."""
+        il, xl, i, j, on = self._nearest_nodes(inlines, crosslines)
+        bad = ~on
         if bad.any():
             k = int(np.flatnonzero(bad)[0])
             raise KeyError(f"inline {il[k]} / crossline {xl[k]} is not on horizon {self.name!r}")

@@ -26,12 +26,7 @@ def horizon_flat_index(horizon: Horizon, section: Section, line: float | None) -
         if line is None and section.kind == "line":
             line = float(horizon.inlines[0])
         il, xl = section_keys(section, line)
-    il = np.asarray(il, dtype=np.int64)
-    xl = np.asarray(xl, dtype=np.int64)
-    i = np.searchsorted(horizon.inlines, il).clip(0, horizon.inlines.size - 1)
-    j = np.searchsorted(horizon.crosslines, xl).clip(0, horizon.crosslines.size - 1)
-    on = (horizon.inlines[i] == il) & (horizon.crosslines[j] == xl)
-    return np.where(on, i * horizon.shape[1] + j, -1).astype(np.int64)
+    return horizon.flat_index_or_missing(il, xl)
 
 
 def times_at(flat: np.ndarray, times: np.ndarray) -> np.ndarray:

@@ -57,10 +57,7 @@ class HorizonTool(StrokeTool):
         self.line = line
         self._il, self._xl = il, xl
         # flat horizon index of each section trace, -1 where the trace is off the grid
-        i = np.searchsorted(self.horizon.inlines, il).clip(0, self.horizon.inlines.size - 1)
-        j = np.searchsorted(self.horizon.crosslines, xl).clip(0, self.horizon.crosslines.size - 1)
-        on = (self.horizon.inlines[i] == il) & (self.horizon.crosslines[j] == xl)
-        self._flat = np.where(on, i * self.horizon.shape[1] + j, -1).astype(np.int64)
+        self._flat = self.horizon.flat_index_or_missing(il, xl)
 
     # -- stroke hooks ---------------------------------------------------------------------------
     def _label(self, erasing: bool) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from geodesk.core.section import Axis, Section
+from geodesk.ml.task_table import TASK_TABLE
 
 #: Validation examples use seeds VALIDATION_SEED_BASE + k; training seeds stay below it.
 VALIDATION_SEED_BASE = 10**9
@@ -18,17 +19,8 @@ VALIDATION_SEED_BASE = 10**9
 #: Share of first-break draws from the wide shot family (the rest: the demo-like land line).
 WIDE_SHOTS = 0.75
 
-#: The generator behind each task, recorded in the model's provenance.
-GENERATORS = {
-    "faults": "geodesk.synth.fault_sections.fault_training_sections (generate_post3d, "
-              "wide fault family, disturbed, mirrored)",
-    "firstbreaks": "geodesk.synth.generate_shots (1 in 4) + "
-                   "geodesk.synth.shot_family.generate_wide_shot (3 in 4)",
-    "velocities": "geodesk.synth.generate_cmps + geodesk.core.processing.semblance",
-    "denoise": "geodesk.synth.generate_post3d (noise-free, peaks 8-60 Hz) + white, low-band or "
-               "band-limited noise at -5 to 40 dB, "
-               "7 neighbouring inlines",
-}
+#: The generator behind each task, recorded in the model's provenance (task table).
+GENERATORS = {t: spec.generator for t, spec in TASK_TABLE.items()}
 
 
 def training_seed(seed: int, k: int) -> int:

@@ -135,7 +135,7 @@ def model_context(model) -> int:
         from geodesk.ml.base import read_model_file
         from geodesk.ml.registry import get_model_class
 
-        meta, _ = read_model_file(model.path)
+        meta, _ = read_model_file(model.path, meta_only=True)
         params = get_model_class(meta["model"])._upgrade_params(
             dict(meta.get("params", {})), int(meta.get("version", 0)))
         return int(params.get("context", 0) or 0)
