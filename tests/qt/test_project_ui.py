@@ -130,7 +130,7 @@ def test_failed_save_keeps_the_previous_save_and_says_why(window, ctrl, volume, 
     def fail(*_a, **_k):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("geodesk.core.project.project.write_pair", fail)
+    monkeypatch.setattr("geodesk.core.project.project.write_save", fail)
     assert not ctrl.save()
     assert "No space left" in ctrl.answers.errors[-1][1]
     assert window.project.is_dirty and "p*" in window.windowTitle()

@@ -7,7 +7,9 @@ Opening applies them in order in memory; the next save writes the current versio
 Version 0 (GeoDesk 0.0 prototypes): ``project.json`` = ``{"version": 0, "survey": PATH,
 "created": ISO}`` (one survey by path only, no size/mtime checks, no settings) and ``picks.h5``
 with one group per object at ``/<kind>/<name>`` (meta JSON in attribute ``meta``).
-Version 1: see :mod:`geodesk.core.project.project`.
+Version 1: the document of :mod:`geodesk.core.project.project`, ``project.json`` and
+``picks.h5`` side by side without checksums. Version 2: the same document in checksummed
+generation folders committed by a pointer (:mod:`geodesk.core.project.store`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 
 from geodesk.core.project.store import ProjectError, RawGroups
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DEFAULT_AXES = {"order": ["inline", "crossline", "time"], "time_unit": "ms", "xy_unit": "m",
                 "depth_unit": "m"}
@@ -30,7 +32,7 @@ DEFAULT_DISPLAY: dict[str, Any] = {"colormap": "seismic", "clip_percentile": 99.
 def schema_version(doc: dict[str, Any]) -> int:
     """Schema version of a project.json (v0 files wrote ``version`` instead)."""
     v = doc.get("schema_version", doc.get("version"))
-    if not isinstance(v, int) or v < 0:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         raise ProjectError(f"project.json has no valid schema_version ({v!r})")
     return v
 
@@ -59,9 +61,15 @@ def _v0_to_v1(doc: dict[str, Any], groups: RawGroups, folder: Path
     return out, new_groups
 
 
+def _v1_to_v2(doc: dict[str, Any], groups: RawGroups, folder: Path
+              ) -> tuple[dict[str, Any], RawGroups]:
+    return {**doc, "schema_version": 2}, groups  # only the layout on disk changed
+
+
 #: MIGRATIONS[n] turns version n into n + 1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any], RawGroups, Path],
-                               tuple[dict[str, Any], RawGroups]]] = {0: _v0_to_v1}
+                               tuple[dict[str, Any], RawGroups]]] = {0: _v0_to_v1,
+                                                                     1: _v1_to_v2}
 
 
 def migrate(doc: dict[str, Any], groups: RawGroups, folder: Path
@@ -70,14 +78,20 @@ def migrate(doc: dict[str, Any], groups: RawGroups, folder: Path
 
     A newer version is refused: this GeoDesk cannot know what it would lose.
     """
+    version = check_readable(doc, folder)
+    v = version
+    while v < SCHEMA_VERSION:
+        doc, groups = MIGRATIONS[v](doc, groups, folder)
+        v += 1
+    return doc, groups, version
+
+
+def check_readable(doc: dict[str, Any], folder: Path) -> int:
+    """The schema version of ``doc``; ProjectError when it is newer than this GeoDesk reads."""
     version = schema_version(doc)
     if version > SCHEMA_VERSION:
         app = doc.get("app_version", "a newer GeoDesk")
         raise ProjectError(f"{folder.name} was saved by GeoDesk {app} with project format "
                            f"{version}; this GeoDesk reads format {SCHEMA_VERSION} and older. "
                            "Update GeoDesk to open it")
-    v = version
-    while v < SCHEMA_VERSION:
-        doc, groups = MIGRATIONS[v](doc, groups, folder)
-        v += 1
-    return doc, groups, version
+    return version

@@ -6,24 +6,30 @@ mtime_ns, checked on open), ``objects`` (the pick-object index: survey id, HDF5 
 name), ``display`` settings and ``axes`` (order and units). Picks live in ``picks.h5`` (see
 :mod:`geodesk.core.project.store`), one :class:`Interpretation` per survey.
 
-Every save is atomic (a failed save leaves the previous one intact). :meth:`Project.autosave`
-writes the same pair under ``autosave/`` and never touches the main save; :meth:`Project.open`
-reports an autosave newer than the main save (``autosave_pending``) and the caller offers
-:meth:`Project.recover` or :meth:`Project.discard_autosave`.
+Every save is one atomic step (a new checksummed generation committed by the pointer written
+last, see :mod:`geodesk.core.project.store`); a failed or killed save leaves the previous one.
+:meth:`Project.autosave` writes the same layout under ``autosave/`` and never touches the main
+save; :meth:`Project.open` reports an autosave newer than the main save (``autosave_pending``)
+and the caller offers :meth:`Project.recover` or :meth:`Project.discard_autosave`. A damaged
+save is refused (:class:`DamagedProjectError`, naming the intact earlier saves that
+``Project.open(path, generation=NAME)`` opens), never loaded altered.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
-import shutil
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from geodesk.core.history import History
 from geodesk.core.picks.store import KINDS, Interpretation
+from geodesk.core.project.loading import AUTOSAVE, DamagedProjectError, damaged, load_content
 from geodesk.core.project.migrate import (
     DEFAULT_AXES,
     DEFAULT_DISPLAY,
@@ -31,19 +37,19 @@ from geodesk.core.project.migrate import (
     migrate,
 )
 from geodesk.core.project.store import (
-    H5_NAME,
     JSON_NAME,
     ProjectError,
     RawGroups,
-    read_json,
-    read_raw_h5,
-    write_pair,
+    remove_tree,
+    write_save,
 )
+from geodesk.core.project.validate import check_document, check_state, clean_display
 
-__all__ = ["SUFFIX", "Project", "ProjectError", "SurveyIssue", "SurveyRef", "relink"]
+__all__ = ["SUFFIX", "DamagedProjectError", "Project", "ProjectError", "SurveyIssue",
+           "SurveyRef", "relink"]
 
 SUFFIX = ".geodesk"
-AUTOSAVE_DIR = "autosave"
+AUTOSAVE_DIR = AUTOSAVE
 
 
 def _now() -> str:
@@ -104,6 +110,7 @@ class Project:
         self.autosave_pending: str | None = None  # "modified" time of a newer autosave
         self._saved_revision = 0
         self._recovered = False
+        self.unsaved_objects: list[str] = []  # objects the last save could not write, and why
 
     # -- creation / opening ------------------------------------------------------------------
     @classmethod
@@ -119,34 +126,42 @@ class Project:
         return proj
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> Project:
-        """Open a project folder (or its project.json); migrates older formats in memory."""
+    def open(cls, path: str | os.PathLike, generation: str | None = None) -> Project:
+        """Open a project folder (or its project.json); migrates older formats in memory.
+
+        ``generation`` opens an earlier save instead (a ``gen-NNNNNN`` folder or ``"autosave"``,
+        as a damaged project's error names them); it is unsaved until :meth:`save`.
+        """
         folder = Path(path)
         if folder.name == JSON_NAME:
             folder = folder.parent
         if not folder.is_dir():
             raise ProjectError(f"project not found: {folder}")
         proj = cls(folder)
-        proj._load(folder)
+        if generation == AUTOSAVE:
+            proj._load(folder / AUTOSAVE)
+        else:
+            proj._load(folder, generation)
+        if generation is not None:
+            proj.save_id, proj._recovered = "", True
+            return proj
         auto = proj._autosave_doc()
         if auto is not None and _later(auto.get("modified", ""), proj.modified):
             proj.autosave_pending = auto["modified"]
         proj._saved_revision = proj.revision
         return proj
 
-    def _load(self, folder: Path) -> None:
-        doc = read_json(folder / JSON_NAME)
-        attrs, groups = read_raw_h5(folder / H5_NAME)
-        doc, groups, self.loaded_version = migrate(doc, groups, self.folder)
-        if doc.get("save_id") and attrs and attrs.get("save_id") != doc["save_id"]:
-            raise ProjectError(f"{folder}: project.json and picks.h5 are from different saves "
-                               "(interrupted save); recover the autosave or a backup")
-        self._apply_doc(doc, groups)
+    def _load(self, folder: Path, generation: str | None = None) -> None:
+        content = load_content(folder, generation)
+        try:
+            doc, groups, self.loaded_version = migrate(content.doc, content.groups, self.folder)
+            self._apply_doc(doc, groups)
+        except ProjectError as exc:
+            raise damaged(folder, exc, content.generation) from None
 
     def _apply_doc(self, doc: dict[str, Any], groups: RawGroups) -> None:
-        import json
-
         try:
+            check_document(doc)
             self.created = str(doc.get("created", ""))
             self.modified = str(doc.get("modified", ""))
             self.app_version = str(doc.get("app_version", ""))
@@ -158,11 +173,14 @@ class Project:
             for entry in doc.get("objects", []):
                 attrs, arrays = groups[f"picks/{entry['survey']}/{entry['group']}"]
                 meta = json.loads(attrs["meta"])
+                check_state(meta, arrays)
                 obj = KINDS[meta["type"]].from_state(meta, arrays)
                 interps.setdefault(entry["survey"], Interpretation(entry["survey"])).add(None, obj)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ProjectError(f"{self.folder}: damaged project ({type(exc).__name__}: {exc})"
-                               ) from None
+            if len(doc.get("objects", [])) != sum(1 for g in groups if g.startswith("picks/")):
+                raise ValueError("picks.h5 holds objects the index does not list")
+        except Exception as exc:  # noqa: BLE001 - whatever a damaged state raises is refused
+            raise ProjectError(f"{self.folder}: damaged project ({type(exc).__name__}: "
+                               f"{str(exc)[:200]})") from None
         for sid in list(interps):
             interps[sid].survey_name = self._survey_name(sid)
         self.interpretations = {}
@@ -250,24 +268,33 @@ class Project:
 
     # -- saving ------------------------------------------------------------------------------
     def _document(self, save_id: str, modified: str) -> tuple[dict[str, Any], list]:
-        objects, index = [], []
+        """The document and the writable objects; an object whose state cannot be stored
+        (e.g. a CDP beyond 64 bits) is left out and named in ``unsaved_objects``."""
+        objects, index, self.unsaved_objects = [], [], []
         for sid, interp in self.interpretations.items():
-            for n, obj in enumerate(interp.objects()):
-                meta, arrays = obj.to_state()
-                objects.append((sid, meta, arrays))
+            n = 0
+            for obj in interp.objects():
+                state = _storable_state(obj)
+                if isinstance(state, str):
+                    self.unsaved_objects.append(f"{obj.kind} {obj.name!r}: {state}")
+                    continue
+                objects.append((sid, *state))
                 index.append({"survey": sid, "group": f"{n:03d}", "kind": obj.kind,
                               "name": obj.name})
+                n += 1
+        axes = self.axes if _json_ok(self.axes) else dict(DEFAULT_AXES)
         doc = {"schema_version": SCHEMA_VERSION, "app_version": _app_version(),
                "created": self.created, "modified": modified, "save_id": save_id,
                "surveys": [asdict(s) for s in self.surveys], "objects": index,
-               "display": self.display, "axes": self.axes}
+               "display": clean_display(self.display), "axes": axes}
         return doc, objects
 
     def save(self) -> None:
-        """Write the project atomically; the autosave (now older) is removed."""
+        """Write the project as one atomic step; the autosave (now older) is removed after.
+        Objects that could not be written are listed in ``unsaved_objects``."""
         modified, save_id = _now(), uuid.uuid4().hex
         doc, objects = self._document(save_id, modified)
-        write_pair(self.folder, doc, objects)
+        write_save(self.folder, doc, objects)
         self.modified, self.save_id = modified, save_id
         self.loaded_version = SCHEMA_VERSION
         self.history.mark_clean()
@@ -292,14 +319,13 @@ class Project:
         """Write the current state under ``autosave/`` (atomically); the main save is untouched."""
         doc, objects = self._document(uuid.uuid4().hex, _now())
         doc["based_on_save_id"] = self.save_id
-        write_pair(self.autosave_folder, doc, objects)
+        write_save(self.autosave_folder, doc, objects, keep_previous=False)
 
     def _autosave_doc(self) -> dict[str, Any] | None:
-        p = self.autosave_folder / JSON_NAME
-        if not p.is_file():
+        if not (self.autosave_folder / JSON_NAME).is_file():
             return None
         try:
-            return read_json(p)
+            return load_content(self.autosave_folder).doc
         except ProjectError:
             return None  # a damaged autosave is not offered
 
@@ -323,7 +349,7 @@ class Project:
 
     def discard_autosave(self) -> None:
         """Delete the autosave files."""
-        shutil.rmtree(self.autosave_folder, ignore_errors=True)
+        remove_tree(self.autosave_folder)
         self.autosave_pending = None
 
 
@@ -337,6 +363,26 @@ def relink(project: Project, old: str, new_path: str | os.PathLike) -> SurveyRef
             project.revision += 1
             return ref
     raise ProjectError(f"{project.folder.name} has no survey {old!r}")
+
+
+def _storable_state(obj: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]] | str:
+    """``obj.to_state()`` when every part of it can be written, else why not."""
+    try:
+        meta, arrays = obj.to_state()
+        json.dumps(meta, allow_nan=False)
+        arrays = {k: np.asarray(v) for k, v in arrays.items()}
+    except (OverflowError, ValueError, TypeError) as exc:
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
+    bad = [k for k, a in arrays.items() if a.dtype.kind not in "biuf"]
+    return f"array {bad[0]!r} is not numeric" if bad else (meta, arrays)
+
+
+def _json_ok(value: Any) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    return True
 
 
 def _project_folder(path: str | os.PathLike) -> Path:

@@ -57,7 +57,14 @@ def _assert_same_states(a, b):
 
 
 def _snapshot(folder):
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and "autosave" not in p.parts}
+
+
+def _saved(folder):
+    """The committed generation folder and its document."""
+    gen = folder / json.loads((folder / "project.json").read_text())["generation"]
+    return gen, json.loads((gen / "project.json").read_text())
 
 
 @pytest.fixture
@@ -75,11 +82,11 @@ def test_save_then_open_restores_every_pick_object_exactly(project):
     assert back.axes["order"] == ["inline", "crossline", "time"]
     assert back.surveys == project.surveys
     assert not back.is_dirty and back.autosave_pending is None
-    doc = json.loads((project.folder / "project.json").read_text())
+    gen, doc = _saved(project.folder)
     assert doc["schema_version"] == SCHEMA_VERSION
     assert [o["kind"] for o in doc["objects"]] == ["horizon", "fault_set", "first_breaks",
                                                    "velocity_functions"]
-    with h5py.File(project.folder / "picks.h5", "r") as h5:
+    with h5py.File(gen / "picks.h5", "r") as h5:
         assert {"picks", "caches", "labels"} <= set(h5)
         assert h5.attrs["save_id"] == doc["save_id"]
 
@@ -129,7 +136,8 @@ def test_newer_schema_is_refused_with_a_clear_message(project):
     doc = json.loads(p.read_text())
     doc.update(schema_version=SCHEMA_VERSION + 1, app_version="9.0")
     p.write_text(json.dumps(doc))
-    with pytest.raises(ProjectError, match=r"saved by GeoDesk 9.0 with project format 2; .*Update"):
+    newer = SCHEMA_VERSION + 1
+    with pytest.raises(ProjectError, match=rf"saved by GeoDesk 9.0 with project format {newer}; .*Update"):
         Project.open(project.folder)
 
 
@@ -153,8 +161,9 @@ def test_v0_project_is_migrated_and_saved_as_current(tmp_path):
     assert proj.check_surveys() == []  # v0 had no size/mtime: only existence is checked
     _assert_same_states(_states(proj.picks), [h.to_state()])
     proj.save()
-    doc = json.loads((folder / "project.json").read_text())
+    _, doc = _saved(folder)
     assert doc["schema_version"] == SCHEMA_VERSION and doc["created"].startswith("2023")
+    assert not (folder / "picks.h5").exists()  # the old layout's file left with the commit
     _assert_same_states(_states(Project.open(folder).picks), [h.to_state()])
 
 
@@ -216,14 +225,15 @@ def test_discarded_or_older_autosave_is_not_offered(project):
         Project.open(project.folder).recover()
 
 
-def test_interrupted_save_between_renames_is_detected(project):
-    _fill(project)
-    project.save()
-    stale = (project.folder / "project.json").read_bytes()
-    project.save()
-    (project.folder / "project.json").write_bytes(stale)  # picks.h5 from the later save
+def test_old_layout_pair_from_different_saves_is_refused(tmp_path):
+    folder = tmp_path / "v1.geodesk"
+    folder.mkdir()
+    (folder / "project.json").write_text(json.dumps(
+        {"schema_version": 1, "save_id": "a" * 32, "surveys": [], "objects": []}))
+    with h5py.File(folder / "picks.h5", "w") as f:
+        f.attrs["save_id"] = "b" * 32
     with pytest.raises(ProjectError, match="different saves"):
-        Project.open(project.folder)
+        Project.open(folder)
 
 
 def test_save_as_moves_the_project_and_keeps_surveys_resolvable(project, tmp_path):
