@@ -31,6 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("out", help="output file (written atomically)")
     p.add_argument("--format", dest="fmt", choices=("csv", "xyz", "segy"), default=None)
     p.add_argument("--name", default=None, help="pick object name (needed if several)")
+    p.add_argument("--with-provenance", action="store_true",
+                   help="CSV: add each pick's confidence and provenance and the model's value "
+                   "a correction replaced (columns confidence,provenance,model_time_ms,"
+                   "model_confidence,model_provenance; velocities: provenance,role)")
     add_header_options(p)
     declare_io(p, inputs=("project",),
                outputs={"out": lambda a: "segy" if a.fmt == "segy" else "text"})
@@ -43,9 +47,11 @@ def run(args: argparse.Namespace) -> int:
 
     project = Project.open(args.project)
     check_io(args, more_inputs=_survey_paths(project))  # e.g. a CSV over the project's SEG-Y
-    n = export_picks(project, args.what, args.out, args.fmt, args.name, args.byte,
-                     args.encoding, args.unit)
-    print(f"wrote {n} {'picks' if args.fmt == 'segy' else 'rows'} to {args.out}",
+    report = export_picks(project, args.what, args.out, args.fmt, args.name, args.byte,
+                          args.encoding, args.unit, with_provenance=args.with_provenance)
+    for warning in report.warnings:
+        print(f"geodesk: warning: {warning}", file=sys.stderr)
+    print(f"wrote {report.count} {'picks' if report.fmt == 'segy' else 'rows'} to {args.out}",
           file=sys.stderr)
     return 0
 

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.core.project.project import Project
 
     project = Project.open(args.project)
-    obj = import_picks(project, args.what, args.source, args.fmt, args.name, args.byte,
-                       args.encoding, args.unit, args.tolerance)
-    print(f"imported {args.what} {obj.name!r} into {project.folder}", file=sys.stderr)
+    report = import_picks(project, args.what, args.source, args.fmt, args.name, args.byte,
+                          args.encoding, args.unit, args.tolerance)
+    print(f"imported {args.what} {report.name!r} into {project.folder}", file=sys.stderr)
     return 0

@@ -210,6 +210,7 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
     t0 = time.monotonic()
     examples = survey_examples(survey, model, s.max_sections, ctx, s.max_bytes, s.seed)
     new = copy.deepcopy(model)
+    new.weight_id_ = None  # adapted weights are not the file's
     net, device, c = new.net_, new.device_, int(new.context)
     optimizer = torch.optim.Adam(net.parameters(), lr=float(s.lr))
     rng = np.random.default_rng(np.random.SeedSequence([int(s.seed), 31]))

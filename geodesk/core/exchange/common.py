@@ -119,12 +119,13 @@ def parse_int(text: str, what: str) -> int:
 
 
 def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
-                  aliases: dict[str, str] | None = None,
+                  aliases: dict[str, str] | None = None, optional: tuple[str, ...] = (),
                   ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield ``(line_number, {column: text})`` for each data row of a CSV with a header.
 
     The header must name every column of ``columns`` (case-insensitive, in any order; ``aliases``
-    maps other spellings, e.g. ``crossline`` → ``xline``). Blank lines and ``#`` comments are
+    maps other spellings, e.g. ``crossline`` → ``xline``); columns of ``optional`` the header
+    names are yielded too (absent ones are not keys of the row). Blank lines and ``#`` comments are
     skipped. Raises :class:`ImportError_` for a missing file, header or column; rows with the
     wrong number of fields are yielded with ``None`` values for the caller to report.
     """
@@ -155,7 +156,7 @@ def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
                 why = (f"header lacks column(s) {', '.join(missing)} "
                        f"(expected {','.join(columns)})")
                 raise ImportError_(path, [(line, why)])
-            index = {c: header.index(c) for c in columns}
+            index = {c: header.index(c) for c in (*columns, *optional) if c in header}
             continue
         if len(row) != len(header):
             yield line, {"__error__": f"expected {len(header)} fields, found {len(row)}"}

@@ -8,6 +8,13 @@ Formats (one header line, then one row per pick):
 * first-break CSV ``ffid,channel,trace,offset,time_ms`` (empty time where unpicked)
 * velocity CSV ``cdp,time_ms,vrms_mps``
 
+With provenance (``--with-provenance``) horizon and first-break CSV add
+``confidence,provenance,model_time_ms,model_confidence,model_provenance`` (the pick's confidence
+and provenance, and the model pick a correction replaced; a horizon then also lists nodes whose
+model pick was erased, with an empty time) and velocity CSV adds ``provenance,role`` (role
+``pick``, or ``model`` for the knots the model wrote before they were corrected). Readers accept
+files with or without these columns.
+
 Readers parse the whole file and raise one :class:`ImportError_` listing every bad row with its
 line number, so a caller never applies half a file. Values written are read back bit-exactly.
 """
@@ -37,16 +44,91 @@ HORIZON_COLUMNS = ("inline", "xline", "x", "y", "time_ms")
 FAULT_COLUMNS = ("fault", "stick", "node", "inline", "xline", "x", "y", "time_ms")
 FIRSTBREAK_COLUMNS = ("ffid", "channel", "trace", "offset", "time_ms")
 VELOCITY_COLUMNS = ("cdp", "time_ms", "vrms_mps")
+PROVENANCE_COLUMNS = ("confidence", "provenance", "model_time_ms", "model_confidence",
+                      "model_provenance")
+VELOCITY_PROVENANCE_COLUMNS = ("provenance", "role")
 _ALIASES = {"crossline": "xline", "iline": "inline", "il": "inline", "xl": "xline",
             "twt": "time_ms", "time": "time_ms", "vrms": "vrms_mps", "fb_ms": "time_ms"}
 
 
-def _rows(path: str | os.PathLike, columns: tuple[str, ...], problems: Problems):
-    for line, row in read_csv_rows(path, columns, _ALIASES):
+def _rows(path: str | os.PathLike, columns: tuple[str, ...], problems: Problems,
+          optional: tuple[str, ...] = ()):
+    for line, row in read_csv_rows(path, columns, _ALIASES, optional):
         if "__error__" in row:
             problems.add(line, row["__error__"])
             continue
         yield line, row
+
+
+# -- provenance columns ------------------------------------------------------------------------
+@dataclass
+class PickProvenance:
+    """Provenance columns of per-trace picks, one entry per pick (grid or rows): confidence,
+    provenance string (None where none) and the model pick a correction replaced."""
+
+    confidence: np.ndarray  # float32, NaN where none
+    provenance: np.ndarray  # object: str or None
+    model_time_ms: np.ndarray  # float32, NaN where no model pick was replaced
+    model_confidence: np.ndarray  # float32
+    model_provenance: np.ndarray  # object: str or None
+
+    def at(self, index: tuple[np.ndarray, ...] | np.ndarray) -> PickProvenance:
+        """The entries at ``index`` (rows of a file)."""
+        return PickProvenance(*(np.asarray(a)[index] for a in self.columns()))
+
+    def columns(self) -> list[np.ndarray]:
+        return [self.confidence, self.provenance, self.model_time_ms, self.model_confidence,
+                self.model_provenance]
+
+    def formatted(self) -> list[list[str]]:
+        """The five columns as text (empty where NaN or None)."""
+        text = [format_float32, _format_names, format_float32, format_float32, _format_names]
+        return [f(a) for f, a in zip(text, self.columns())]
+
+
+def _format_names(names: np.ndarray) -> list[str]:
+    return ["" if n is None else str(n) for n in np.asarray(names, dtype=object).ravel()]
+
+
+def _parse_provenance(row: dict[str, str]) -> tuple[float, str | None, float, float, str | None]:
+    """The provenance columns of one row (ValueError with a reason when they are bad)."""
+    from geodesk.core.picks.base import check_provenance
+
+    def name(key: str) -> str | None:
+        text = row[key].strip()
+        if not text:
+            return None
+        try:
+            return check_provenance(text)
+        except ValueError:
+            raise ValueError(f"{key} {text!r} is not a provenance") from None
+
+    conf = parse_float(row["confidence"], "confidence", allow_empty=True)
+    mt = parse_float(row["model_time_ms"], "model_time_ms", allow_empty=True)
+    mc = parse_float(row["model_confidence"], "model_confidence", allow_empty=True)
+    prov, mprov = name("provenance"), name("model_provenance")
+    if (mprov is None) != np.isnan(mt):
+        raise ValueError("model_time_ms and model_provenance are given together or not at all")
+    return conf, prov, mt, mc, mprov
+
+
+def _provenance_arrays(values: list[tuple]) -> PickProvenance:
+    cols = list(zip(*values)) if values else [[]] * 5
+    return PickProvenance(np.array(cols[0], dtype=np.float64).astype(np.float32),
+                          np.array(list(cols[1]) + [None], dtype=object)[:-1],
+                          np.array(cols[2], dtype=np.float64).astype(np.float32),
+                          np.array(cols[3], dtype=np.float64).astype(np.float32),
+                          np.array(list(cols[4]) + [None], dtype=object)[:-1])
+
+
+def _has_columns(path: str | os.PathLike, columns: tuple[str, ...]) -> bool:
+    """Whether the CSV's header names every one of ``columns``."""
+    try:
+        for _ in read_csv_rows(path, columns, _ALIASES):
+            break
+    except ImportError_:
+        return False
+    return True
 
 
 # -- horizons ----------------------------------------------------------------------------------
@@ -60,46 +142,65 @@ class HorizonPoints:
     y: np.ndarray  # float64
     time_ms: np.ndarray  # float32
     lines: np.ndarray  # int64, 1-based line number of each row
+    provenance: PickProvenance | None = None  # when the file has the provenance columns
 
 
 def write_horizon_csv(path: str | os.PathLike, inlines: np.ndarray, crosslines: np.ndarray,
                       times: np.ndarray, grid_x: np.ndarray | None = None,
-                      grid_y: np.ndarray | None = None) -> int:
+                      grid_y: np.ndarray | None = None,
+                      provenance: PickProvenance | None = None) -> int:
     """Write the picked nodes of ``times`` (n_inlines, n_crosslines) as horizon CSV; returns
-    the number of rows. ``grid_x``/``grid_y`` (same shape) give the x/y columns."""
+    the number of rows. ``grid_x``/``grid_y`` (same shape) give the x/y columns;
+    ``provenance`` (grids of that shape) adds its columns and the nodes with a model original."""
     times = np.asarray(times, dtype=np.float32)
-    i, j = np.nonzero(np.isfinite(times))
+    rows = np.isfinite(times)
+    if provenance is not None:
+        rows |= np.isfinite(provenance.model_time_ms)
+    i, j = np.nonzero(rows)
     il = np.asarray(inlines, dtype=np.int64)[i]
     xl = np.asarray(crosslines, dtype=np.int64)[j]
     x = (format_float64(np.asarray(grid_x)[i, j]) if grid_x is not None else [""] * i.size)
     y = (format_float64(np.asarray(grid_y)[i, j]) if grid_y is not None else [""] * i.size)
-    write_csv(path, list(HORIZON_COLUMNS),
-              [format_int(il), format_int(xl), x, y, format_float32(times[i, j])])
+    header = list(HORIZON_COLUMNS)
+    cols = [format_int(il), format_int(xl), x, y, format_float32(times[i, j])]
+    if provenance is not None:
+        header += PROVENANCE_COLUMNS
+        cols += provenance.at((i, j)).formatted()
+    write_csv(path, header, cols)
     return int(i.size)
 
 
 def read_horizon_csv(path: str | os.PathLike) -> HorizonPoints:
-    """Parse a horizon CSV (every row must have a time; x/y may be empty)."""
+    """Parse a horizon CSV (every row must have a time, or with provenance columns a model
+    original; x/y may be empty)."""
     problems = Problems(path)
+    extra = _has_columns(path, (*HORIZON_COLUMNS, *PROVENANCE_COLUMNS))
     cols: dict[str, list] = {k: [] for k in (*HORIZON_COLUMNS, "lines")}
-    for line, row in _rows(path, HORIZON_COLUMNS, problems):
+    prov: list[tuple] = []
+    for line, row in _rows(path, HORIZON_COLUMNS, problems,
+                           PROVENANCE_COLUMNS if extra else ()):
         try:
+            p = _parse_provenance(row) if extra else None
             vals = (parse_int(row["inline"], "inline"), parse_int(row["xline"], "xline"),
                     parse_float(row["x"], "x", allow_empty=True),
                     parse_float(row["y"], "y", allow_empty=True),
-                    parse_float(row["time_ms"], "time_ms"))
+                    parse_float(row["time_ms"], "time_ms",
+                                allow_empty=p is not None and not np.isnan(p[2])))
         except ValueError as exc:
             problems.add(line, str(exc))
             continue
         for k, v in zip((*HORIZON_COLUMNS, "lines"), (*vals, line)):
             cols[k].append(v)
+        if p is not None:
+            prov.append(p)
     problems.raise_if_any()
     return HorizonPoints(np.array(cols["inline"], dtype=np.int64),
                          np.array(cols["xline"], dtype=np.int64),
                          np.array(cols["x"], dtype=np.float64),
                          np.array(cols["y"], dtype=np.float64),
                          np.array(cols["time_ms"], dtype=np.float64).astype(np.float32),
-                         np.array(cols["lines"], dtype=np.int64))
+                         np.array(cols["lines"], dtype=np.int64),
+                         _provenance_arrays(prov) if extra else None)
 
 
 def points_to_grid(source: str | os.PathLike, line_numbers: np.ndarray, rows: np.ndarray,
@@ -210,12 +311,16 @@ FaultSticks = dict[str, list[np.ndarray]]
 
 
 def write_fault_csv(path: str | os.PathLike, faults: FaultSticks,
-                    xy_of=None) -> int:
+                    xy_of=None, provenance: dict[str, list[str]] | None = None) -> int:
     """Write fault sticks as CSV; ``xy_of(inlines, crosslines) -> (x, y)`` fills the x/y
-    columns (empty without it). Returns the number of rows."""
+    columns (empty without it); ``provenance`` (``{fault: [one per stick]}``) adds a
+    ``provenance`` column. Returns the number of rows."""
     cols: list[list[str]] = [[] for _ in FAULT_COLUMNS]
+    names: list[str] = []
     for name, sticks in faults.items():
         for s, stick in enumerate(sticks):
+            if provenance is not None:
+                names.extend([provenance[name][s]] * np.asarray(stick).reshape(-1, 3).shape[0])
             pts = np.asarray(stick, dtype=np.float64).reshape(-1, 3)
             n = pts.shape[0]
             if xy_of is not None and n:
@@ -227,7 +332,10 @@ def write_fault_csv(path: str | os.PathLike, faults: FaultSticks,
                                       _format_num(pts[:, 0]), _format_num(pts[:, 1]), xs, ys,
                                       _format_num(pts[:, 2]))):
                 c.extend(vals)
-    write_csv(path, list(FAULT_COLUMNS), cols)
+    if provenance is not None:
+        write_csv(path, [*FAULT_COLUMNS, "provenance"], [*cols, names])
+    else:
+        write_csv(path, list(FAULT_COLUMNS), cols)
     return len(cols[0])
 
 
@@ -239,9 +347,18 @@ def _format_num(values: np.ndarray) -> list[str]:
 
 def read_fault_csv(path: str | os.PathLike) -> FaultSticks:
     """Parse a fault CSV into sticks ordered by stick then node number (file order of faults)."""
+    return read_fault_sticks(path)[0]
+
+
+def read_fault_sticks(path: str | os.PathLike
+                      ) -> tuple[FaultSticks, dict[str, list[str | None]]]:
+    """:func:`read_fault_csv` and each stick's provenance (None without the column)."""
+    from geodesk.core.picks.base import check_provenance
+
     problems = Problems(path)
     nodes: dict[str, dict[int, dict[int, tuple[int, tuple[float, float, float]]]]] = {}
-    for line, row in _rows(path, FAULT_COLUMNS, problems):
+    provs: dict[tuple[str, int], tuple[int, str | None]] = {}
+    for line, row in _rows(path, FAULT_COLUMNS, problems, ("provenance",)):
         name = row["fault"].strip()
         try:
             if not name:
@@ -251,6 +368,15 @@ def read_fault_csv(path: str | os.PathLike) -> FaultSticks:
                 raise ValueError("stick and node numbers must be >= 0")
             p = (parse_float(row["inline"], "inline"), parse_float(row["xline"], "xline"),
                  parse_float(row["time_ms"], "time_ms"))
+            text = row.get("provenance", "").strip()
+            try:
+                prov = check_provenance(text) if text else None
+            except ValueError:
+                raise ValueError(f"provenance {text!r} is not a provenance") from None
+            first = provs.setdefault((name, s), (line, prov))
+            if first[1] != prov:
+                raise ValueError(f"fault {name!r} stick {s} has another provenance on line "
+                                 f"{first[0]}")
         except ValueError as exc:
             problems.add(line, str(exc))
             continue
@@ -261,9 +387,11 @@ def read_fault_csv(path: str | os.PathLike) -> FaultSticks:
             continue
         stick[n] = (line, p)
     problems.raise_if_any()
-    return {name: [np.array([stick[n][1] for n in sorted(stick)], dtype=np.float64)
-                   for _, stick in sorted(sticks.items())]
-            for name, sticks in nodes.items()}
+    sticks_of = {name: [np.array([stick[n][1] for n in sorted(stick)], dtype=np.float64)
+                        for _, stick in sorted(sticks.items())]
+                 for name, sticks in nodes.items()}
+    return sticks_of, {name: [provs[(name, s)][1] for s in sorted(sticks)]
+                       for name, sticks in nodes.items()}
 
 
 # -- first breaks ------------------------------------------------------------------------------
@@ -278,28 +406,39 @@ class FirstBreakRows:
     offset: np.ndarray  # float64
     time_ms: np.ndarray  # float32
     lines: np.ndarray  # int64
+    provenance: PickProvenance | None = None  # when the file has the provenance columns
 
 
 def write_firstbreak_csv(path: str | os.PathLike, ffid: np.ndarray, channel: np.ndarray,
                          times: np.ndarray, trace: np.ndarray | None = None,
-                         offset: np.ndarray | None = None) -> int:
-    """Write one row per trace (empty time where unpicked); returns the number of rows."""
+                         offset: np.ndarray | None = None,
+                         provenance: PickProvenance | None = None) -> int:
+    """Write one row per trace (empty time where unpicked); returns the number of rows.
+    ``provenance`` (one entry per trace) adds its columns."""
     ffid = np.asarray(ffid, dtype=np.int64).ravel()
     n = ffid.size
     trace = np.arange(n) if trace is None else np.asarray(trace, dtype=np.int64).ravel()
     off = [""] * n if offset is None else format_float64(offset)
-    write_csv(path, list(FIRSTBREAK_COLUMNS),
-              [format_int(ffid), format_int(channel), format_int(trace), off,
-               format_float32(times)])
+    header = list(FIRSTBREAK_COLUMNS)
+    cols = [format_int(ffid), format_int(channel), format_int(trace), off,
+            format_float32(times)]
+    if provenance is not None:
+        header += PROVENANCE_COLUMNS
+        cols += provenance.formatted()
+    write_csv(path, header, cols)
     return n
 
 
 def read_firstbreak_csv(path: str | os.PathLike) -> FirstBreakRows:
-    """Parse a first-break CSV (time, trace and offset may be empty)."""
+    """Parse a first-break CSV (time, trace and offset may be empty; the provenance columns
+    are read when the header has them)."""
     problems = Problems(path)
+    extra = _has_columns(path, (*FIRSTBREAK_COLUMNS, *PROVENANCE_COLUMNS))
     out: list[tuple] = []
+    prov: list[tuple] = []
     seen: dict[tuple[int, int], int] = {}
-    for line, row in _rows(path, FIRSTBREAK_COLUMNS, problems):
+    for line, row in _rows(path, FIRSTBREAK_COLUMNS, problems,
+                           PROVENANCE_COLUMNS if extra else ()):
         try:
             key = (parse_int(row["ffid"], "ffid"), parse_int(row["channel"], "channel"))
             tr = parse_int(row["trace"], "trace") if row["trace"].strip() else -1
@@ -307,6 +446,7 @@ def read_firstbreak_csv(path: str | os.PathLike) -> FirstBreakRows:
                 raise ValueError(f"trace {tr} is negative")
             off = parse_float(row["offset"], "offset", allow_empty=True)
             t = parse_float(row["time_ms"], "time_ms", allow_empty=True)
+            p = _parse_provenance(row) if extra else None
         except ValueError as exc:
             problems.add(line, str(exc))
             continue
@@ -316,12 +456,15 @@ def read_firstbreak_csv(path: str | os.PathLike) -> FirstBreakRows:
             continue
         seen[key] = line
         out.append((*key, tr, off, t, line))
+        if p is not None:
+            prov.append(p)
     problems.raise_if_any()
     cols = list(zip(*out)) if out else [[]] * 6
     return FirstBreakRows(np.array(cols[0], dtype=np.int64), np.array(cols[1], dtype=np.int64),
                           np.array(cols[2], dtype=np.int64), np.array(cols[3], dtype=np.float64),
                           np.array(cols[4], dtype=np.float64).astype(np.float32),
-                          np.array(cols[5], dtype=np.int64))
+                          np.array(cols[5], dtype=np.int64),
+                          _provenance_arrays(prov) if extra else None)
 
 
 def firstbreak_rows_to_traces(source: str | os.PathLike, rows: FirstBreakRows,
@@ -364,10 +507,19 @@ def firstbreak_rows_to_traces(source: str | os.PathLike, rows: FirstBreakRows,
 VelocityFunctionsArrays = dict[int, tuple[np.ndarray, np.ndarray]]
 
 
-def write_velocity_csv(path: str | os.PathLike,
-                       functions: VelocityFunctionsArrays) -> int:
+#: Per CDP: (time_ms, vrms_mps, provenance per pick, model original (time, vrms, provenance)).
+VelocityProvenanceArrays = dict[int, tuple[np.ndarray, np.ndarray, tuple[str, ...],
+                                           tuple[np.ndarray, np.ndarray, tuple[str, ...]]]]
+
+
+def write_velocity_csv(path: str | os.PathLike, functions: VelocityFunctionsArrays,
+                       provenance: VelocityProvenanceArrays | None = None) -> int:
     """Write velocity functions ``{cdp: (time_ms, vrms_mps)}`` as CSV (CDPs ascending, picks in
-    the given order); returns the number of rows."""
+    the given order); returns the number of rows. With ``provenance`` (which then holds the
+    functions) each knot's provenance and the model's original knots (role ``model``) are
+    written too."""
+    if provenance is not None:
+        return _write_velocity_provenance_csv(path, provenance)
     cols: list[list[str]] = [[], [], []]
     for cdp in sorted(functions):
         t, v = (np.asarray(a).ravel() for a in functions[cdp])
@@ -380,18 +532,40 @@ def write_velocity_csv(path: str | os.PathLike,
     return len(cols[0])
 
 
+def _write_velocity_provenance_csv(path: str | os.PathLike,
+                                   functions: VelocityProvenanceArrays) -> int:
+    cols: list[list[str]] = [[] for _ in (*VELOCITY_COLUMNS, *VELOCITY_PROVENANCE_COLUMNS)]
+    for cdp in sorted(functions):
+        t, v, prov, model = functions[cdp]
+        for role, (tt, vv, pp) in (("pick", (t, v, prov)), ("model", model)):
+            tt, vv = np.asarray(tt, dtype=np.float64).ravel(), np.asarray(vv, np.float64).ravel()
+            for c, vals in zip(cols, ([str(int(cdp))] * tt.size, _format_num(tt), _format_num(vv),
+                                      list(pp), [role] * tt.size)):
+                c.extend(vals)
+    write_csv(path, [*VELOCITY_COLUMNS, *VELOCITY_PROVENANCE_COLUMNS], cols)
+    return len(cols[0])
+
+
 def _format_any(values: np.ndarray) -> list[str]:
     return format_float32(values) if values.dtype == np.float32 else _format_num(values)
 
 
 def read_velocity_csv(path: str | os.PathLike) -> VelocityFunctionsArrays:
-    """Parse a velocity CSV into ``{cdp: (time_ms float64, vrms_mps float64)}`` sorted in time.
+    """Parse a velocity CSV into ``{cdp: (time_ms float64, vrms_mps float64)}`` sorted in time
+    (rows of role ``model``, a model's original knots, are left out).
 
     Velocities must be positive and a CDP cannot have the same time twice.
     """
+    return {cdp: (t, v) for cdp, (t, v, _, _) in read_velocity_provenance_csv(path).items()
+            if t.size}
+
+
+def read_velocity_provenance_csv(path: str | os.PathLike) -> VelocityProvenanceArrays:
+    """As :func:`read_velocity_csv` with each knot's provenance (None without the column) and
+    the model's original knots of each CDP (empty without the ``role`` column)."""
     problems = Problems(path)
-    picks: dict[int, dict[float, tuple[int, float]]] = {}
-    for line, row in _rows(path, VELOCITY_COLUMNS, problems):
+    picks: dict[tuple[int, str], dict[float, tuple[int, float, str | None]]] = {}
+    for line, row in _rows(path, VELOCITY_COLUMNS, problems, VELOCITY_PROVENANCE_COLUMNS):
         try:
             cdp = parse_int(row["cdp"], "cdp")
             t = parse_float(row["time_ms"], "time_ms")
@@ -400,18 +574,45 @@ def read_velocity_csv(path: str | os.PathLike) -> VelocityFunctionsArrays:
                 raise ValueError(f"vrms_mps {row['vrms_mps'].strip()} is not positive")
             if t < 0:
                 raise ValueError(f"time_ms {row['time_ms'].strip()} is negative")
+            role = row.get("role", "pick").strip() or "pick"
+            if role not in ("pick", "model"):
+                raise ValueError(f"role {role!r} is neither pick nor model")
+            prov = _velocity_provenance(row.get("provenance", ""), role)
         except ValueError as exc:
             problems.add(line, str(exc))
             continue
-        fn = picks.setdefault(cdp, {})
+        fn = picks.setdefault((cdp, role), {})
         if t in fn:
             problems.add(line, f"CDP {cdp} time {row['time_ms'].strip()} already given on line "
                                f"{fn[t][0]}")
             continue
-        fn[t] = (line, v)
+        fn[t] = (line, v, prov)
     problems.raise_if_any()
-    out: VelocityFunctionsArrays = {}
-    for cdp, fn in sorted(picks.items()):
-        ts = np.array(sorted(fn), dtype=np.float64)
-        out[cdp] = (ts, np.array([fn[t][1] for t in ts.tolist()], dtype=np.float64))
+    out: VelocityProvenanceArrays = {}
+    for cdp in sorted({c for c, _ in picks}):
+        parts = []
+        for role in ("pick", "model"):
+            fn = picks.get((cdp, role), {})
+            ts = np.array(sorted(fn), dtype=np.float64)
+            parts.append((ts, np.array([fn[t][1] for t in ts.tolist()], dtype=np.float64),
+                          tuple(fn[t][2] for t in ts.tolist())))
+        out[cdp] = (*parts[0], parts[1])
     return out
+
+
+def _velocity_provenance(text: str, role: str) -> str | None:
+    """The provenance of a velocity row (None when empty); a model row needs a model's."""
+    from geodesk.core.picks.base import check_provenance
+
+    t = text.strip()
+    if not t:
+        if role == "model":
+            raise ValueError("a row of role model needs the model's provenance")
+        return None
+    try:
+        name = check_provenance(t)
+    except ValueError:
+        raise ValueError(f"provenance {t!r} is not a provenance") from None
+    if role == "model" and not name.startswith("model:"):
+        raise ValueError(f"a row of role model has provenance {name!r}, not a model's")
+    return name

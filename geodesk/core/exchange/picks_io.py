@@ -4,7 +4,9 @@ Wrappers over the array-level functions of :mod:`geodesk.core.exchange.csv_io` a
 :mod:`geodesk.core.exchange.segy_io`. Imports parse and check the whole file first (raising
 :class:`ImportError_` with line numbers), then apply it to an :class:`Interpretation` as ONE
 undoable step: a new object is added, or an object of the same name has its picks replaced.
-Imported picks carry the provenance ``imported:<file name>``.
+Imported picks carry the provenance ``imported:<file name>``, unless the file has provenance
+columns (written ``with_provenance``): then the picks, their confidence, provenance and model
+originals come back exactly as exported.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from geodesk.core.exchange.grid import GridMapper
 from geodesk.core.exchange.segy_io import read_firstbreaks_segy, write_firstbreaks_segy
 from geodesk.core.history import History
 from geodesk.core.picks import FaultSet, FirstBreaks, Horizon, Interpretation, VelocityFunctions
+from geodesk.core.picks.arrays import TracePicks
 
 __all__ = ["ImportError_", "export_faults", "export_firstbreaks", "export_horizon",
            "export_velocities", "import_faults", "import_firstbreaks", "import_horizon",
@@ -42,15 +45,48 @@ def _step(history: History | None, label: str):
             yield history
 
 
+def pick_provenance(picks: TracePicks) -> ec.PickProvenance:
+    """The provenance columns of every pick of ``picks`` (arrays of its shape)."""
+    table = picks.provenance_table
+    return ec.PickProvenance(picks.confidence, table.decode(picks.provenance).reshape(picks.shape),
+                             picks.model_times, picks.model_confidence,
+                             table.decode(picks.model_provenance).reshape(picks.shape))
+
+
+def _restore(picks: TracePicks, history: History | None, index: Any, times: np.ndarray,
+             prov: ec.PickProvenance, fallback: str, label: str | None) -> None:
+    """Write picks read with provenance columns (``fallback`` where a picked row has none)."""
+    missing = np.array([p is None for p in prov.provenance], dtype=bool) & np.isfinite(times)
+    names = np.where(missing, fallback, prov.provenance)
+    picks.set_picks(history, index, times, list(names), prov.confidence, prov.model_time_ms,
+                    prov.model_confidence, list(prov.model_provenance), label=label)
+
+
+def _empty_provenance(shape: tuple[int, ...]) -> ec.PickProvenance:
+    nan = np.full(shape, np.nan, dtype=np.float32)
+    none = np.full(shape, None, dtype=object)
+    return ec.PickProvenance(nan.copy(), none.copy(), nan.copy(), nan.copy(), none.copy())
+
+
+def _scatter(rows: ec.PickProvenance, index: Any, shape: tuple[int, ...]) -> ec.PickProvenance:
+    """Provenance rows put at ``index`` of arrays of ``shape`` (empty elsewhere)."""
+    out = _empty_provenance(shape)
+    for a, v in zip(out.columns(), rows.columns()):
+        a[index] = v
+    return out
+
+
 # -- horizons ----------------------------------------------------------------------------------
 def export_horizon(horizon: Horizon, path: str | os.PathLike, fmt: str = "csv",
-                   grid_xy: tuple[np.ndarray, np.ndarray] | None = None) -> int:
+                   grid_xy: tuple[np.ndarray, np.ndarray] | None = None,
+                   with_provenance: bool = False) -> int:
     """Write a horizon as CSV (``inline,xline,x,y,time_ms``) or XYZ; returns the row count.
-    ``grid_xy`` (the survey's :meth:`Post3D.grid_xy`) gives x/y; XYZ requires it."""
+    ``grid_xy`` (the survey's :meth:`Post3D.grid_xy`) gives x/y; XYZ requires it.
+    ``with_provenance`` adds the CSV provenance columns."""
     gx, gy = grid_xy if grid_xy is not None else (None, None)
     if fmt == "csv":
         return ec.write_horizon_csv(path, horizon.inlines, horizon.crosslines, horizon.times,
-                                    gx, gy)
+                                    gx, gy, pick_provenance(horizon) if with_provenance else None)
     if fmt == "xyz":
         if gx is None:
             raise ValueError("XYZ export needs the survey's x/y grid")
@@ -67,18 +103,27 @@ def read_horizon_grid(path: str | os.PathLike, inlines: np.ndarray, crosslines: 
     XYZ points go to the nearest grid node within ``tolerance`` (default half a bin); points
     outside the survey or two points on one node raise :class:`ImportError_`.
     """
+    return _read_horizon(path, inlines, crosslines, fmt, grid_xy, tolerance)[0]
+
+
+def _read_horizon(path: str | os.PathLike, inlines: np.ndarray, crosslines: np.ndarray,
+                  fmt: str, grid_xy: tuple[np.ndarray, np.ndarray] | None,
+                  tolerance: float | None) -> tuple[np.ndarray, ec.PickProvenance | None]:
+    """:func:`read_horizon_grid` and the provenance columns on the grid (None without)."""
     shape = (len(inlines), len(crosslines))
     if fmt == "csv":
         pts = ec.read_horizon_csv(path)
         rows = ec.keys_to_index(pts.inline, inlines)
         cols = ec.keys_to_index(pts.xline, crosslines)
-        return ec.points_to_grid(path, pts.lines, rows, cols, pts.time_ms, shape)
+        grid = ec.points_to_grid(path, pts.lines, rows, cols, pts.time_ms, shape)
+        prov = None if pts.provenance is None else _scatter(pts.provenance, (rows, cols), shape)
+        return grid, prov
     if fmt == "xyz":
         if grid_xy is None:
             raise ValueError("XYZ import needs the survey's x/y grid")
         x, y, t, lines = ec.read_xyz(path)
         rows, cols, _ = GridMapper(inlines, crosslines, *grid_xy).nearest_node(x, y, tolerance)
-        return ec.points_to_grid(path, lines, rows, cols, t, shape)
+        return ec.points_to_grid(path, lines, rows, cols, t, shape), None
     raise ValueError(f"horizons import from csv or xyz, not {fmt!r}")
 
 
@@ -87,30 +132,40 @@ def import_horizon(interp: Interpretation, history: History | None, path: str | 
                    grid_xy: tuple[np.ndarray, np.ndarray] | None = None,
                    tolerance: float | None = None) -> Horizon:
     """Import a horizon file as ``name`` (new, or replacing that horizon's picks) in one step."""
-    grid = read_horizon_grid(path, inlines, crosslines, fmt, grid_xy, tolerance)
+    grid, columns = _read_horizon(path, inlines, crosslines, fmt, grid_xy, tolerance)
     prov = _provenance(path)
     picked = np.isfinite(grid)
+    everywhere = np.ones(grid.shape, bool)
+    label = f"Import horizon {name}"
     if name in interp.names("horizon"):
         h = interp.get("horizon", name)
         if h.shape != grid.shape or not (np.array_equal(h.inlines, inlines)
                                          and np.array_equal(h.crosslines, crosslines)):
             raise ImportError_(path, f"horizon {name!r} is on another grid than the survey")
-        everywhere = np.ones(grid.shape, bool)
-        h.set_times(history, everywhere, grid[everywhere], provenance=prov,
-                    label=f"Import horizon {name}")
+        if columns is not None:
+            _restore(h, history, everywhere, grid[everywhere], columns.at(everywhere), prov,
+                     label)
+        else:
+            h.set_times(history, everywhere, grid[everywhere], provenance=prov, label=label)
         return h
     h = Horizon(name, inlines, crosslines)
-    h.set_times(None, picked, grid[picked], provenance=prov)
+    if columns is not None:
+        _restore(h, None, everywhere, grid[everywhere], columns.at(everywhere), prov, label)
+    else:
+        h.set_times(None, picked, grid[picked], provenance=prov)
     interp.add(history, h)
     return h
 
 
 # -- faults ------------------------------------------------------------------------------------
 def export_faults(fault_set: FaultSet, path: str | os.PathLike,
-                  mapper: GridMapper | None = None) -> int:
-    """Write every stick of a fault set as fault CSV; x/y from ``mapper`` when given."""
+                  mapper: GridMapper | None = None, with_provenance: bool = False) -> int:
+    """Write every stick of a fault set as fault CSV; x/y from ``mapper`` when given;
+    ``with_provenance`` adds each stick's provenance."""
     faults = {f.name: [s.points for s in f.sticks] for f in fault_set.faults}
-    return ec.write_fault_csv(path, faults, mapper.xy_of if mapper is not None else None)
+    prov = ({f.name: [s.provenance for s in f.sticks] for f in fault_set.faults}
+            if with_provenance else None)
+    return ec.write_fault_csv(path, faults, mapper.xy_of if mapper is not None else None, prov)
 
 
 def _stick_section(points: np.ndarray) -> tuple[str, float]:
@@ -127,7 +182,7 @@ def import_faults(interp: Interpretation, history: History | None, path: str | o
                   crosslines: np.ndarray | None = None) -> FaultSet:
     """Import a fault CSV as fault set ``name`` (replacing one of that name) in one step.
     With ``inlines``/``crosslines`` given, points outside the survey are reported."""
-    faults = ec.read_fault_csv(path)
+    faults, stick_provenance = ec.read_fault_sticks(path)
     if inlines is not None and crosslines is not None:
         bad = [(f, k) for f, sticks in faults.items() for k, s in enumerate(sticks)
                if (s[:, 0].min() < np.min(inlines) or s[:, 0].max() > np.max(inlines)
@@ -139,9 +194,9 @@ def import_faults(interp: Interpretation, history: History | None, path: str | o
     prov = _provenance(path)
     for fname, sticks in faults.items():
         fs.add_fault(None, fname)
-        for pts in sticks:
+        for pts, given in zip(sticks, stick_provenance[fname]):
             kind, number = _stick_section(pts)
-            fs.add_stick(None, fname, pts, kind, number, provenance=prov)
+            fs.add_stick(None, fname, pts, kind, number, provenance=given or prov)
     with _step(history, f"Import faults {name}") as h:
         if name in interp.names("fault_set"):
             interp.remove(h, "fault_set", name)
@@ -152,10 +207,14 @@ def import_faults(interp: Interpretation, history: History | None, path: str | o
 # -- first breaks ------------------------------------------------------------------------------
 def export_firstbreaks(fb: FirstBreaks, path: str | os.PathLike, fmt: str = "csv",
                        offsets: np.ndarray | None = None, source: str | os.PathLike | None = None,
-                       byte: int = 237, encoding: str = "int32", unit: str = "ms") -> int:
-    """Write first breaks as CSV, or into the headers of a copy of ``source`` (fmt "segy")."""
+                       byte: int = 237, encoding: str = "int32", unit: str = "ms",
+                       with_provenance: bool = False) -> int:
+    """Write first breaks as CSV (``with_provenance``: with the provenance columns), or into
+    the headers of a copy of ``source`` (fmt "segy")."""
     if fmt == "csv":
-        return ec.write_firstbreak_csv(path, fb.ffid, fb.channel, fb.times, offset=offsets)
+        return ec.write_firstbreak_csv(path, fb.ffid, fb.channel, fb.times, offset=offsets,
+                                       provenance=pick_provenance(fb) if with_provenance
+                                       else None)
     if fmt == "segy":
         if source is None:
             raise ValueError("SEG-Y export of first breaks needs the source SEG-Y file")
@@ -170,10 +229,13 @@ def import_firstbreaks(interp: Interpretation, history: History | None,
     """Import first breaks (CSV matched on ffid/channel, or a header field of a SEG-Y with the
     survey's traces) as ``name`` (new, or replacing its picks) in one step."""
     times = np.full(len(ffid), np.nan, dtype=np.float32)
+    columns = None
     if fmt == "csv":
         rows = ec.read_firstbreak_csv(path)
         idx = ec.firstbreak_rows_to_traces(path, rows, ffid, channel)
         times[idx] = rows.time_ms
+        if rows.provenance is not None:
+            columns = _scatter(rows.provenance, idx, times.shape)
     elif fmt == "segy":
         t = read_firstbreaks_segy(path, byte, encoding, unit)
         if t.size != times.size:
@@ -182,25 +244,35 @@ def import_firstbreaks(interp: Interpretation, history: History | None,
     else:
         raise ValueError(f"first breaks import from csv or segy, not {fmt!r}")
     prov = _provenance(path)
+    label = f"Import first breaks {name}"
     if name in interp.names("first_breaks"):
         fb = interp.get("first_breaks", name)
         if fb.n_traces != times.size:
             raise ImportError_(path, f"first breaks {name!r} belong to another survey")
-        fb.set_times(history, np.arange(times.size), times, provenance=prov,
-                     label=f"Import first breaks {name}")
+        if columns is not None:
+            _restore(fb, history, np.arange(times.size), times, columns, prov, label)
+        else:
+            fb.set_times(history, np.arange(times.size), times, provenance=prov, label=label)
         return fb
     fb = FirstBreaks(name, ffid, channel)
-    picked = np.flatnonzero(np.isfinite(times))
-    fb.set_times(None, picked, times[picked], provenance=prov)
+    if columns is not None:
+        _restore(fb, None, np.arange(times.size), times, columns, prov, label)
+    else:
+        picked = np.flatnonzero(np.isfinite(times))
+        fb.set_times(None, picked, times[picked], provenance=prov)
     interp.add(history, fb)
     return fb
 
 
 # -- velocities --------------------------------------------------------------------------------
-def export_velocities(vf: VelocityFunctions, path: str | os.PathLike) -> int:
-    """Write velocity functions as ``cdp,time_ms,vrms_mps``; returns the row count."""
+def export_velocities(vf: VelocityFunctions, path: str | os.PathLike,
+                      with_provenance: bool = False) -> int:
+    """Write velocity functions as ``cdp,time_ms,vrms_mps`` (``with_provenance``: plus
+    ``provenance,role`` and the model's original knots); returns the row count."""
+    prov = ({cdp: (f.times_ms, f.vrms_mps, f.provenance, f.model_original())
+             for cdp, f in vf.functions.items()} if with_provenance else None)
     return ec.write_velocity_csv(path, {cdp: (f.times_ms, f.vrms_mps)
-                                        for cdp, f in vf.functions.items()})
+                                        for cdp, f in vf.functions.items()}, prov)
 
 
 def import_velocities(interp: Interpretation, history: History | None,
@@ -208,7 +280,7 @@ def import_velocities(interp: Interpretation, history: History | None,
                       cdps: Any = None) -> VelocityFunctions:
     """Import a velocity CSV as ``name`` (replacing one of that name) in one step; with
     ``cdps`` (the survey's CDP numbers) functions at unknown CDPs are reported."""
-    functions = ec.read_velocity_csv(path)
+    functions = ec.read_velocity_provenance_csv(path)
     if cdps is not None:
         known = set(np.asarray(cdps, dtype=np.int64).tolist())
         bad = [c for c in functions if c not in known]
@@ -216,8 +288,8 @@ def import_velocities(interp: Interpretation, history: History | None,
             raise ImportError_(path, [(0, f"CDP {c} is not in the survey") for c in bad])
     vf = VelocityFunctions(name)
     prov = _provenance(path)
-    for cdp, (t, v) in functions.items():
-        vf.set_function(None, cdp, t, v, provenance=prov)
+    for cdp, (t, v, names, model) in functions.items():
+        vf.set_function(None, cdp, t, v, [n or prov for n in names], model_original=model)
     with _step(history, f"Import velocities {name}") as h:
         if name in interp.names("velocity_functions"):
             interp.remove(h, "velocity_functions", name)

@@ -34,6 +34,11 @@ def check_provenance(name: str) -> str:
                      "model:<name>@<version> or imported[:<source>])")
 
 
+def is_model(name: str | None) -> bool:
+    """True for a model's provenance (``model:<name>@<version>[#<weights>]``)."""
+    return bool(name) and str(name).startswith("model:")
+
+
 def is_machine(name: str) -> bool:
     """True for provenances that a manual edit turns into ``corrected``."""
     return name == TRACKED or name.startswith(("model:", IMPORTED))

@@ -1,5 +1,8 @@
 """VelocityFunctions: per CDP a time-sorted list of (time_ms, vrms_mps) picks with provenance.
 
+Each function also keeps the knots a model last wrote there (``model_*``), carried through manual
+edits, so the (prediction, correction) pair survives once the undo history is gone.
+
 Checks never raise: :func:`check_function` returns warnings (times out of order, duplicates,
 non-positive velocities, impossible Dix interval velocities) for the UI to show.
 """
@@ -7,7 +10,7 @@ non-positive velocities, impossible Dix interval velocities) for the UI to show.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -22,6 +25,7 @@ from geodesk.core.picks.base import (
     ProvenanceTable,
     check_provenance,
     edited_provenance,
+    is_model,
 )
 
 #: Interval velocities outside this range (m/s) are reported as implausible.
@@ -30,23 +34,34 @@ VINT_RANGE_MPS = (300.0, 10000.0)
 
 @dataclass(frozen=True)
 class VelocityFunction:
-    """Picks of one CDP: ``times_ms`` ascending, ``vrms_mps`` and one provenance per pick."""
+    """Picks of one CDP: ``times_ms`` ascending, ``vrms_mps`` and one provenance per pick; plus
+    the knots a model wrote there before any correction (``model_*``, empty if none)."""
 
     times_ms: np.ndarray
     vrms_mps: np.ndarray
     provenance: tuple[str, ...]
+    model_times_ms: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    model_vrms_mps: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    model_provenance: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        t = np.array(self.times_ms, dtype=np.float64).ravel()
-        v = np.array(self.vrms_mps, dtype=np.float64).ravel()
-        if t.shape != v.shape or len(self.provenance) != t.size:
-            raise ValueError("a velocity function needs one time, velocity and provenance per pick")
-        for a in (t, v):
-            a.setflags(write=False)
-        object.__setattr__(self, "times_ms", t)
-        object.__setattr__(self, "vrms_mps", v)
-        object.__setattr__(self, "provenance", tuple(check_provenance(p)
-                                                      for p in self.provenance))
+        for times, vrms, prov in (("times_ms", "vrms_mps", "provenance"),
+                                  ("model_times_ms", "model_vrms_mps", "model_provenance")):
+            t = np.array(getattr(self, times), dtype=np.float64).ravel()
+            v = np.array(getattr(self, vrms), dtype=np.float64).ravel()
+            if t.shape != v.shape or len(getattr(self, prov)) != t.size:
+                raise ValueError("a velocity function needs one time, velocity and provenance "
+                                 "per pick")
+            for a in (t, v):
+                a.setflags(write=False)
+            object.__setattr__(self, times, t)
+            object.__setattr__(self, vrms, v)
+            object.__setattr__(self, prov, tuple(check_provenance(p)
+                                                 for p in getattr(self, prov)))
+
+    def model_original(self) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        """(times, vrms, provenance) of the knots the model wrote at this CDP (empty if none)."""
+        return self.model_times_ms, self.model_vrms_mps, self.model_provenance
 
     def __len__(self) -> int:
         return int(self.times_ms.size)
@@ -139,9 +154,14 @@ class VelocityFunctions:
 
     def set_function(self, history: History | None, cdp: int, times_ms: Any, vrms_mps: Any,
                      provenance: str | Sequence[str] = MANUAL,
-                     label: str | None = None) -> list[str]:
+                     label: str | None = None,
+                     model_original: tuple[Any, Any, Sequence[str]] | None = None) -> list[str]:
         """Replace the function of ``cdp`` (sorted by time); returns :func:`check_function`
-        warnings about the input. Non-finite picks are dropped."""
+        warnings about the input. Non-finite picks are dropped.
+
+        A model writing the whole function (one ``model:…`` provenance) makes these knots the
+        model original; any other write keeps the CDP's model original, unless
+        ``model_original`` (times, vrms, provenances) gives it (a restore)."""
         t = np.asarray(times_ms, dtype=np.float64).ravel()
         v = np.asarray(vrms_mps, dtype=np.float64).ravel()
         warnings = check_function(t, v)
@@ -150,7 +170,12 @@ class VelocityFunctions:
         prov = [provenance] * t.size if isinstance(provenance, str) else list(provenance)
         keep = np.isfinite(t) & np.isfinite(v)
         order = [k for k in np.argsort(t, kind="stable") if keep[k]]
-        f = VelocityFunction(t[order], v[order], tuple(prov[k] for k in order))
+        picks = (t[order], v[order], tuple(prov[k] for k in order))
+        old = self.functions.get(int(cdp))
+        if model_original is None:
+            model_original = (picks if isinstance(provenance, str) and is_model(provenance)
+                              else old.model_original() if old is not None else ((), (), ()))
+        f = VelocityFunction(*picks, *model_original)
         self._put(history, cdp, f, label or f"Set velocity function CDP {cdp}")
         return warnings
 
@@ -235,6 +260,14 @@ class VelocityFunctions:
             "provenance": np.array([table.code(p) for f in fs for p in f.provenance],
                                    dtype=np.int16),
         }
+        if any(f.model_provenance for f in fs):  # older GeoDesk ignores these extra arrays
+            arrays.update(
+                model_offsets=np.concatenate(
+                    [[0], np.cumsum([len(f.model_provenance) for f in fs])]).astype(np.int64),
+                model_times=np.concatenate([f.model_times_ms for f in fs]),
+                model_vrms=np.concatenate([f.model_vrms_mps for f in fs]),
+                model_provenance=np.array([table.code(p) for f in fs
+                                           for p in f.model_provenance], dtype=np.int16))
         meta = {"type": self.kind, "format": STATE_FORMAT, "name": self.name,
                 "provenance_names": list(table.names), "last_user": self.stamp.user,
                 "last_modified": self.stamp.time}
@@ -249,10 +282,14 @@ class VelocityFunctions:
         vf = cls(meta["name"])
         names = list(meta["provenance_names"])
         off = np.asarray(arrays["offsets"], dtype=np.int64)
+        moff = np.asarray(arrays.get("model_offsets", np.zeros(off.size)), dtype=np.int64)
         for n, c in enumerate(np.asarray(arrays["cdp"], dtype=np.int64)):
-            sl = slice(off[n], off[n + 1])
+            sl, ml = slice(off[n], off[n + 1]), slice(moff[n], moff[n + 1])
+            model = ((arrays["model_times"][ml], arrays["model_vrms"][ml],
+                      tuple(names[int(p)] for p in arrays["model_provenance"][ml]))
+                     if "model_offsets" in arrays else ((), (), ()))
             vf.functions[int(c)] = VelocityFunction(
                 arrays["times"][sl], arrays["vrms"][sl],
-                tuple(names[int(p)] for p in arrays["provenance"][sl]))
+                tuple(names[int(p)] for p in arrays["provenance"][sl]), *model)
         vf.stamp = EditStamp(str(meta.get("last_user", "")), str(meta.get("last_modified", "")))
         return vf

@@ -2,7 +2,8 @@
 sparse velocity knots, survey-wide jobs that publish each gather's result as it is done.
 
 Qt-free (the GUI runs these as jobs); torch is only touched through the models themselves.
-Provenance of everything a model writes is ``model:<name>@<version>`` (:func:`provenance_of`).
+Provenance of everything a model writes is ``model:<weight id>``, the weight file's
+``<name>@v<version>#<sha256[:12]>`` (:func:`provenance_of`).
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ CONFIDENCE_HALF = 8
 
 
 def provenance_of(model: Any) -> str:
-    """``model:<name>@<version>``: what a model's picks are labelled with."""
-    return f"model:{model.name}@{int(model.version)}"
+    """What a model's picks are labelled with: ``model:<name>@v<version>#<sha256[:12]>`` of the
+    weight file it was loaded from (:func:`geodesk.ml.registry.weight_id`), or
+    ``model:<name>@<version>`` for a model without one (classical pickers, unsaved training)."""
+    wid = getattr(model, "weight_id_", None)
+    return f"model:{wid}" if wid else f"model:{model.name}@{int(model.version)}"
 
 
 def priority_order(keys: Iterable[Any], first: Iterable[Any] = ()) -> list[int]:

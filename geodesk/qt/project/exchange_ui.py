@@ -1,8 +1,11 @@
 """Import… and Export… of picks: horizons (CSV / XYZ), faults (CSV), first breaks (CSV or a
-trace-header field of a SEG-Y copy) and velocities (CSV), through :mod:`geodesk.core.exchange.picks_io`.
+trace-header field of a SEG-Y copy) and velocities (CSV), through
+:mod:`geodesk.core.exchange.api`, the code ``geodesk export/import`` run too (same files).
 
-An import is parsed and checked completely before anything changes and lands as ONE undoable
-step; a file with problems changes nothing and its line-numbered problems are listed in a dialog.
+This module holds only the dialogs: file and options, then the report (warnings in the status
+bar) or the errors. An import is parsed and checked completely before anything changes and lands
+as ONE undoable step; a file with problems changes nothing and its line-numbered problems are
+listed in a dialog.
 """
 
 from __future__ import annotations
@@ -11,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -28,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodesk.core.exchange import api
 from geodesk.core.exchange import picks_io as ex
-from geodesk.core.exchange.grid import GridMapper
-from geodesk.core.exchange.segy_io import ENCODINGS, UNITS, check_field
+from geodesk.core.exchange.api import FORMATS, ExchangeReport
+from geodesk.core.exchange.segy_io import ENCODINGS, UNITS
 from geodesk.core.survey import SurveyError
 
 if TYPE_CHECKING:
@@ -38,8 +42,6 @@ if TYPE_CHECKING:
 
 KIND_LABELS = {"horizon": "Horizon", "fault_set": "Faults", "first_breaks": "First breaks",
                "velocity_functions": "Velocity functions"}
-FORMATS = {"horizon": ("csv", "xyz"), "fault_set": ("csv",), "first_breaks": ("csv", "segy"),
-           "velocity_functions": ("csv",)}
 FORMAT_LABELS = {"csv": "CSV", "xyz": "XYZ (x y time)", "segy": "SEG-Y header copy"}
 FILE_FILTERS = {"csv": "CSV (*.csv *.txt);;All files (*)",
                 "xyz": "XYZ (*.xyz *.dat *.txt);;All files (*)",
@@ -50,7 +52,8 @@ MAX_SHOWN = 20
 
 @dataclass
 class ExchangeSpec:
-    """One import or export: object kind and name, file format and path, SEG-Y header field."""
+    """One import or export: object kind and name, file format and path, SEG-Y header field,
+    and (exports) whether CSV gets the provenance columns."""
 
     kind: str
     fmt: str
@@ -59,6 +62,7 @@ class ExchangeSpec:
     byte: int = 237
     encoding: str = "int32"
     unit: str = "ms"
+    with_provenance: bool = False
 
     def problem(self) -> str | None:
         """Why this cannot run as given (one line), or None."""
@@ -68,11 +72,10 @@ class ExchangeSpec:
             return "choose a file"
         if not self.name:
             return "give the object a name"
-        if self.fmt == "segy":
-            try:
-                check_field(self.byte, self.encoding, self.unit)
-            except ValueError as exc:
-                return str(exc)
+        try:
+            api.check_request(self.kind, self.fmt, self.byte, self.encoding, self.unit)
+        except api.ExchangeError as exc:
+            return str(exc)
         return None
 
 
@@ -108,6 +111,11 @@ class ExchangeDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         form.addRow("File", row)
+        self.provenance_check = QCheckBox("Confidence, provenance and model originals")
+        self.provenance_check.setToolTip("CSV: add the columns confidence, provenance, "
+                                         "model_time_ms, model_confidence, model_provenance")
+        if mode == "export":
+            form.addRow("Columns", self.provenance_check)
         self.segy_box = QGroupBox("Trace-header field (SEG-Y)")
         sform = QFormLayout(self.segy_box)
         self.byte_spin = QSpinBox()
@@ -152,6 +160,7 @@ class ExchangeDialog(QDialog):
 
     def _format_changed(self) -> None:
         self.segy_box.setEnabled(self.format_combo.currentData() == "segy")
+        self.provenance_check.setEnabled(self.format_combo.currentData() == "csv")
 
     def _path_changed(self, text: str) -> None:
         if self.mode == "import" and text and not self.name_edit.isModified():
@@ -172,9 +181,12 @@ class ExchangeDialog(QDialog):
         """The choices as an :class:`ExchangeSpec`."""
         name = (self.object_combo.currentText() if self.mode == "export"
                 else self.name_edit.text().strip())
-        return ExchangeSpec(self.kind_combo.currentData(), self.format_combo.currentData() or "",
-                            self.path_edit.text().strip(), name, self.byte_spin.value(),
-                            self.encoding_combo.currentText(), self.unit_combo.currentText())
+        fmt = self.format_combo.currentData() or ""
+        return ExchangeSpec(self.kind_combo.currentData(), fmt, self.path_edit.text().strip(),
+                            name, self.byte_spin.value(), self.encoding_combo.currentText(),
+                            self.unit_combo.currentText(),
+                            self.mode == "export" and fmt == "csv"
+                            and self.provenance_check.isChecked())
 
     def _accept(self) -> None:
         why = self.spec().problem()
@@ -268,20 +280,10 @@ class ExchangeController:
         return obj
 
     def _import(self, spec: ExchangeSpec) -> Any:
-        w, s = self.window, self.window.survey
-        interp, h = w.picks, w.history
-        if not Path(spec.path).is_file():
-            raise ex.ImportError_(spec.path, "file not found")
-        if spec.kind == "velocity_functions":
-            return ex.import_velocities(interp, h, spec.path, spec.name)
-        if spec.kind in ("horizon", "fault_set"):
-            il, xl, xy = _grid(s)
-            if spec.kind == "fault_set":
-                return ex.import_faults(interp, h, spec.path, spec.name, il, xl)
-            return ex.import_horizon(interp, h, spec.path, spec.name, il, xl, spec.fmt, xy)
-        ffid, channel, _ = _traces(s)
-        return ex.import_firstbreaks(interp, h, spec.path, spec.name, ffid, channel, spec.fmt,
-                                     spec.byte, spec.encoding, spec.unit)
+        w = self.window
+        return api.import_picks(w.picks, w.history, w.survey, spec.kind, spec.name, spec.path,
+                                spec.fmt, byte=spec.byte, encoding=spec.encoding,
+                                unit=spec.unit).obj
 
     def run_export(self, spec: ExchangeSpec) -> int | None:
         """Write the object to the file (atomically); returns rows/picks written or None."""
@@ -291,62 +293,20 @@ class ExchangeController:
             return None
         self.last_dir = str(Path(spec.path).parent)
         try:
-            n = self._export(spec)
+            report = self._export(spec)
         except ERRORS as exc:
             self.error("Export picks", f"{Path(spec.path).name}: {_first_line(exc)}")
             return None
-        self.window.statusBar().showMessage(f"Exported {spec.name}: {n} rows to {spec.path}",
-                                            5000)
-        return n
+        note = "".join(f"; {w}" for w in report.warnings)
+        self.window.statusBar().showMessage(
+            f"Exported {spec.name}: {report.count} rows to {spec.path}{note}", 8000)
+        return report.count
 
-    def _export(self, spec: ExchangeSpec) -> int:
-        s = self.window.survey
-        obj = self.window.picks.get(spec.kind, spec.name)
-        if spec.kind == "velocity_functions":
-            return ex.export_velocities(obj, spec.path)
-        if spec.kind == "horizon":
-            xy = _grid(s)[2] if s is not None else None
-            return ex.export_horizon(obj, spec.path, spec.fmt, xy)
-        if spec.kind == "fault_set":
-            mapper = None
-            if s is not None:
-                il, xl, xy = _grid(s)
-                try:
-                    mapper = GridMapper(il, xl, *xy)
-                except ValueError:
-                    mapper = None  # no usable coordinates: inline/crossline/time only
-            return ex.export_faults(obj, spec.path, mapper)
-        if spec.fmt == "segy":
-            if s is None or s.kind != "prestack":
-                raise ValueError("SEG-Y export copies the shown pre-stack file: open it first")
-            if len(obj.times) != s.n_traces:
-                raise ValueError(f"{obj.name} has {len(obj.times)} traces, the shown file "
-                                 f"{s.n_traces}")
-            return ex.export_firstbreaks(obj, spec.path, "segy", source=s.path, byte=spec.byte,
-                                         encoding=spec.encoding, unit=spec.unit)
-        offsets = _traces(s)[2] if s is not None and s.kind == "prestack" else None
-        if offsets is not None and offsets.size != obj.times.size:
-            offsets = None
-        return ex.export_firstbreaks(obj, spec.path, "csv", offsets=offsets)
-
-
-def _grid(survey: Any) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    """Inline/crossline numbers and x/y of the shown post-stack survey (a 2D line is line 0)."""
-    if survey is None or survey.kind not in ("post3d", "post2d"):
-        raise ValueError("horizons and faults need a post-stack 3D volume or 2D line: open one")
-    if survey.kind == "post3d":
-        return survey.inlines, survey.crosslines, survey.grid_xy()
-    x, y = survey.line_xy()
-    return np.array([0]), survey.trace_numbers, (x[None, :], y[None, :])
-
-
-def _traces(survey: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """FFID, channel and offset of every trace of the shown pre-stack survey."""
-    if survey is None or survey.kind != "prestack":
-        raise ValueError("first breaks need a pre-stack survey (shot gathers): open one")
-    hb = survey.header_bytes
-    return (survey.header_values(hb.ffid), survey.header_values(hb.channel),
-            survey.header_values(hb.offset).astype(np.float64))
+    def _export(self, spec: ExchangeSpec) -> ExchangeReport:
+        w = self.window
+        return api.export_picks(w.picks, w.survey, spec.kind, spec.name, spec.path, spec.fmt,
+                                byte=spec.byte, encoding=spec.encoding, unit=spec.unit,
+                                with_provenance=spec.with_provenance)
 
 
 def _first_line(exc: BaseException) -> str:
