@@ -19,6 +19,9 @@ from geodesk.core.survey import HeaderBytes, SurveyError
 #: inline/crossline byte pairs tried when the chosen ones give no geometry
 ALTERNATIVE_LINES = ((189, 193), (9, 21), (5, 21), (221, 225), (17, 13), (9, 13), (197, 201))
 MIN_GRID_FILL = 0.75  # an alternative byte pair must fill most of its grid to count as 3D
+#: a grid with more nodes than this many per occupied bin is not a 3D survey but an irregular
+#: (diagonal, arbitrary) line through one: opened as a 2D line, never allocated as a grid
+MAX_GRID_PER_BIN = 4
 
 
 def _regular(values: np.ndarray) -> bool:
@@ -46,14 +49,29 @@ class Geometry:
     notes: list[str] = field(default_factory=list)
 
 
+def distinct_pairs(a: np.ndarray, b: np.ndarray) -> int:
+    """Number of distinct (a, b) pairs, through one int64 key (a row-wise ``np.unique`` sorts
+    structured rows and takes most of a minute on millions of traces)."""
+    if a.size == 0:
+        return 0
+    ua, ia = np.unique(a, return_inverse=True)
+    ub, ib = np.unique(b, return_inverse=True)
+    if ua.size == 1 or ub.size == 1:
+        return max(ua.size, ub.size)
+    return int(np.unique(ia.ravel().astype(np.int64) * ub.size + ib.ravel()).size)
+
+
 def _classify(il: np.ndarray, xl: np.ndarray) -> tuple[str, int, int]:
-    """'grid', 'grid-ps', 'line', 'line-ps' or 'none', with the distinct line counts."""
+    """'grid', 'grid-ps', 'sparse' (a grid far larger than its traces: a diagonal or arbitrary
+    line), 'line', 'line-ps' or 'none', with the distinct line counts."""
     n = len(il)
     nil, nxl = np.unique(il).size, np.unique(xl).size
-    npair = np.unique(np.stack([il, xl], axis=1), axis=0).shape[0] if n else 0
+    npair = distinct_pairs(il, xl)
     if nil >= 2 and nxl >= 2:
         if not (_regular(il) and _regular(xl)):  # scattered values: not line numbers
             return "none", nil, nxl
+        if nil * nxl > MAX_GRID_PER_BIN * npair:
+            return "sparse", nil, nxl
         return ("grid" if npair == n else "grid-ps"), nil, nxl
     if nil >= 2 or nxl >= 2:
         return ("line" if npair == n else "line-ps"), nil, nxl
@@ -93,8 +111,8 @@ def _bin_keys(il, xl, cdp) -> tuple[np.ndarray, str]:
     _, jj = np.unique(xl, return_inverse=True)
     bins = ii.ravel() * nxl + jj.ravel() + 1
     # the CDP header numbers the bins one to one: use it, the user knows those numbers
-    pairs = np.unique(np.stack([bins, cdp], axis=1), axis=0)
-    if np.unique(cdp).size > 1 and pairs.shape[0] == np.unique(bins).size == np.unique(cdp).size:
+    if np.unique(cdp).size > 1 and distinct_pairs(bins, cdp) == np.unique(bins).size == \
+            np.unique(cdp).size:
         return cdp, "CDP header"
     return bins.astype(np.int64), "bin number (inline index × crosslines + crossline index + 1)"
 
@@ -117,7 +135,13 @@ def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
     il, xl = read(hb.inline), read(hb.crossline)
     shape, nil, nxl = _classify(il, xl)
     tried = [(hb.inline, hb.crossline)]
-    if kind == "post3d" or (kind is None and shape == "none"):
+    sparse_note = ""
+    if shape == "sparse":
+        fill = distinct_pairs(il, xl) / (nil * nxl)
+        sparse_note = (f"inline/crossline bytes {hb.inline}/{hb.crossline} fill {100 * fill:.3g}% of "
+                       f"their {nil} × {nxl} grid (a diagonal or arbitrary line, not a 3D "
+                       f"volume)")
+    if kind == "post3d" or (kind is None and shape in ("none", "sparse")):
         offsets = read(hb.offset)
         if shape != "grid" and not user_lines and (kind == "post3d" or
                                                    np.unique(offsets).size <= 1):
@@ -134,7 +158,7 @@ def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
         if kind == "post3d" and shape != "grid":
             pairs = ", ".join(f"{a}/{b}" for a, b in tried)
             why = ("several traces share an inline/crossline bin (pre-stack?)"
-                   if shape == "grid-ps" else "no inline/crossline grid")
+                   if shape == "grid-ps" else sparse_note or "no inline/crossline grid")
             raise SurveyError(f"not a 3D post-stack volume: {why}; inline/crossline bytes tried: "
                               f"{pairs}")
     if user_lines and kind is None and shape == "none" and n_traces > 1:
@@ -155,7 +179,9 @@ def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
             repeated(ffid) or repeated(cdp) or np.unique(offsets).size > 1) else "post2d"
         if kind == "post2d" and n_traces > 1:
             pairs = ", ".join(f"{a}/{b}" for a, b in tried)
-            note = f"no inline/crossline geometry (bytes tried: {pairs}); read as a 2D line"
+            note = (f"{sparse_note}; read as an irregular 2D line in file order" if sparse_note
+                    else f"no inline/crossline geometry (bytes tried: {pairs}); read as a 2D "
+                    f"line")
             geo = Geometry("post2d", hb, trace_numbers=_line_numbers(il, xl, cdp), notes=[note])
             return geo
     if kind == "post3d":

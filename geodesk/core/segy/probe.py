@@ -9,7 +9,9 @@ are handled, with a warning the user can read in ``info()``.
 from __future__ import annotations
 
 import os
+import stat
 import struct
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +23,8 @@ TEXT_SIZE, BIN_SIZE, TRACE_HEADER = 3200, 400, 240
 FILE_HEADER = TEXT_SIZE + BIN_SIZE
 SU_SUFFIXES = (".su",)
 DEFAULT_DT_MS = 4.0
+#: trace headers compared with the binary header (first, second, third, spread, last)
+SAMPLED_HEADERS = 8
 
 
 @dataclass
@@ -66,19 +70,30 @@ def _revision(b0: int, b1: int) -> tuple[int, int]:
 
 
 def _check_path(path: Path) -> int:
-    if not path.exists():
-        raise SurveyError(f"no such file: {path}")
-    if path.is_dir():
-        raise SurveyError(f"{path} is a directory, not a SEG-Y file")
+    """Size of a readable regular file; anything else (pipe, device, socket, folder) is refused
+    from its ``stat`` alone, before an ``open`` that could block forever."""
     try:
-        size = path.stat().st_size
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise SurveyError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise SurveyError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise SurveyError(f"{path} is a directory, not a SEG-Y file")
+    if not stat.S_ISREG(st.st_mode):
+        what = ("a fifo (named pipe)" if stat.S_ISFIFO(st.st_mode) else
+                "a socket" if stat.S_ISSOCK(st.st_mode) else
+                "a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else
+                "not a regular file")
+        raise SurveyError(f"{path} is {what}, not a SEG-Y file (only regular files can be read)")
+    try:
         with open(path, "rb"):
             pass
     except OSError as exc:
         raise SurveyError(f"cannot read {path}: {exc.strerror or exc}") from None
-    if size == 0:
+    if st.st_size == 0:
         raise SurveyError(f"{path.name} is empty (0 bytes)")
-    return size
+    return st.st_size
 
 
 def _whole_traces(path: Path, size: int, offset: int, trace_bytes: int, what: str) -> int:
@@ -98,16 +113,104 @@ def _valid_dt(value: int) -> bool:
     return 0 < value < 32768  # unsigned 16-bit values above this are negative dt written as u16
 
 
-def _pick_dt(bin_dt: int, trace_dt: int, warnings: list[str]) -> float:
+def sample_rows(n_traces: int) -> list[int]:
+    """Trace indices whose headers are compared with the binary header: the first traces and a
+    few spread through the file (a constant number, so the cost does not grow with the file)."""
+    if n_traces <= SAMPLED_HEADERS:
+        return list(range(n_traces))
+    n = n_traces
+    return sorted({0, 1, 2, n // 4, n // 2, (3 * n) // 4, n - 2, n - 1})
+
+
+def _headers_at(fh, offset: int, trace_bytes: int, rows: list[int]) -> list[bytes]:
+    heads = []
+    for row in rows:
+        fh.seek(offset + row * trace_bytes)
+        heads.append(fh.read(TRACE_HEADER))
+    return heads
+
+
+def _pick_dt(bin_dt: int, trace_dts: list[int], warnings: list[str], *,
+             binary_trusted: bool = True, traces_say: bool = False) -> float:
+    """Sample interval in ms. ``trace_dts``: intervals of the sampled trace headers whose ns
+    fits the file (other headers are not believed). The binary header's is taken unless a strict
+    majority of them says another interval; then that one is taken. Without a majority, or
+    when the binary header is doubtful (``binary_trusted`` False: its ns did not fit the file or
+    its revision field is garbage) and trace headers give other intervals (``traces_say``), 4 ms
+    is assumed as segyio does."""
+    valid = [d for d in trace_dts if _valid_dt(d)]
+    given = sorted(set(valid))
+    top, votes = Counter(valid).most_common(1)[0] if valid else (None, 0)
+    agreed = top if votes * 2 > len(valid) else None  # a strict majority: one odd trace is noise
+    shown = ", ".join(str(d) for d in given[:4]) + (", ..." if len(given) > 4 else "")
     if _valid_dt(bin_dt):
-        return bin_dt / 1000.0
-    if _valid_dt(trace_dt):
+        if agreed == bin_dt or (agreed is None and bin_dt in given) or (
+                not given and (binary_trusted or not traces_say)):
+            return bin_dt / 1000.0
+        if agreed is not None:
+            warnings.append(f"binary header sample interval {bin_dt} µs disagrees with the "
+                            f"trace headers ({votes} of {len(valid)} sampled say {agreed} µs); "
+                            f"using the trace headers' {agreed} µs")
+            return agreed / 1000.0
+        why = (f"disagrees with the trace headers ({shown} µs), which disagree among themselves"
+               if given else "comes from a doubtful binary header (ns or revision field) and "
+               "matches no trace header")
+        warnings.append(f"binary header sample interval {bin_dt} µs {why}; assuming "
+                        f"{DEFAULT_DT_MS:g} ms as segyio does")
+        return DEFAULT_DT_MS
+    if agreed is not None:
         warnings.append(f"binary header sample interval {bin_dt} µs is invalid; using the trace "
-                        f"header's {trace_dt} µs")
-        return trace_dt / 1000.0
-    warnings.append(f"no valid sample interval (binary header {bin_dt}, trace header {trace_dt});"
-                    f" assuming {DEFAULT_DT_MS:g} ms")
+                        f"headers' {agreed} µs")
+        return agreed / 1000.0
+    warnings.append(f"no valid sample interval (binary header {bin_dt}, trace headers "
+                    f"{shown or 'none valid'}); assuming {DEFAULT_DT_MS:g} ms")
     return DEFAULT_DT_MS
+
+
+def _believable_ns(heads: list[bytes], ns: int, order: str) -> set[int]:
+    """ns values of trace headers whose other fields are believed: 0 (not filled), the file's,
+    and the one most sampled headers share (consistent headers wrong about ns only); bytes
+    from the middle of samples, read as a header where the layout is odd, give scattered ns."""
+    values = [_u16(h, 115, order) for h in heads]
+    top, votes = Counter(values).most_common(1)[0] if values else (0, 0)
+    return {0, ns} | ({top} if votes * 2 > len(values) else set())
+
+
+def _pick_ns(fh, candidates: list[tuple[str, int]], offset: int, body: int, width: int,
+             order: str, warnings: list[str]) -> int:
+    """Samples per trace: among the candidates that divide the file into whole traces, the one
+    the sampled trace headers agree with most (ties go to the earlier candidate). Headers that
+    all share another ns are a stale field (a cropped file) and are not warned about; headers
+    that scatter are, when they leave one candidate unconfirmed."""
+    # what, ns, agreeing headers, sampled headers, whether several sampled headers share one ns
+    fits: list[tuple[str, int, int, int, bool]] = []
+    for what, ns in candidates:
+        if not ns or any(ns == f[1] for f in fits) or body % (TRACE_HEADER + ns * width):
+            continue
+        trace_bytes = TRACE_HEADER + ns * width
+        heads = _headers_at(fh, offset, trace_bytes, sample_rows(body // trace_bytes))
+        said = [_u16(h, 115, order) for h in heads]
+        fits.append((what, ns, said.count(ns), len(heads), len(set(said)) == 1 < len(said)))
+    if not fits:
+        if not any(ns for _, ns in candidates):
+            return 0
+        return candidates[0][1] or candidates[-1][1]
+    best = max(fits, key=lambda f: f[2] / max(f[3], 1))  # max keeps the first of equal scores
+    first_what, first_ns = next((w, n) for w, n in candidates if n)
+    if best[2] == 0 and not best[4] and any(ns != best[1] for _, ns in candidates if ns):
+        said = sorted({ns for _, ns in candidates if ns and ns != best[1]})
+        warnings.append(f"{best[0]} {best[1]} is the only one that fits the file size, but no "
+                        f"sampled trace header agrees (they say {', '.join(map(str, said))}); "
+                        f"trace count and length may be wrong")
+        return best[1]
+    if best[1] != first_ns and all(f[1] != first_ns for f in fits):
+        warnings.append(f"{first_what} {first_ns} does not fit the file size; using the "
+                        f"{best[0]} {best[1]}")
+    elif best[1] != first_ns:
+        warnings.append(f"{first_what} {first_ns} divides the file too, but the trace headers "
+                        f"disagree ({best[2]} of {best[3]} sampled say {best[1]}); using "
+                        f"{best[1]}")
+    return best[1]
 
 
 def _su_layout(path: Path, size: int, endian: str | None) -> Layout:
@@ -129,7 +232,7 @@ def _su_layout(path: Path, size: int, endian: str | None) -> Layout:
             reasons.append(f"{end}-endian ns {ns}: {size / trace_bytes:.2f} traces")
             continue
         warnings: list[str] = []
-        dt = _pick_dt(_u16(head, 117, order), 0, warnings)
+        dt = _pick_dt(_u16(head, 117, order), [], warnings)
         return Layout(path, size, True, end, 5, ns, dt, 0, trace_bytes, size // trace_bytes,
                       warnings=warnings)
     raise SurveyError(f"{path.name}: not a readable SU file: file size is not a whole number of "
@@ -203,7 +306,8 @@ def _segy_layout(p: Path, size: int, endian: str | None, allow_su: bool) -> Layo
             raise SurveyError(f"{p.name}: SEG-Y rev 2.{rev[1]} file with trace-header extensions "
                               f"({_u16(head, 3507, o)} extra 240-byte headers per trace); segyio "
                               f"1.9.14 cannot read these")
-        if rev[0] not in (0, 1, 2) or rev[1] > 9:
+        real_revision = rev[0] in (0, 1, 2) and rev[1] <= 9
+        if not real_revision:
             warnings.append(f"revision field {rev[0]}.{rev[1]} is not a SEG-Y revision; ignored")
         n_ext = _ext_text_count(fh, p, _i16(head, 3505, o), size)
         offset = FILE_HEADER + TEXT_SIZE * n_ext
@@ -223,21 +327,17 @@ def _segy_layout(p: Path, size: int, endian: str | None, allow_su: bool) -> Layo
                         f"rev {rev[0]} file")
     candidates += [("binary header ns", bin_ns), ("trace header ns", _u16(trace0, 115, o))]
     body = size - offset
-    tried = []
-    for what, ns in candidates:
-        if ns and body % (TRACE_HEADER + ns * width) == 0:
-            if what != candidates[0][0] and candidates[0][1]:
-                warnings.append(f"{candidates[0][0]} {candidates[0][1]} does not fit the file "
-                                f"size; using the {what} {ns}")
-            break
-        tried.append(f"{what} {ns}")
-    else:
-        if not any(ns for _, ns in candidates):
+    with open(p, "rb") as fh:
+        ns = _pick_ns(fh, candidates, offset, body, width, o, warnings)
+        if not ns:
             raise SurveyError(f"{p.name}: number of samples is 0 in the binary header and the "
                               f"first trace header")
-        ns = candidates[0][1] or candidates[-1][1]
-    trace_bytes = TRACE_HEADER + ns * width
-    n = _whole_traces(p, size, offset, trace_bytes, "file")
-    dt = _pick_dt(_u16(head, 3217, o), _u16(trace0, 117, o), warnings)
+        trace_bytes = TRACE_HEADER + ns * width
+        n = _whole_traces(p, size, offset, trace_bytes, "file")
+        heads = _headers_at(fh, offset, trace_bytes, sample_rows(n))
+    believed = [_u16(h, 117, o) for h in heads if _u16(h, 115, o) in _believable_ns(heads, ns, o)]
+    dt = _pick_dt(_u16(head, 3217, o), believed, warnings,
+                  binary_trusted=real_revision and ns == next((n for _, n in candidates if n), 0),
+                  traces_say=any(_u16(h, 117, o) for h in heads))
     return Layout(p, size, False, end, code, ns, dt, offset, trace_bytes, n, n_ext, rev,
                   head[:TEXT_SIZE], warnings)

@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 import segyio
 
+from geodesk.core.memory import MemoryRefused, check_allocation
 from geodesk.core.segy.decode import decode_samples, sample_size
 from geodesk.core.segy.probe import TRACE_HEADER, Layout
 from geodesk.core.survey import HeaderStat, SurveyError
@@ -31,6 +32,20 @@ TRACE_FIELDS: dict[int, tuple[str, int]] = {
     b: (str(segyio.TraceField(b)), min(nxt - b, 4))
     for b, nxt in zip(_FIELD_STARTS, _FIELD_STARTS[1:] + [TRACE_HEADER + 1])
 }
+
+
+#: header fields that opening a survey may hold for every trace (geometry, alternative inline/
+#: crossline bytes, delays, coordinates), 8 bytes each: the memory estimate made before reading
+HEADER_FIELDS_AT_OPEN = 16
+
+
+def require_memory(n_bytes: float, what: str, name: str) -> None:
+    """Refuse (one-line :class:`SurveyError` naming the file and the size needed) work whose
+    arrays would not fit in the memory available, before allocating them."""
+    try:
+        check_allocation(n_bytes, what)
+    except MemoryRefused as exc:
+        raise SurveyError(f"{name}: {exc}") from None
 
 
 def _as_slice(idx: np.ndarray) -> slice | None:
@@ -62,6 +77,9 @@ class TraceStore:
 
     def __init__(self, layout: Layout):
         self.layout = layout
+        require_memory(layout.n_traces * 8.0 * HEADER_FIELDS_AT_OPEN,
+                       f"reading the trace headers of its {layout.n_traces:,} traces",
+                       layout.path.name)
         try:
             self._fh = open(layout.path, "rb")  # noqa: SIM115 - held open with the mapping
             self._mm = np.memmap(self._fh, dtype=np.uint8, mode="r", offset=layout.data_offset,
@@ -133,6 +151,11 @@ class TraceStore:
             if idx.size and (idx.min() < 0 or idx.max() >= self.layout.n_traces):
                 raise IndexError(f"trace index out of range 0..{self.layout.n_traces - 1}")
             indices = _as_slice(idx) or idx
+        count = (len(range(*indices.indices(self.layout.n_traces)))
+                 if isinstance(indices, slice) else indices.size)
+        ns = self.layout.n_samples
+        require_memory(count * ns * (4.0 + self._width), f"reading {count:,} traces × {ns:,} "
+                       f"samples", self.layout.path.name)
         if self.segy is not None and self.layout.format_code in SEGYIO_EXACT_FORMATS:
             return self._read_segyio(indices)
         raw = self._mm[indices, TRACE_HEADER:]

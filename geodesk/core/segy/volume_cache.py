@@ -34,15 +34,23 @@ def cache_dir() -> Path:
     return Path(os.environ.get("GEODESK_CACHE") or Path.home() / ".cache" / "geodesk")
 
 
+def _printable(text: str) -> str:
+    """``text`` with the undecodable bytes of a non-UTF-8 file name as ``\\xNN`` escapes, so it
+    can go into a file name or an HDF5 attribute (which take only valid UTF-8)."""
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
 def default_cache_path(survey: Post3D) -> Path:
     """Where the cache of ``survey`` lives by default (one file per source path)."""
-    key = hashlib.sha1(str(Path(survey.path).resolve()).encode()).hexdigest()[:16]
-    return cache_dir() / f"{Path(survey.path).stem}-{key}.h5"
+    key = hashlib.sha1(os.fsencode(Path(survey.path).resolve())).hexdigest()[:16]
+    stem = _printable(Path(survey.path).stem).replace("\\", "_")
+    return cache_dir() / f"{stem}-{key}.h5"
 
 
 def _source_stamp(survey: Post3D) -> dict:
     st = os.stat(survey.path)
-    return {"source_path": str(Path(survey.path).resolve()), "source_size": int(st.st_size),
+    return {"source_path": _printable(str(Path(survey.path).resolve())),
+            "source_size": int(st.st_size),
             "source_mtime_ns": int(st.st_mtime_ns),
             "header_bytes": json.dumps(survey.header_bytes.as_dict(), sort_keys=True),
             "version": CACHE_VERSION}

@@ -51,3 +51,19 @@ def test_cancelled_build_leaves_no_cache(f3_copy):
             build_volume_cache(s, ctx=ctx)
         assert not default_cache_path(s).exists()
         assert not list(default_cache_path(s).parent.glob("*.part"))
+
+
+def test_file_name_that_is_not_utf8_opens_and_caches(segyio_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GEODESK_CACHE", str(tmp_path / "cache"))
+    name = os.fsdecode(b"f3-\xff\xfe.sgy")  # Latin-1 bytes on a UTF-8 system: surrogates in str
+    dest = tmp_path / name
+    try:
+        shutil.copy(segyio_data / "f3.sgy", dest)
+    except (UnicodeEncodeError, OSError):
+        pytest.skip("this file system does not take non-UTF-8 names")
+    with open_survey(dest) as s:
+        expected = s.time_slice(100).data
+        build_volume_cache(s)
+    with open_survey(dest) as s:
+        assert s.has_cache
+        np.testing.assert_array_equal(s.time_slice(100).data, expected)
