@@ -105,7 +105,19 @@ def test_gui_and_cli_write_identical_post_stack_files(window, capsys, tmp_path):
 
 
 def test_gui_and_cli_write_identical_first_break_files(window, capsys, tmp_path):
-    _compare(window, capsys, tmp_path, _prestack_project(tmp_path), CASES_PRE)
+    proj = _prestack_project(tmp_path)
+    _compare(window, capsys, tmp_path, proj, CASES_PRE)
+    code = cli.main(["import", str(proj.folder), "firstbreaks",
+                     str(tmp_path / "cli-firstbreaks-csv-prov"), "--name", "Back"])
+    assert code == 0, capsys.readouterr().err
+    picks = Project.open(proj.folder).picks
+    a, b = picks.get("first_breaks", "FB"), picks.get("first_breaks", "Back")
+    for key in ("times", "confidence", "model_times", "model_confidence"):
+        np.testing.assert_array_equal(getattr(a, key), getattr(b, key))
+    every = np.arange(a.n_traces)
+    assert a.provenance_of(every) == b.provenance_of(every)
+    assert a.model_original(every)[2] == b.model_original(every)[2]
+    assert b.model_original([0])[2] == [MODEL]
 
 
 def test_unusable_coordinates_leave_xy_empty_in_both_with_a_warning(window, capsys, tmp_path):
