@@ -47,6 +47,8 @@ FEATURES: tuple[Feature, ...] = (
             "GPU to CPU fallbacks in the status bar"),
     Feature("denoise", "geodesk.qt.models.denoise_view:install",
             "denoised data and the noise removed, as a derived layer"),
+    Feature("layers", "geodesk.qt.views.layers_ui:install",
+            "View > Derived layers: where each layer is shown, opacity, views beside"),
 )
 
 

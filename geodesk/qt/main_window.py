@@ -80,6 +80,8 @@ class MainWindow(QMainWindow):
     sig_picks_replaced = Signal(object, object)
     #: the pick object that tools write to changed (a Horizon, FaultSet, FirstBreaks… or None)
     sig_active_pick_changed = Signal(object)
+    #: the section on screen was shown again (a derived layer changed or arrived)
+    sig_display_refreshed = Signal()
 
     def __init__(self, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -373,6 +375,19 @@ class MainWindow(QMainWindow):
         """What the view shows of ``section`` (original, denoised…: the session's derived
         layers shown instead of the data) and the section whose amplitudes set its clip."""
         return self.session.layers.displayed(section)
+
+    def refresh_display(self) -> None:
+        """Show the current section again: what :meth:`display_of` makes of it changed (a
+        derived layer was computed, shown or hidden); the picks are redrawn over it."""
+        if self.section is None:
+            return
+        picking = self.features.get("picking")
+        if picking is not None:
+            picking.redisplay()
+        else:
+            shown, reference = self.display_of(self.section)
+            self.view.set_section(shown, keep_view=True, clip_reference=reference)
+        self.sig_display_refreshed.emit()
 
     def step(self, n: int) -> None:
         """Previous (n < 0) or next line / gather by the navigator's step size."""
