@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from geodesk.core.picks import FirstBreaks
+from geodesk.ml.registry import weight_id
 from geodesk.qt.models.autopick_ui import AutopickDialog, AutopickParams
 from geodesk.synth.shots import generate_shots
 from tests.qt.models import tiny_model_file
@@ -58,7 +59,7 @@ def test_model_picks_the_shown_shot_first_then_all_as_one_undo_step(qtbot, windo
     np.testing.assert_array_equal(seen[0][0], np.sort(shown))  # the shot on screen first
     assert seen[0][1]  # ... drawn at once as a preview, before the other shots are done
     model = ctrl.models.model
-    provenance = f"model:firstbreak-unet@{model.version}"
+    provenance = f"model:{weight_id(model_file, 'firstbreak-unet', model.version)}"
     fb = window.picks.get("first_breaks", "FB model")
     assert window.active_pick is fb and len(window.history) == 1
     assert "U-Net" in window.history.undo_label

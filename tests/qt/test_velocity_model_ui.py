@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from geodesk.ml.registry import weight_id
 from geodesk.qt.velocity.semblance_view import HAND_COLOUR, MODEL_COLOUR
 from geodesk.synth.cmps import generate_cmps
 from tests.qt.models import tiny_model_file
@@ -40,14 +41,14 @@ def picker(window, cmp_file, model_file, tmp_path, monkeypatch):
     window.velocity.close_panel()
 
 
-def test_model_pick_of_one_cmp_is_sparse_editable_and_one_step(window, picker):
+def test_model_pick_of_one_cmp_is_sparse_editable_and_one_step(window, picker, model_file):
     mp, panel = picker
     assert mp.button.parent() is not None  # the panel shows the Model picks button
     mp.pick_cmp()
     assert mp.errors == []
     f = panel.functions.function(panel.cdp)
     version = mp.models.model.version
-    assert set(f.provenance) == {f"model:velocity-unet@{version}"}
+    assert set(f.provenance) == {f"model:{weight_id(model_file, 'velocity-unet', version)}"}
     n_samples = panel.times.size
     assert 2 <= len(f) <= n_samples // 10  # knots, not every sample
     assert np.all(np.diff(f.times_ms) >= 40)
