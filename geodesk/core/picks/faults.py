@@ -1,4 +1,8 @@
-"""FaultSet: named faults, each a list of sticks picked on one section, with provenance."""
+"""FaultSet: named faults, each a list of sticks picked on one section, with provenance.
+
+A stick a model made keeps its model points once an edit replaces them (``model_points``), so the
+(prediction, correction) pair survives once the undo history is gone.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from geodesk.core.picks.base import (
     ProvenanceTable,
     check_provenance,
     edited_provenance,
+    is_model,
 )
 
 STICK_SECTION_KINDS = ("inline", "crossline", "line")
@@ -36,14 +41,23 @@ class Stick:
     section_kind: str
     section_number: float
     provenance: str = MANUAL
+    model_points: np.ndarray | None = None  # the model's points an edit replaced
+    model_provenance: str | None = None
 
     def __post_init__(self) -> None:
-        pts = np.array(self.points, dtype=np.float64).reshape(-1, 3)
-        pts.setflags(write=False)
-        object.__setattr__(self, "points", pts)
+        for key in ("points", "model_points"):
+            if key == "model_points" and self.model_points is None:
+                continue
+            pts = np.array(getattr(self, key), dtype=np.float64).reshape(-1, 3)
+            pts.setflags(write=False)
+            object.__setattr__(self, key, pts)
         if self.section_kind not in STICK_SECTION_KINDS:
             raise ValueError(f"stick section kind must be one of {STICK_SECTION_KINDS}")
         check_provenance(self.provenance)
+        if (self.model_points is None) != (self.model_provenance is None):
+            raise ValueError("a stick's model points and model provenance go together")
+        if self.model_provenance is not None:
+            check_provenance(self.model_provenance)
 
 
 @dataclass
@@ -170,11 +184,17 @@ class FaultSet:
 
     def set_stick_points(self, history: History | None, uid: int, points: Any,
                          provenance: str = MANUAL, label: str | None = None) -> None:
-        """Replace the points of stick ``uid``; a manual edit of a model stick → corrected."""
+        """Replace the points of stick ``uid``; a manual edit of a model stick → corrected (the
+        model's points are kept beside it, see :class:`Stick`)."""
         f, k = self.find_stick(uid)
         old = f.sticks[k]
+        keep = {}
+        if is_model(provenance):
+            keep = {"model_points": None, "model_provenance": None}
+        elif is_model(old.provenance) and old.model_points is None:
+            keep = {"model_points": old.points, "model_provenance": old.provenance}
         new = replace(old, points=np.array(points, dtype=np.float64),
-                      provenance=edited_provenance(old.provenance, provenance))
+                      provenance=edited_provenance(old.provenance, provenance), **keep)
 
         def put(s: Stick) -> Callable[[], None]:
             def run() -> None:
@@ -215,6 +235,16 @@ class FaultSet:
             "stick_section_number": np.array([s.section_number for _, s in sticks],
                                              dtype=np.float64),
         }
+        originals = [(n, s) for n, (_, s) in enumerate(sticks) if s.model_points is not None]
+        if originals:  # older GeoDesk ignores these extra arrays
+            arrays.update(
+                model_stick=np.array([n for n, _ in originals], dtype=np.int64),
+                model_offsets=np.concatenate(
+                    [[0], np.cumsum([len(s.model_points) for _, s in originals])]
+                ).astype(np.int64),
+                model_points=np.concatenate([s.model_points for _, s in originals]),
+                model_provenance=np.array([table.code(s.model_provenance)
+                                           for _, s in originals], dtype=np.int16))
         meta["provenance_names"] = list(table.names)
         return meta, arrays
 
@@ -228,11 +258,24 @@ class FaultSet:
         names = list(meta["provenance_names"])
         off = np.asarray(arrays["stick_offsets"], dtype=np.int64)
         pts = np.asarray(arrays["points"], dtype=np.float64).reshape(-1, 3)
+        models = {}
+        if "model_stick" in arrays:
+            stick = np.asarray(arrays["model_stick"], dtype=np.int64)
+            codes = np.asarray(arrays["model_provenance"], dtype=np.int64)
+            if stick.size != codes.size or (stick.size and (
+                    stick.min() < 0 or stick.max() >= len(off) - 1 or codes.min() < 0
+                    or codes.max() >= len(names))):
+                raise ValueError("damaged model originals of fault sticks")
+            moff = np.asarray(arrays["model_offsets"], dtype=np.int64)
+            mpts = np.asarray(arrays["model_points"], dtype=np.float64).reshape(-1, 3)
+            for m, n in enumerate(np.asarray(arrays["model_stick"], dtype=np.int64)):
+                models[int(n)] = {"model_points": mpts[moff[m]:moff[m + 1]],
+                                  "model_provenance": names[int(arrays["model_provenance"][m])]}
         for n in range(len(off) - 1):
             s = Stick(int(arrays["stick_uid"][n]), pts[off[n]:off[n + 1]],
                       STICK_SECTION_KINDS[int(arrays["stick_section_kind"][n])],
                       float(arrays["stick_section_number"][n]),
-                      names[int(arrays["stick_provenance"][n])])
+                      names[int(arrays["stick_provenance"][n])], **models.get(n, {}))
             fs.faults[int(arrays["stick_fault"][n])].sticks.append(s)
         uids = np.asarray(arrays["stick_uid"], dtype=np.int64)
         fs._next_uid = max(int(meta.get("next_uid", 1)), int(uids.max(initial=0)) + 1)

@@ -283,6 +283,7 @@ class VelocityFunctions:
         names = list(meta["provenance_names"])
         off = np.asarray(arrays["offsets"], dtype=np.int64)
         moff = np.asarray(arrays.get("model_offsets", np.zeros(off.size)), dtype=np.int64)
+        _check_model_arrays(arrays, "model_offsets", off.size, len(names))
         for n, c in enumerate(np.asarray(arrays["cdp"], dtype=np.int64)):
             sl, ml = slice(off[n], off[n + 1]), slice(moff[n], moff[n + 1])
             model = ((arrays["model_times"][ml], arrays["model_vrms"][ml],
@@ -293,3 +294,15 @@ class VelocityFunctions:
                 tuple(names[int(p)] for p in arrays["provenance"][sl]), *model)
         vf.stamp = EditStamp(str(meta.get("last_user", "")), str(meta.get("last_modified", "")))
         return vf
+
+
+def _check_model_arrays(arrays: dict[str, np.ndarray], offsets: str, n_offsets: int,
+                        n_names: int) -> None:
+    """Refuse damaged model-original arrays (offsets and provenance codes) with a ValueError."""
+    if offsets not in arrays:
+        return
+    off = np.asarray(arrays[offsets], dtype=np.int64)
+    codes = np.asarray(arrays["model_provenance"], dtype=np.int64)
+    if (off.size != n_offsets or off[0] != 0 or np.any(np.diff(off) < 0)
+            or off[-1] != codes.size or codes.size and (codes.min() < 0 or codes.max() >= n_names)):
+        raise ValueError("damaged model originals (offsets or provenance codes)")

@@ -98,3 +98,40 @@ def _interp(*objs):
     for o in objs:
         interp.add(None, o)
     return interp
+
+
+def test_an_edited_model_stick_keeps_the_model_points_through_undo_and_state():
+    from geodesk.core.picks import FaultSet
+
+    fs, h = FaultSet("F"), History()
+    fs.add_fault(None, "A")
+    uid = fs.add_stick(None, "A", [[1, 2, 10.0], [1, 3, 50.0]], "inline", 1, provenance=OTHER)
+    fs.move_node(h, uid, 1, [1, 3.5, 55.0])
+    fs.move_node(h, uid, 0, [1, 2, 12.0])  # a second edit keeps the first model points
+    s = fs.stick(uid)
+    assert s.provenance == "corrected" and s.model_provenance == OTHER
+    np.testing.assert_array_equal(s.model_points, [[1, 2, 10.0], [1, 3, 50.0]])
+    back = Interpretation.from_state(*_interp(fs).to_state()).get("fault_set", "F").stick(uid)
+    np.testing.assert_array_equal(back.points, s.points)
+    np.testing.assert_array_equal(back.model_points, s.model_points)
+    assert back.model_provenance == OTHER
+    h.undo()
+    h.undo()
+    assert fs.stick(uid).model_points is None and fs.stick(uid).provenance == OTHER
+
+
+def test_damaged_model_originals_are_refused_not_misread():
+    import pytest
+
+    vf = VelocityFunctions("V")
+    vf.set_function(None, 1, [0.0, 100.0], [1500.0, 1600.0], OTHER)
+    meta, arrays = _interp(vf).to_state()
+    arrays["0/model_provenance"] = np.array([0, 99], dtype=np.int16)
+    with pytest.raises(ValueError, match="damaged model originals"):
+        Interpretation.from_state(meta, arrays)
+    fb = _model_picked()
+    fb.set_times(None, [0], [1.0])
+    meta, arrays = _interp(fb).to_state()
+    arrays["0/model_provenance"][0] = 50
+    with pytest.raises(ValueError, match="provenance code outside"):
+        Interpretation.from_state(meta, arrays)
