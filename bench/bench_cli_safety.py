@@ -37,14 +37,14 @@ class Case:
 def make_inputs(root: Path) -> dict[str, Path]:
     """Small SEG-Y files (truth files removed: they stand for the user's data), a velocity
     CSV, a model file and a project referencing the post-stack volume."""
+    import numpy as np
+
     from geodesk.core.exchange.csv_io import write_velocity_csv
     from geodesk.core.exchange.project_io import import_picks
     from geodesk.core.project.project import Project
     from geodesk.ml.registry import models_dir
     from geodesk.synth import generate_cmps, generate_post3d, generate_shots
     from geodesk.synth.truth import truth_path
-
-    import numpy as np
 
     paths = {"post3d": root / "vol.sgy", "shots": root / "shots.sgy", "cmps": root / "cmps.sgy"}
     generate_post3d((6, 6, 32), seed=1).write(paths["post3d"])

@@ -78,7 +78,7 @@ def test_usage_errors_are_one_line(main, capsys, argv):
 
 
 def test_library_warnings_show_only_with_verbose_one_line_each(main, post3d, capsys, monkeypatch):
-    import geodesk.core.segy.reader as reader
+    from geodesk.core.segy import reader
 
     original = reader.open_survey
 

@@ -109,7 +109,7 @@ def import_picks(interp: Interpretation, history: History | None, survey: Any, k
     if not name:
         raise ExchangeError("give the imported object a name")
     if kind == "velocity_functions":
-        obj = ex.import_velocities(interp, history, path, name)
+        obj = ex.import_velocities(interp, history, path, name, cdps=_cdps(survey))
     elif kind == "horizon":
         il, xl, xy = _grid(survey)
         obj = ex.import_horizon(interp, history, path, name, il, xl, fmt, xy, tolerance)
@@ -184,6 +184,16 @@ def _traces(survey: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (np.asarray(survey.header_values(hb.ffid), dtype=np.int64),
             np.asarray(survey.header_values(hb.channel), dtype=np.int64),
             np.asarray(survey.header_values(hb.offset), dtype=np.float64))
+
+
+def _cdps(survey: Any) -> np.ndarray | None:
+    """CDP numbers velocity functions may stand on: the CDP headers of a pre-stack survey, the
+    trace (CDP) numbers of a 2D line; None (not checked) without a survey or for a 3D volume."""
+    if survey is None or survey.kind == "post3d":
+        return None
+    if survey.kind == "post2d":
+        return np.asarray(survey.trace_numbers, dtype=np.int64)
+    return np.unique(np.asarray(survey.header_values(survey.header_bytes.cdp), dtype=np.int64))
 
 
 def _count(obj: Any) -> int:

@@ -10,13 +10,23 @@ import csv
 import io
 import math
 import os
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
 #: How many problems an :class:`ImportError_` message lists before "… and N more".
 MAX_LISTED = 5
+#: Physical bounds of numeric fields by column name, checked on import: times from -100 s
+#: (a negative delay) to 1000 s, stacking velocities from 100 m/s (slower than any sediment's
+#: RMS velocity) to 20 km/s (beyond any rock), so no value can overflow float32 or the save.
+FIELD_BOUNDS = {"time_ms": (-1e5, 1e6), "model_time_ms": (-1e5, 1e6),
+                "vrms_mps": (100.0, 20000.0)}
+#: Integers (line, CDP, FFID, channel, trace numbers) are 32-bit in SEG-Y headers.
+INT_RANGE = (-(2**31), 2**31 - 1)
+#: Control characters (all but tab) that no field of a pick file may hold (NUL, newlines…).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class ImportError_(ValueError):  # trailing underscore: not the builtin ImportError
@@ -97,6 +107,9 @@ def parse_float(text: str, what: str, allow_empty: bool = False) -> float:
         raise ValueError(f"{what} {t!r} is not a number") from None
     if not math.isfinite(v):
         raise ValueError(f"{what} {t!r} is not a finite number")
+    lo, hi = FIELD_BOUNDS.get(what, (-math.inf, math.inf))
+    if not lo <= v <= hi:
+        raise ValueError(f"{what} {t} is outside {lo:g}..{hi:g}")
     return v
 
 
@@ -106,16 +119,18 @@ def parse_int(text: str, what: str) -> int:
     if t == "":
         raise ValueError(f"{what} is empty")
     try:
-        return int(t)
+        n = int(t)
     except ValueError:
-        pass
-    try:
-        v = float(t)
-    except ValueError:
-        raise ValueError(f"{what} {t!r} is not an integer") from None
-    if not v.is_integer():
-        raise ValueError(f"{what} {t!r} is not an integer")
-    return int(v)
+        try:
+            v = float(t)
+        except ValueError:
+            raise ValueError(f"{what} {t!r} is not an integer") from None
+        if not v.is_integer():
+            raise ValueError(f"{what} {t!r} is not an integer")
+        n = int(v)
+    if not INT_RANGE[0] <= n <= INT_RANGE[1]:
+        raise ValueError(f"{what} {t} is outside the 32-bit range of SEG-Y header numbers")
+    return n
 
 
 def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
@@ -143,7 +158,7 @@ def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
     reader = csv.reader(io.StringIO(text, newline=""))
     header: list[str] | None = None
     first = 1  # physical line where the next record starts
-    for row in reader:
+    for row in _records(path, reader):
         line, start, first = reader.line_num, first, reader.line_num + 1
         # a comment is a line whose raw text starts with '#'; a quoted "#name" cell is data
         raw = raw_lines[start - 1] if start - 1 < len(raw_lines) else ""
@@ -161,9 +176,46 @@ def read_csv_rows(path: str | os.PathLike, columns: tuple[str, ...],
         if len(row) != len(header):
             yield line, {"__error__": f"expected {len(header)} fields, found {len(row)}"}
             continue
+        bad = next((k for k, c in enumerate(row) if CONTROL_CHARS.search(c)), None)
+        if bad is not None:
+            char = CONTROL_CHARS.search(row[bad]).group()
+            yield start, {"__error__": f"field {bad + 1} holds the control character {char!r}"}
+            continue
         yield line, {c: row[i] for c, i in index.items()}
     if header is None:
         raise ImportError_(path, f"empty file (expected a header {','.join(columns)})")
+
+
+def _records(path: Path, reader) -> Iterator[list[str]]:
+    """The records of a csv reader; a record it cannot read (a field over the csv module's
+    limit, a quote left open) is an :class:`ImportError_` with its line number."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = str(exc)
+            if "field larger than field limit" in why:
+                why = f"a field is longer than {csv.field_size_limit()} characters"
+            raise ImportError_(path, [(max(reader.line_num, 1), why)]) from None
+        yield row
+
+
+def first_lines(path: str | os.PathLike, columns: tuple[str, ...],
+                key: Callable[[dict[str, str]], Hashable], wanted: set,
+                aliases: dict[str, str] | None = None) -> dict[Hashable, int]:
+    """Line of the first row whose ``key(row)`` is in ``wanted`` (rows it cannot parse are
+    passed over): where a check made after parsing (e.g. CDPs of the survey) reports."""
+    out: dict[Hashable, int] = {}
+    for line, row in read_csv_rows(path, columns, aliases):
+        try:
+            k = key(row)
+        except (ValueError, KeyError):
+            continue
+        if k in wanted and k not in out:
+            out[k] = line
+    return out
 
 
 def write_csv(path: str | os.PathLike, header: list[str], columns: list[list[str]]) -> None:

@@ -368,6 +368,8 @@ def read_fault_sticks(path: str | os.PathLike
                 raise ValueError("stick and node numbers must be >= 0")
             p = (parse_float(row["inline"], "inline"), parse_float(row["xline"], "xline"),
                  parse_float(row["time_ms"], "time_ms"))
+            for axis in ("x", "y"):  # recomputed from the grid on export, but a bad value
+                parse_float(row[axis], axis, allow_empty=True)  # means a damaged file
             text = row.get("provenance", "").strip()
             try:
                 prov = check_provenance(text) if text else None
@@ -569,9 +571,7 @@ def read_velocity_provenance_csv(path: str | os.PathLike) -> VelocityProvenanceA
         try:
             cdp = parse_int(row["cdp"], "cdp")
             t = parse_float(row["time_ms"], "time_ms")
-            v = parse_float(row["vrms_mps"], "vrms_mps")
-            if v <= 0:
-                raise ValueError(f"vrms_mps {row['vrms_mps'].strip()} is not positive")
+            v = parse_float(row["vrms_mps"], "vrms_mps")  # within common.FIELD_BOUNDS
             if t < 0:
                 raise ValueError(f"time_ms {row['time_ms'].strip()} is negative")
             role = row.get("role", "pick").strip() or "pick"

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.exchange import csv_io as ec
-from geodesk.core.exchange.common import ImportError_
+from geodesk.core.exchange.common import ImportError_, first_lines, parse_float, parse_int
 from geodesk.core.exchange.grid import GridMapper
 from geodesk.core.exchange.segy_io import read_firstbreaks_segy, write_firstbreaks_segy
 from geodesk.core.history import History
@@ -184,12 +184,21 @@ def import_faults(interp: Interpretation, history: History | None, path: str | o
     With ``inlines``/``crosslines`` given, points outside the survey are reported."""
     faults, stick_provenance = ec.read_fault_sticks(path)
     if inlines is not None and crosslines is not None:
-        bad = [(f, k) for f, sticks in faults.items() for k, s in enumerate(sticks)
-               if (s[:, 0].min() < np.min(inlines) or s[:, 0].max() > np.max(inlines)
-                   or s[:, 1].min() < np.min(crosslines) or s[:, 1].max() > np.max(crosslines))]
+        box = (np.min(inlines), np.max(inlines), np.min(crosslines), np.max(crosslines))
+
+        def outside(row: dict[str, str]) -> tuple[str, bool]:
+            il, xl = parse_float(row["inline"], "inline"), parse_float(row["xline"], "xline")
+            return row["fault"].strip(), not (box[0] <= il <= box[1] and box[2] <= xl <= box[3])
+
+        bad = {(f, True) for f, sticks in faults.items() for s in sticks
+               if (s[:, 0].min() < box[0] or s[:, 0].max() > box[1]
+                   or s[:, 1].min() < box[2] or s[:, 1].max() > box[3])}
         if bad:
-            raise ImportError_(path, [(0, f"fault {f!r} stick {k} is outside the survey")
-                                      for f, k in bad])
+            lines = first_lines(path, ("fault", "inline", "xline"), outside, bad, ec._ALIASES)
+            where = (f"inline {box[0]:g}..{box[1]:g}, crossline {box[2]:g}..{box[3]:g}")
+            raise ImportError_(path, sorted(
+                (lines.get(k, 0), f"fault {k[0]!r} has a point outside the survey ({where})")
+                for k in bad))
     fs = FaultSet(name)
     prov = _provenance(path)
     for fname, sticks in faults.items():
@@ -283,9 +292,12 @@ def import_velocities(interp: Interpretation, history: History | None,
     functions = ec.read_velocity_provenance_csv(path)
     if cdps is not None:
         known = set(np.asarray(cdps, dtype=np.int64).tolist())
-        bad = [c for c in functions if c not in known]
+        bad = {c for c in functions if c not in known}
         if bad:
-            raise ImportError_(path, [(0, f"CDP {c} is not in the survey") for c in bad])
+            lines = first_lines(path, ("cdp",), lambda r: parse_int(r["cdp"], "cdp"), bad,
+                                ec._ALIASES)
+            raise ImportError_(path, sorted((lines.get(c, 0), f"CDP {c} is not in the survey")
+                                            for c in bad))
     vf = VelocityFunctions(name)
     prov = _provenance(path)
     for cdp, (t, v, names, model) in functions.items():

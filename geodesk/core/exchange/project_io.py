@@ -17,6 +17,7 @@ from geodesk.core.exchange import api
 from geodesk.core.exchange import picks_io as ex
 from geodesk.core.exchange.api import ExchangeReport, check_request
 from geodesk.core.project.project import Project, ProjectError
+from geodesk.core.survey import SurveyError
 
 #: CLI names of the pick kinds and their Interpretation kinds.
 WHAT = {"horizon": "horizon", "faults": "fault_set", "firstbreaks": "first_breaks",
@@ -47,9 +48,18 @@ def _object(project: Project, kind: str, name: str | None) -> Any:
 
 @contextlib.contextmanager
 def _survey_for(project: Project, kind: str) -> Iterator[Any]:
-    """The project's survey, opened only for kinds whose files need its geometry."""
+    """The project's survey, opened only for kinds whose files need its geometry (velocity
+    functions use it, when it opens, to check their CDPs)."""
     if kind == "velocity_functions":
-        yield None
+        try:
+            survey = project.open_survey()
+        except (ProjectError, SurveyError, OSError, ValueError):  # moved, unreadable: unchecked
+            survey = None
+        if survey is None:
+            yield None
+        else:
+            with survey:
+                yield survey
     else:
         with project.open_survey() as survey:
             yield survey

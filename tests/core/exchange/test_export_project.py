@@ -72,7 +72,7 @@ def test_faults_and_velocities_round_trip(tmp_path):
     ex.export_faults(fs, tmp_path / "f.csv", mapper)
     ex.export_velocities(vf, tmp_path / "v.csv")
     fs2 = ex.import_faults(proj.picks, proj.history, tmp_path / "f.csv", "F2", [1, 5], [20, 24])
-    with pytest.raises(ex.ImportError_, match="stick 0 is outside the survey"):
+    with pytest.raises(ex.ImportError_, match="line 2: fault .F 1. has a point outside the survey"):
         ex.import_faults(proj.picks, proj.history, tmp_path / "f.csv", "F3", [1, 5], [21, 24])
     vf2 = ex.import_velocities(proj.picks, proj.history, tmp_path / "v.csv", "V2")
     for f1, f2 in zip(fs.faults, fs2.faults):
