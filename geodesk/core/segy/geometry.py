@@ -130,8 +130,11 @@ def _prestack_key(ffid, cdp) -> str:
 
 
 def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
-           kind: str | None = None, user_lines: bool = False) -> Geometry:
-    """Decide the survey kind and its geometry from header values read by ``read(byte)``."""
+           kind: str | None = None, user_lines: bool = False,
+           peek: Callable[[int], np.ndarray] | None = None) -> Geometry:
+    """Decide the survey kind and its geometry from header values read by ``read(byte)``;
+    ``peek(byte)`` (values at traces spread through the file) lets alternative byte pairs that
+    are constant there be skipped without reading them for every trace."""
     il, xl = read(hb.inline), read(hb.crossline)
     shape, nil, nxl = _classify(il, xl)
     tried = [(hb.inline, hb.crossline)]
@@ -149,6 +152,9 @@ def detect(read: Callable[[int], np.ndarray], n_traces: int, hb: HeaderBytes, *,
                 if (a, b) in tried:
                     continue
                 tried.append((a, b))
+                if peek is not None and np.unique(peek(a)).size < 2 and \
+                        np.unique(peek(b)).size < 2:
+                    continue  # both constant where sampled: no grid there
                 ail, axl = read(a), read(b)
                 s, na, nb = _classify(ail, axl)
                 if s == "grid" and n_traces >= MIN_GRID_FILL * na * nb:

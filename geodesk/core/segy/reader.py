@@ -347,7 +347,8 @@ def open_survey(path: str | os.PathLike, *, iline: int | None = None, xline: int
     store = TraceStore(layout)
     try:
         geo = detect(store.header_values, layout.n_traces, hb, kind=kind,
-                     user_lines=iline is not None or xline is not None)
+                     user_lines=iline is not None or xline is not None,
+                     peek=store.header_sample)
         survey = _CLASSES[geo.kind](layout, store, geo)
     except BaseException:
         store.close()

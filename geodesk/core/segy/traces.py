@@ -12,6 +12,7 @@ a SIGBUS from the mapping.
 
 from __future__ import annotations
 
+import errno
 import os
 import warnings
 
@@ -36,7 +37,7 @@ TRACE_FIELDS: dict[int, tuple[str, int]] = {
 
 #: header fields that opening a survey may hold for every trace (geometry, alternative inline/
 #: crossline bytes, delays, coordinates), 8 bytes each: the memory estimate made before reading
-HEADER_FIELDS_AT_OPEN = 16
+HEADER_FIELDS_AT_OPEN = 12
 
 
 def require_memory(n_bytes: float, what: str, name: str) -> None:
@@ -46,6 +47,43 @@ def require_memory(n_bytes: float, what: str, name: str) -> None:
         check_allocation(n_bytes, what)
     except MemoryRefused as exc:
         raise SurveyError(f"{name}: {exc}") from None
+
+
+#: more data extents than this: a fragmented file, read as if it had no holes
+MAX_EXTENTS = 10_000
+
+
+def data_row_ranges(fd: int, offset: int, trace_bytes: int,
+                    n_traces: int) -> list[tuple[int, int]] | None:
+    """Trace ranges ``[r0, r1)`` that overlap data of a sparse file (SEEK_DATA/SEEK_HOLE);
+    traces wholly inside holes read as zeros, so their headers need no reading. None when the
+    file has no holes, too many extents, or the system cannot tell."""
+    if not hasattr(os, "SEEK_DATA"):
+        return None
+    end, pos, ranges = offset + n_traces * trace_bytes, offset, []
+    try:
+        while pos < end and len(ranges) <= MAX_EXTENTS:
+            try:
+                start = os.lseek(fd, pos, os.SEEK_DATA)
+            except OSError as exc:
+                if exc.errno == errno.ENXIO:  # only a hole after pos
+                    break
+                raise
+            if start >= end:
+                break
+            stop = min(os.lseek(fd, start, os.SEEK_HOLE), end)
+            r0 = max(0, (start - offset) // trace_bytes)
+            r1 = min(n_traces, -(-(stop - offset) // trace_bytes))
+            if ranges and r0 <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(r1, ranges[-1][1]))
+            else:
+                ranges.append((r0, r1))
+            pos = stop
+    except OSError:
+        return None
+    if len(ranges) > MAX_EXTENTS or ranges == [(0, n_traces)]:
+        return None
+    return ranges
 
 
 def _as_slice(idx: np.ndarray) -> slice | None:
@@ -89,6 +127,8 @@ class TraceStore:
         self._width = sample_size(layout.format_code)
         self.segy = self._open_segyio()
         self._header_cache: dict[int, np.ndarray] = {}
+        self._data_rows = data_row_ranges(self._fh.fileno(), layout.data_offset,
+                                          layout.trace_bytes, layout.n_traces)
 
     def _open_segyio(self):
         lay = self.layout
@@ -188,12 +228,36 @@ class TraceStore:
         if byte in self._header_cache:
             return self._header_cache[byte]
         self.check()
-        if self.segy is not None and byte in TRACE_FIELDS:
-            vals = np.asarray(self.segy.attributes(byte)[:], dtype=np.int64)
-        else:
-            vals = self._numpy_field(byte, slice(None))
+        if self._data_rows is None:
+            vals = self._field_rows(byte, 0, self.layout.n_traces)
+        else:  # a sparse file: headers in its holes are zero without reading a page
+            vals = np.zeros(self.layout.n_traces, dtype=np.int64)
+            for r0, r1 in self._data_rows:
+                vals[r0:r1] = self._field_rows(byte, r0, r1)
         self._header_cache[byte] = vals
         return vals
+
+    def _field_rows(self, byte: int, r0: int, r1: int) -> np.ndarray:
+        if self.segy is not None and byte in TRACE_FIELDS:
+            return np.asarray(self.segy.attributes(byte)[r0:r1], dtype=np.int64)
+        return self._numpy_field(byte, slice(r0, r1))
+
+    def header_sample(self, byte: int, n_rows: int = 4096) -> np.ndarray:
+        """One header field at ``n_rows`` traces spread evenly through the file (all traces of
+        a smaller file): a cheap look before a full read of a field that may be empty."""
+        byte = check_field(byte)
+        if byte in self._header_cache or self.layout.n_traces <= n_rows:
+            return self.header_values(byte)
+        self.check()
+        rows = np.linspace(0, self.layout.n_traces - 1, n_rows).astype(np.int64)
+        if self._data_rows is not None:  # rows in holes of a sparse file are zero: not read
+            rows = rows[np.any([(rows >= r0) & (rows < r1) for r0, r1 in self._data_rows],
+                               axis=0)] if self._data_rows else rows[:0]
+        width = TRACE_FIELDS.get(byte, ("", 4))[1]
+        order = ">" if self.layout.endian == "big" else "<"
+        raw = np.ascontiguousarray(self._mm[rows, byte - 1:byte - 1 + width])
+        vals = raw.view(f"{order}i{width}").reshape(-1).astype(np.int64)
+        return np.concatenate([vals, np.zeros(n_rows - vals.size, dtype=np.int64)])
 
     def _numpy_field(self, byte: int, rows: slice) -> np.ndarray:
         width = TRACE_FIELDS.get(byte, ("", 4))[1]

@@ -153,3 +153,19 @@ def test_section_that_cannot_fit_in_memory_is_refused_with_its_size(tmp_path, mo
         with pytest.raises(SurveyError, match=r"reading 96 traces × 100 samples would need"):
             s.traces(slice(None))
         assert s.trace(0).shape == (100,)  # one trace still fits
+
+
+def test_sparse_file_headers_read_only_where_there_is_data(tmp_path):
+    path = _write(tmp_path / "sparse.sgy", n=4, ns=1000)
+    trace_bytes = 240 + 4000
+    os.truncate(path, 3600 + 5000 * trace_bytes)  # 4996 traces that are one hole
+    with open(path, "r+b") as fh:  # and one trace with data far into the hole
+        fh.seek(3600 + 3000 * trace_bytes + 12)
+        fh.write(struct.pack(">i", 77))
+    with open_survey(path, kind="post2d") as s, segyio.open(str(path), ignore_geometry=True) as f:
+        for byte in (13, 115, 189):
+            np.testing.assert_array_equal(s.header_values(byte), f.attributes(byte)[:])
+        assert s.header_values(13)[3000] == 77
+        holes_seen = s._store._data_rows is not None
+    if not holes_seen:
+        pytest.skip("this file system does not report holes (SEEK_DATA)")
