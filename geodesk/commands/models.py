@@ -57,7 +57,8 @@ def run_models(args: argparse.Namespace) -> int:
         print(json.dumps({
             "models": [{"name": s.name, "task": s.task, "architecture": s.architecture,
               "summary": s.summary} for s in REGISTRY.values()],
-            "weights": [{"path": str(w.path), "error": w.error, **w.meta} for w in files],
+            "weights": [{"path": str(w.path), "error": w.error, **w.meta,
+                         **({} if w.error else {"id": _weight_id(w)})} for w in files],
         }, indent=2, default=str))
         return 0
     print("Registered models:")
@@ -77,8 +78,15 @@ def run_models(args: argparse.Namespace) -> int:
                         if isinstance(v, (int, float)))
         print(f"  {w.path.name}: {w.meta.get('model')} v{w.meta.get('version')} "
               f"({w.meta.get('task')}), {prov.get('epochs', '?')} epochs, {val or 'no metrics'}, "
-              f"{prov.get('date', 'undated')}")
+              f"{prov.get('date', 'undated')}; picks labelled model:{_weight_id(w)}")
     return 0
+
+
+def _weight_id(w) -> str:
+    """The id a weight file's picks carry (``<model>@v<version>#<sha256[:12]>``)."""
+    from geodesk.ml.registry import weight_id
+
+    return weight_id(w.path, str(w.meta.get("model")), int(w.meta.get("version", 0)))
 
 
 def _params(items: list[str]) -> dict:

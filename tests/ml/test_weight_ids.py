@@ -76,3 +76,12 @@ def test_velocity_picks_carry_the_weight_id(tiny_model, tmp_path):
     vf.set_function(None, 1, [0.0, 500.0], [1500.0, 2000.0], provenance_of(model))
     assert re.match(r"^model:velocity-unet@v\d+#[0-9a-f]{12}$", vf.function(1).provenance[0])
     assert vf.function(1).model_provenance == vf.function(1).provenance
+
+
+def test_models_listing_names_the_id_the_picks_carry(tiny_model, tmp_path, capsys, main):
+    import json
+
+    path = _tiny_file(tiny_model, tmp_path / "fb.pt", 0)
+    assert main(["models", "--dir", str(tmp_path), "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)["weights"]
+    assert "model:" + listed["id"] == provenance_of(SeismicModel.load(path))
