@@ -71,7 +71,7 @@ def _run(path: Path | str, timeout: float = 120.0) -> dict:
     arg = os.fsdecode(path) if isinstance(path, Path) else path
     t0 = time.perf_counter()
     try:
-        res = subprocess.run([sys.executable, "-c", CHILD, arg], capture_output=True,
+        res = subprocess.run([sys.executable, "-c", CHILD, arg], check=False, capture_output=True,
                              timeout=timeout, env={**os.environ, "OMP_NUM_THREADS": "1"},
                              errors="surrogateescape")
     except subprocess.TimeoutExpired:
