@@ -274,3 +274,26 @@ def test_closing_with_picks_and_no_project_discards_or_stays_silent_when_unatten
     ctrl.interactive = True
     ans.save = DISCARD
     assert window.close() and ans.asked == ["save None"]
+
+
+def test_damaged_project_offers_the_earlier_save_and_never_opens_altered(window, ctrl, volume,
+                                                                         tmp_path):
+    import json
+
+    window.open_path(volume)
+    ctrl.new_project(tmp_path / "p")
+    add_horizon(window)
+    ctrl.save()
+    window.picks.get("horizon", "H1").erase(window.history, [0])
+    ctrl.save()
+    folder = tmp_path / "p.geodesk"
+    gen = folder / json.loads((folder / "project.json").read_text())["generation"]
+    (gen / "picks.h5").write_bytes((gen / "picks.h5").read_bytes()[:-100])  # truncated
+    window.project.history.mark_clean()
+    offered = []
+    ctrl.ask_open_earlier = lambda name, msg, alts: offered.append(alts) and None
+    assert not ctrl.open_project(folder)
+    assert "damaged" in ctrl.answers.errors[-1][1] and offered[0][0][0] == "gen-000002"
+    ctrl.ask_open_earlier = lambda name, msg, alts: alts[0][0]
+    assert ctrl.open_project(folder)
+    assert window.picks.get("horizon", "H1").n_picked == 3 and window.project.is_dirty

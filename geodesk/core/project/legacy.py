@@ -1,8 +1,9 @@
 """Reading a picks.h5 of the old layout (schema 0/1, no checksums) in a child process.
 
-A damaged HDF5 file can make the HDF5 library loop forever (660 zeroed bytes in the root
-group's attribute/heap blocks spin inside ``h5py.AttributeManager.__getitem__``) and nothing
-in-process can stop it. Files of the current layout are checked by sha256 before h5py sees them;
+A damaged HDF5 file can make the HDF5 library loop forever: zeroed bytes over the first object
+of the global heap collection (``GCOL``, where h5py keeps variable-length string attributes such
+as each object's ``meta``) give an object of size 0 that HDF5's heap parser never steps past,
+inside ``h5py.AttributeManager.__getitem__``; nothing in-process can stop it. Files of the current layout are checked by sha256 before h5py sees them;
 old files have no checksum, so they are read by a child Python that is killed past
 :data:`TIMEOUT_S`. Bytes already read safely (same sha256) are read in-process the next time.
 """
@@ -32,12 +33,16 @@ _CHILD = ("import pickle, sys\n"
 _read_safely: set[str] = set()  # sha256 of old-layout files a child read without trouble
 
 
-def read_legacy_h5(path: Path, timeout_s: float = TIMEOUT_S
+def read_legacy_h5(path: Path, timeout_s: float | None = None
                    ) -> tuple[dict[str, Any], RawGroups]:
     """:func:`~geodesk.core.project.store.read_h5` of an unchecked file, in a child process;
-    ProjectError when the file is damaged or its read does not finish in ``timeout_s``."""
+    ProjectError when the file is damaged or its read does not finish in ``timeout_s``
+    (default :data:`TIMEOUT_S`)."""
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     if not path.exists():
         return {}, {}
+    if not path.is_file():
+        raise ProjectError(f"{path}: damaged picks file (not a regular file)")
     digest = file_sha256(path)
     if digest in _read_safely or getattr(sys, "frozen", False):  # frozen app: no child Python
         return read_h5(path)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geodesk.core.project.legacy import read_legacy_h5
-from geodesk.core.project.migrate import check_readable
+from geodesk.core.project.migrate import NewerFormatError, check_readable
 from geodesk.core.project.store import (
     H5_NAME,
     JSON_NAME,
@@ -36,14 +36,21 @@ class DamagedProjectError(ProjectError):
 def load_content(folder: Path, generation: str | None = None) -> SaveContent:
     """The verified save of ``folder`` (the committed one, or ``generation``); a damaged one is
     a :class:`DamagedProjectError` naming the intact earlier saves."""
-    pointer = read_json(folder / JSON_NAME) if generation is None else {}
+    pointer: dict = {}
     if generation is None:
-        check_readable(pointer, folder)
+        try:
+            pointer = read_json(folder / JSON_NAME)
+        except ProjectError as exc:
+            if not generations(folder):
+                raise
+            raise damaged(folder, exc) from None
     try:
+        if generation is None:
+            check_readable(pointer, folder)
         if generation is not None or is_generation_pointer(pointer):
             return read_save(folder, pointer, generation)
         return _legacy_content(folder, pointer)
-    except DamagedProjectError:
+    except (DamagedProjectError, NewerFormatError):
         raise
     except ProjectError as exc:
         raise damaged(folder, exc, generation or pointer.get("generation")) from None
@@ -85,8 +92,9 @@ def damaged(folder: Path, cause: ProjectError, skip: str | None = None) -> Damag
     text = str(cause)
     if alternatives:
         listed = ", ".join(f"{name} ({when or 'unknown time'})" for name, when in alternatives)
-        text += (f"; the project was not loaded. Intact earlier saves: {listed}; open one with "
-                 f"Project.open(path, generation=NAME) and save it")
+        text += (f"; the project was not loaded. Intact earlier saves: {listed}; the window's "
+                 f"Open project offers the newest, or use Project.open(path, "
+                 f"generation='{alternatives[0][0]}'), then save")
     else:
         text += "; the project was not loaded and no intact earlier save was found"
     return DamagedProjectError(text, alternatives)

@@ -23,6 +23,10 @@ from geodesk.core.project.store import ProjectError, RawGroups
 
 SCHEMA_VERSION = 2
 
+
+class NewerFormatError(ProjectError):
+    """A project written by a newer GeoDesk in a format this one cannot read."""
+
 DEFAULT_AXES = {"order": ["inline", "crossline", "time"], "time_unit": "ms", "xy_unit": "m",
                 "depth_unit": "m"}
 DEFAULT_DISPLAY: dict[str, Any] = {"colormap": "seismic", "clip_percentile": 99.0,
@@ -91,7 +95,7 @@ def check_readable(doc: dict[str, Any], folder: Path) -> int:
     version = schema_version(doc)
     if version > SCHEMA_VERSION:
         app = doc.get("app_version", "a newer GeoDesk")
-        raise ProjectError(f"{folder.name} was saved by GeoDesk {app} with project format "
+        raise NewerFormatError(f"{folder.name} was saved by GeoDesk {app} with project format "
                            f"{version}; this GeoDesk reads format {SCHEMA_VERSION} and older. "
                            "Update GeoDesk to open it")
     return version

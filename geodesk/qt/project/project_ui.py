@@ -21,7 +21,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from geodesk.core.history import History
 from geodesk.core.picks import Interpretation
 from geodesk.core.project.autosave import DEFAULT_INTERVAL_S, Autosaver
-from geodesk.core.project.project import SUFFIX, Project, SurveyIssue, SurveyRef
+from geodesk.core.project.project import (
+    SUFFIX,
+    DamagedProjectError,
+    Project,
+    SurveyIssue,
+    SurveyRef,
+)
 from geodesk.qt import settings as app_settings
 from geodesk.qt.project.helpers import (
     DEMO_PROJECT,
@@ -152,6 +158,20 @@ class ProjectController(QObject):
                                       "(No deletes the autosave.)", b.Yes | b.No, b.Yes)
         return answer == b.Yes
 
+    def ask_open_earlier(self, name: str, message: str,
+                         alternatives: list[tuple[str, str]]) -> str | None:
+        """The intact earlier save to open instead of the damaged project ``name`` (the newest
+        one, if the user agrees), or None."""
+        if not self.interactive or not alternatives:
+            return None
+        label, when = alternatives[0]
+        b = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Damaged project",
+            f"{message}\n\nOpen the earlier save {label} of {local_time(when)} instead?",
+            b.Yes | b.No, b.Yes)
+        return label if answer == b.Yes else None
+
     def ask_relink(self, issue: SurveyIssue) -> str | None:
         """How to resolve a moved/missing/changed survey: "candidate", "locate", "accept"
         (use the changed file) or None (leave it)."""
@@ -263,6 +283,16 @@ class ProjectController(QObject):
             return False
         try:
             proj = Project.open(path)
+        except DamagedProjectError as exc:
+            earlier = self.ask_open_earlier(Path(path).name, one_line(exc), exc.alternatives)
+            if earlier is None:
+                self.error("Open project", f"Cannot open {Path(path).name}: {one_line(exc)}")
+                return False
+            try:  # opened unsaved: Save makes the earlier state the project's save
+                proj = Project.open(path, generation=earlier)
+            except PROJECT_ERRORS as exc2:
+                self.error("Open project", f"Cannot open {earlier}: {one_line(exc2)}")
+                return False
         except PROJECT_ERRORS as exc:
             if not Path(path).exists():
                 app_settings.remove_recent_project(self.window.settings, path)
@@ -335,6 +365,9 @@ class ProjectController(QObject):
             self.autosaver.saved()
         self.update_title()
         self.window.statusBar().showMessage(f"Saved {proj.folder}", 5000)
+        if proj.unsaved_objects:
+            self.error("Saved without some objects",
+                       "Not saved (fix or delete them): " + "; ".join(proj.unsaved_objects))
         return True
 
     def save_as(self, path: str | os.PathLike | None = None) -> bool:
