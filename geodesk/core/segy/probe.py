@@ -123,6 +123,7 @@ def sample_rows(n_traces: int) -> list[int]:
 
 
 def _headers_at(fh, offset: int, trace_bytes: int, rows: list[int]) -> list[bytes]:
+    """The 240-byte headers of ``rows`` for traces of ``trace_bytes`` from ``offset`` on."""
     heads = []
     for row in rows:
         fh.seek(offset + row * trace_bytes)
@@ -199,8 +200,8 @@ def _pick_ns(fh, candidates: list[tuple[str, int]], offset: int, body: int, widt
     first_what, first_ns = next((w, n) for w, n in candidates if n)
     if best[2] == 0 and not best[4] and any(ns != best[1] for _, ns in candidates if ns):
         said = sorted({ns for _, ns in candidates if ns and ns != best[1]})
-        warnings.append(f"{best[0]} {best[1]} is the only one that fits the file size, but no "
-                        f"sampled trace header agrees (they say {', '.join(map(str, said))}); "
+        warnings.append(f"no sampled trace header confirms the {best[0]} {best[1]} (the "
+                        f"other ns, {', '.join(map(str, said))}, do not fit the file size); "
                         f"trace count and length may be wrong")
         return best[1]
     if best[1] != first_ns and all(f[1] != first_ns for f in fits):

@@ -125,6 +125,8 @@ class TraceStore:
         except (OSError, ValueError) as exc:
             raise SurveyError(f"cannot map {layout.path.name}: {exc}") from None
         self._width = sample_size(layout.format_code)
+        # float32 result + raw copy + decoding temporaries (IBM: float64 sign/mantissa/result)
+        self._bytes_per_sample = 4.0 + self._width + (28.0 if layout.format_code == 1 else 4.0)
         self.segy = self._open_segyio()
         self._header_cache: dict[int, np.ndarray] = {}
         self._data_rows = data_row_ranges(self._fh.fileno(), layout.data_offset,
@@ -194,8 +196,8 @@ class TraceStore:
         count = (len(range(*indices.indices(self.layout.n_traces)))
                  if isinstance(indices, slice) else indices.size)
         ns = self.layout.n_samples
-        require_memory(count * ns * (4.0 + self._width), f"reading {count:,} traces × {ns:,} "
-                       f"samples", self.layout.path.name)
+        require_memory(count * ns * self._bytes_per_sample, f"reading {count:,} traces × "
+                       f"{ns:,} samples", self.layout.path.name)
         if self.segy is not None and self.layout.format_code in SEGYIO_EXACT_FORMATS:
             return self._read_segyio(indices)
         raw = self._mm[indices, TRACE_HEADER:]
