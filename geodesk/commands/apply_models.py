@@ -81,6 +81,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    "reports how many traces stay off the trend), the U-Net model combined with "
                    "the same trend, or the plain STA/LTA + AIC picker")
     add_model_options(r, "first-break model file for --method unet (default: the shipped weights)")
+    r.add_argument("--with-provenance", action="store_true",
+                   help="add confidence,provenance columns (the picker, or the weight file's "
+                   "id model:<name>@v<version>#<sha256[:12]>) and the empty model-original "
+                   "columns, as geodesk export --with-provenance writes them")
     declare_io(r, inputs=("input", "model"), outputs={"output": "text"})
     r.set_defaults(func=run_firstbreaks)
 
@@ -189,10 +193,10 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
     import numpy as np
 
     import geodesk
-    from geodesk.core.exchange.csv_io import write_firstbreak_csv
+    from geodesk.core.exchange.csv_io import PickProvenance, write_firstbreak_csv
     from geodesk.core.processing.fb_survey import FirstBreakParams, pick_survey_first_breaks
     from geodesk.core.survey import SurveyError
-    from geodesk.ml.run.apply import first_breaks_unet
+    from geodesk.ml.run.results import pick_first_breaks_model, provenance_of
 
     model = resolve_model("firstbreaks", args.model, args.device) if args.method == "unet" \
         else None
@@ -202,16 +206,25 @@ def run_firstbreaks(args: argparse.Namespace) -> int:
             raise SurveyError(f"{args.input}: first breaks need a pre-stack file")
         flagged = None
         if model is None:
-            times, conf = pick_survey_first_breaks(survey, FirstBreakParams(method=args.method),
-                                                   ctx, with_confidence=True)
+            params = FirstBreakParams(method=args.method)
+            times, conf = pick_survey_first_breaks(survey, params, ctx, with_confidence=True)
             flagged = int(np.count_nonzero(conf < 0.5)) if args.method == "mer_trend" else None
+            label = params.provenance
         else:
-            times = first_breaks_unet(survey, model, ctx)
+            times, conf = pick_first_breaks_model(survey, model, ctx)
+            label = provenance_of(model)
         hb = survey.header_bytes
         ffid, channel = survey.header_values(hb.ffid), survey.header_values(hb.channel)
         offset = survey.header_values(hb.offset).astype(float)
+    prov = None
+    if args.with_provenance:
+        picked = np.isfinite(times)
+        nan = np.full(times.shape, np.nan, dtype=np.float32)
+        none = np.full(times.shape, None, dtype=object)
+        prov = PickProvenance(np.where(picked, conf, np.nan).astype(np.float32),
+                              np.where(picked, label, None), nan, nan, none)
     n = write_firstbreak_csv(args.output, ffid, channel, times,
-                             trace=np.arange(len(times)), offset=offset)
+                             trace=np.arange(len(times)), offset=offset, provenance=prov)
     off_trend = "" if flagged is None else f", {flagged} off the refractor trend"
     bar.done(f"wrote {n} traces ({int(np.isfinite(times).sum())} picked{off_trend}) "
              f"to {args.output}")

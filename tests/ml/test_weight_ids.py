@@ -85,3 +85,28 @@ def test_models_listing_names_the_id_the_picks_carry(tiny_model, tmp_path, capsy
     assert main(["models", "--dir", str(tmp_path), "--json"]) == 0
     (listed,) = json.loads(capsys.readouterr().out)["weights"]
     assert "model:" + listed["id"] == provenance_of(SeismicModel.load(path))
+
+
+def test_firstbreaks_cli_with_provenance_writes_the_weight_id_and_confidence(tiny_model,
+                                                                           tmp_path, main):
+    from geodesk.core.exchange.picks_io import import_firstbreaks
+    from geodesk.core.picks import Interpretation
+    from geodesk.synth import generate_shots
+
+    s = generate_shots((2, 12, 120), seed=8, dt_ms=2.0)
+    src = s.write(tmp_path / "shots.sgy")
+    path = _tiny_file(tiny_model, tmp_path / "fb.pt", 0)
+    label = provenance_of(SeismicModel.load(path))
+    for method, extra, want in (("unet", ["--model", str(path)], label),
+                                ("stalta", [], None)):
+        out = tmp_path / f"{method}.csv"
+        assert main(["firstbreaks", str(src), str(out), "--method", method, "--quiet",
+                     "--with-provenance", *extra]) == 0
+        fb = import_firstbreaks(Interpretation(), None, out, "FB", s.ffid.ravel(),
+                                s.channel.ravel())
+        picked = np.flatnonzero(np.isfinite(fb.times))
+        assert picked.size
+        (got,) = set(fb.provenance_of(picked))
+        assert got == want if want else got.startswith("model:stalta@")
+        if method == "unet":
+            assert np.isfinite(fb.confidence[picked]).all()

@@ -202,28 +202,3 @@ def velocities_unet(survey: Survey, model, ctx: JobContext, *, runner=None, ever
     runner.run(jobs, collect, ctx, survey=survey, model=local, label="velocities")
     ctx.progress(1.0, f"{len(out)} CMPs picked")
     return out
-
-
-def first_breaks_unet(survey: Survey, model, ctx: JobContext) -> np.ndarray:
-    """First-break times (ms, NaN unpicked) per file trace, picked shot by shot by ``model``
-    and its gather trend (the workstation's picker,
-    :func:`~geodesk.ml.run.results.firstbreak_picks`)."""
-    from geodesk.core.jobs import PartContext
-    from geodesk.ml.run.results import firstbreak_picks
-
-    if survey.kind != "prestack":
-        raise SurveyError(f"first breaks are picked on pre-stack gathers, not {survey.kind}")
-    shots = survey if survey.gather_key == "ffid" else survey.regroup("ffid")
-    times = np.full(survey.n_traces, np.nan, dtype=np.float32)
-    keys = np.asarray(shots.gather_keys)
-    try:
-        for k, key in enumerate(keys):
-            sub = PartContext(ctx, k, len(keys), f"shot {key} ({k + 1} of {len(keys)})")
-            g = shots.gather(int(key))
-            idx = np.asarray(g.trace_index, dtype=np.int64)
-            times[idx] = firstbreak_picks(model, g, sub)[0]  # the combined picker
-    finally:
-        if shots is not survey:
-            shots.close()
-    ctx.progress(1.0, "first breaks picked")
-    return times
