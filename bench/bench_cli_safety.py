@@ -82,6 +82,8 @@ def cases(p: dict[str, Path]) -> list[Case]:
                                "--model", s["model"]], p["model"]),
         Case(("export",), ["export", s["project"], "velocities", "{OUT}"], p["project_file"]),
         Case(("export",), ["export", s["project"], "horizon", "{OUT}"], p["post3d"]),
+        Case(("export",), ["export", s["project"], "firstbreaks", "{OUT}", "--format", "segy"],
+             p["post3d"]),  # SEG-Y over the project's own survey: refused as an input
         Case(("train",), ["train", "faults", "--from", s["model"], "--out", "{OUT}", *train],
              p["model"]),
         Case(("train",), ["train", "faults", "--out", "{OUT}", *train], p["post3d"]),

@@ -101,8 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # `geodesk` alone opens the window; `geodesk FILE.sgy [--screenshot P]` opens a file in it.
-    if not argv or (not argv[0].startswith("-") and argv[0] not in _known_commands(parser)):
-        argv = ["open", *argv]
+    lead = 1 if argv[:1] == ["--verbose"] else 0  # `geodesk --verbose FILE.sgy` too
+    rest = argv[lead:]
+    if not rest or (not rest[0].startswith("-") and rest[0] not in _known_commands(parser)):
+        argv = [*argv[:lead], "open", *rest]
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message

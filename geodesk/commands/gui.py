@@ -79,6 +79,20 @@ def _modes(survey) -> tuple[str, ...]:
     return modes_for(survey)
 
 
+def _route_qt_messages(verbose: bool) -> None:
+    """Qt's own notes (e.g. the offscreen plugin's) on stderr: one line each with --verbose,
+    none otherwise; critical and fatal messages always."""
+    import sys
+
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    def handler(kind, _context, message: str) -> None:
+        if verbose or kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
+            print(f"geodesk: qt: {(message.splitlines() or [''])[0]}", file=sys.stderr)
+
+    qInstallMessageHandler(handler)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.screenshot and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -112,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.qt.settings import add_recent_file
 
     limit_threads_beside_gui()  # models run in jobs beside the GUI thread
+    _route_qt_messages(bool(getattr(args, "verbose", False)))
 
     app = get_app()
     window = MainWindow()

@@ -35,7 +35,7 @@ def planned_outputs(args: argparse.Namespace) -> list[tuple[str, str, str]]:
         path = getattr(args, dest, None)
         if path is not None:
             out.append((str(path), kind(args) if callable(kind) else kind,
-                        "--" + dest.replace("_", "-") if dest != "output" else "output"))
+                        "output" if dest in ("output", "out") else "--" + dest.replace("_", "-")))
     extra = getattr(args, "io_extra", None)
     if extra is not None:
         out.extend(extra(args))
