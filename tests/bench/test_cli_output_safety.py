@@ -48,3 +48,16 @@ def test_the_harness_sees_a_command_whose_check_is_missing(tmp_path, monkeypatch
     monkeypatch.setattr(geodesk.cli, "check_io", lambda args: None)
     result = bench.run_case(track, "same", tmp_path / "links", [paths["post3d"]])
     assert not result["refused"] and result["rc"] == 0 and not result["kept"]
+
+
+def test_force_replaces_a_file_of_another_kind_but_never_an_input(tmp_path, capsys):
+    from geodesk.cli import main
+
+    old = tmp_path / "old.csv"
+    old.write_text("cdp,time_ms,vrms_mps\n1,0,1500\n")
+    argv = ["synth", "shots", str(old), "--size", "2x8x32"]
+    assert main(argv) == 2 and "holds text (CSV)" in capsys.readouterr().err
+    assert main([*argv, "--force"]) == 0 and old.read_bytes()[3200:3202] != b"cd"
+    before = old.read_bytes()
+    assert main(["denoise", str(old), str(old), "--force", "--quiet"]) == 2
+    assert "is the input" in capsys.readouterr().err and old.read_bytes() == before
