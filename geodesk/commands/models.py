@@ -104,6 +104,22 @@ def _params(items: list[str]) -> dict:
     return out
 
 
+#: Rough bytes per pixel of one synthetic example while a model trains on it (the example, its
+#: truth, activations of a few dozen channels and their gradients), for the up-front refusal.
+TRAIN_BYTES_PER_PIXEL = 1024
+
+
+def _check_size(size: int) -> None:
+    """Refuse an example size below any network's minimum or beyond the memory."""
+    from geodesk.commands import CommandError
+    from geodesk.core.memory import check_allocation
+
+    if size < 16:
+        raise CommandError(f"--size must be at least 16 traces/samples, got {size}")
+    check_allocation(float(size) ** 2 * TRAIN_BYTES_PER_PIXEL,
+                     f"training on {size} x {size} examples")
+
+
 def run_train(args: argparse.Namespace) -> int:
     from geodesk.commands import CommandError
     from geodesk.core.jobs import JobContext
@@ -112,6 +128,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.epochs < 1 or args.steps_per_epoch < 1:
         raise CommandError("--epochs and --steps-per-epoch must be at least 1")
+    _check_size(args.size)
     out = check_output_path(args.out)
     params = _params(args.param)
     if args.threads:

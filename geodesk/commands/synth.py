@@ -93,6 +93,8 @@ def _check_numbers(args: argparse.Namespace, size: tuple[int, int, int]) -> None
     if not lo <= args.dt <= hi:
         raise CommandError(f"--dt must be between {lo:g} and {hi:g} ms (SEG-Y stores it in "
                            f"whole microseconds), got {args.dt:g}")
+    if getattr(args, "faults", 0) is not None and not 0 <= getattr(args, "faults", 0) <= 1000:
+        raise CommandError(f"--faults must be between 0 and 1000, got {args.faults}")
     n = float(size[0]) * size[1] * size[2]
     check_allocation(n * PEAK_BYTES_PER_SAMPLE[args.synth_kind], f"a {args.synth_kind} survey of "
                      f"{'x'.join(map(str, size))} samples")

@@ -162,6 +162,9 @@ def _pick_unet(args: argparse.Namespace, survey):
 
     if args.knot_ms <= 0:
         raise CommandError(f"--knot-ms must be > 0, got {args.knot_ms}")
+    if args.knot_ms < survey.dt_ms:
+        raise CommandError(f"--knot-ms must be at least the {survey.dt_ms:g} ms sample interval, "
+                           f"got {args.knot_ms:g}")
     model = resolve_model_ref("velocities", args.model, args.device)
     ctx = JobContext() if args.quiet else _progress("velocities (unet)")
     with block_runner(args) as runner:
@@ -215,6 +218,10 @@ def run_velocities(args: argparse.Namespace) -> int:
     with _open(args) as survey:
         if args.method == "semblance":
             _check_panel_memory(args, len(survey.times_ms))
+            record_ms = len(survey.times_ms) * survey.dt_ms
+            if args.window_ms > record_ms:
+                raise CommandError(f"--window-ms {args.window_ms:g} is longer than the "
+                                   f"{record_ms:g} ms record")
         if args.method == "unet":
             functions = _pick_unet(args, survey)
         else:

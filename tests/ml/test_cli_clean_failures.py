@@ -53,6 +53,11 @@ def test_synth_refuses_a_non_finite_snr_and_writes_nothing(main, tmp_path, capsy
     (["velocities", "{SHOTS}", "{T}/v.csv", "--dv", "1e-9", "--quiet"], "would need about"),
     (["velocities", "{SHOTS}", "{T}/v.csv", "--vmin", "3000", "--vmax", "2000"], "below"),
     (["track", "{VOL}", "{T}/h.csv", "--seed", "101,301,40", "--window", "1e9"], "record"),
+    (["velocities", "{SHOTS}", "{T}/v.csv", "--window-ms", "1e9", "--quiet"], "record"),
+    (["velocities", "{SHOTS}", "{T}/v.csv", "--method", "unet", "--knot-ms", "1e-9"],
+     "sample interval"),
+    (["train", "faults", "--out", "{T}/m.pt", "--size", "100000"], "would need about"),
+    (["synth", "post3d", "{T}/s.sgy", "--faults", "100000000"], "between 0 and 1000"),
 ])
 def test_options_that_would_allocate_absurd_memory_are_refused_up_front(
         main, tmp_path, post3d, shots, capsys, argv, needle):
