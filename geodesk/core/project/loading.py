@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from geodesk.core.project.integrity import is_sealed
 from geodesk.core.project.legacy import read_legacy_h5
 from geodesk.core.project.migrate import NewerFormatError, check_readable
 from geodesk.core.project.store import (
@@ -66,6 +67,21 @@ def _legacy_content(folder: Path, doc: dict) -> SaveContent:
     return SaveContent(doc, attrs, groups, None)
 
 
+def save_time(folder: Path) -> str | None:
+    """When the save of ``folder`` (an autosave folder, say) was made, after checking its
+    checksums but without parsing its picks; None when there is none or it is damaged."""
+    try:
+        pointer = read_json(folder / JSON_NAME)
+        if not is_generation_pointer(pointer):
+            return str(pointer.get("modified", ""))  # old layout: no checksum to check
+        gen = pointer.get("generation")
+        if not is_sealed(pointer) or gen not in generations(folder):
+            return None
+        return str(verified_manifest(folder / gen, pointer.get("manifest_sha256"))["modified"])
+    except (ProjectError, KeyError):
+        return None
+
+
 def intact_saves(folder: Path, skip: str | None = None) -> list[tuple[str, str]]:
     """Generations (newest first) and the autosave whose files match their checksums, as
     ``(name, modified)``; ``skip`` is left out (the damaged one)."""
@@ -82,7 +98,7 @@ def intact_saves(folder: Path, skip: str | None = None) -> list[tuple[str, str]]
         try:
             found.append((AUTOSAVE, str(load_content(auto).doc.get("modified", ""))))
         except ProjectError:
-            pass
+            pass  # not offered
     return found
 
 

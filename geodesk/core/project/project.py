@@ -29,7 +29,13 @@ import numpy as np
 
 from geodesk.core.history import History
 from geodesk.core.picks.store import KINDS, Interpretation
-from geodesk.core.project.loading import AUTOSAVE, DamagedProjectError, damaged, load_content
+from geodesk.core.project.loading import (
+    AUTOSAVE,
+    DamagedProjectError,
+    damaged,
+    load_content,
+    save_time,
+)
 from geodesk.core.project.migrate import (
     DEFAULT_AXES,
     DEFAULT_DISPLAY,
@@ -145,9 +151,9 @@ class Project:
         if generation is not None:
             proj.save_id, proj._recovered = "", True
             return proj
-        auto = proj._autosave_doc()
-        if auto is not None and _later(auto.get("modified", ""), proj.modified):
-            proj.autosave_pending = auto["modified"]
+        auto = proj._autosave_time()
+        if auto is not None and _later(auto, proj.modified):
+            proj.autosave_pending = auto
         proj._saved_revision = proj.revision
         return proj
 
@@ -321,17 +327,14 @@ class Project:
         doc["based_on_save_id"] = self.save_id
         write_save(self.autosave_folder, doc, objects, keep_previous=False)
 
-    def _autosave_doc(self) -> dict[str, Any] | None:
+    def _autosave_time(self) -> str | None:
         if not (self.autosave_folder / JSON_NAME).is_file():
             return None
-        try:
-            return load_content(self.autosave_folder).doc
-        except ProjectError:
-            return None  # a damaged autosave is not offered
+        return save_time(self.autosave_folder)  # a damaged autosave is not offered
 
     def recover(self) -> None:
         """Load the autosave into this project (unsaved: :meth:`save` makes it the main save)."""
-        if self._autosave_doc() is None:
+        if self._autosave_time() is None:
             raise ProjectError(f"{self.folder.name} has no autosave to recover")
         keep_id, keep_folder = self.save_id, self.folder
         self._load(self.autosave_folder)

@@ -168,6 +168,8 @@ def pointed_generation(folder: Path) -> str | None:
 # -- reading -----------------------------------------------------------------------------------
 def read_json(path: Path) -> dict[str, Any]:
     """Parse a project.json; ProjectError for a missing or damaged file."""
+    if path.exists() and not path.is_file():  # a pipe would block the read forever
+        raise ProjectError(f"{path}: damaged project file (not a regular file)")
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

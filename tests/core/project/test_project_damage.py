@@ -168,3 +168,14 @@ def test_unstorable_state_never_makes_a_save_fail(tmp_path):
     assert back.picks.names("horizon") == ["H"] and back.picks.names("velocity_functions") == ["V"]
     assert back.display["gain"] == 1.0 and "extra" not in back.display
     assert math.isfinite(back.display["clip_percentile"])
+
+
+def test_pipe_instead_of_a_project_file_is_refused_not_waited_on(tmp_path):
+    import os
+
+    proj = _project(tmp_path)
+    pointer = proj.folder / "project.json"
+    pointer.unlink()
+    os.mkfifo(pointer)
+    with pytest.raises(ProjectError, match="not a regular file"):
+        Project.open(proj.folder)
