@@ -109,8 +109,13 @@ def same_state(a: Any, b: Any) -> bool:
 
 
 def targets(folder: Path) -> list[Path]:
-    """The files of a saved project a mutation may hit (pointer, document, manifest, picks)."""
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "autosave" not in p.parts)
+    """The files opening a saved project reads (pointer, and the committed generation's
+    document, manifest and picks; or the old layout's pair): damage elsewhere, e.g. in the
+    kept previous generation, cannot change what opens."""
+    pointer = json.loads((folder / "project.json").read_text())
+    gen = pointer.get("generation")
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "autosave" not in p.parts
+                  and (p.parent == folder or p.parent.name == gen))
 
 
 def mutate(path: Path, kind: str, rng: np.random.Generator) -> str:

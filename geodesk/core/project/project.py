@@ -1,6 +1,8 @@
-"""GeoDesk projects: a ``NAME.geodesk/`` folder with ``project.json`` + ``picks.h5``.
+"""GeoDesk projects: a ``NAME.geodesk/`` folder whose saves are ``gen-NNNNNN/`` folders
+(``project.json`` + ``picks.h5`` + ``manifest.json``) named by the top-level ``project.json``.
 
-``project.json`` (schema_version 1) holds ``app_version``, ``created``/``modified`` (ISO UTC),
+A save's ``project.json`` (schema_version 2; 1 had the same fields, side by side with picks.h5)
+holds ``app_version``, ``created``/``modified`` (ISO UTC),
 ``save_id``, ``surveys`` (id, absolute path, path relative to the project folder, size and
 mtime_ns, checked on open), ``objects`` (the pick-object index: survey id, HDF5 group, kind,
 name), ``display`` settings and ``axes`` (order and units). Picks live in ``picks.h5`` (see

@@ -60,6 +60,8 @@ def check_meta(meta: Any, kind: str) -> list[str]:
     """The common metadata of every kind; returns the provenance names."""
     _need(isinstance(meta, dict) and meta.get("type") == kind, "metadata of the wrong kind")
     _need(isinstance(meta.get("name"), str) and meta["name"] != "", "object without a name")
+    _need(all(isinstance(meta.get(k, ""), str) for k in ("last_user", "last_modified",
+                                                          "colour")), "bad edit stamp or colour")
     names = meta.get("provenance_names")
     _need(isinstance(names, list) and all(isinstance(n, str) for n in names),
           "bad provenance names")
@@ -79,6 +81,7 @@ def _per_trace(arrays: dict[str, Any], names: list[str], shape: tuple[int, ...])
 
 def check_horizon(meta: dict[str, Any], arrays: dict[str, Any]) -> None:
     names = check_meta(meta, "horizon")
+    _need(meta.get("geometry") in ("3d", "2d"), "bad geometry")
     il, xl = _array(arrays, "inlines", "i", 1), _array(arrays, "crosslines", "i", 1)
     _unique(il, "inlines")
     _unique(xl, "crosslines")
