@@ -51,12 +51,14 @@ def test_adapted_model_is_written_and_used_for_the_denoised_view(qtbot, window, 
     seen = []
     handle = dv.adapt.start()
     handle.progress.connect(lambda f, text: seen.append(text))
+    adapted = []
+    handle.finished.connect(adapted.append)
     wait(qtbot, handle)
     assert handle.outcome == "finished", dv.errors
     assert out.is_file() and seen and any("step" in t for t in seen)
     prov = load_model(out).provenance_
     assert prov["survey"] == str(volume_path(window)) and prov["self_supervised"]
-    assert dv.models.path == str(out) and dv.model is handle.result
+    assert dv.models.path == str(out) and dv.model is adapted[0]
     assert dv.show == "denoised"
     wait(qtbot, dv.job)
     mode, value = dv.current_key()

@@ -29,12 +29,15 @@ def test_notices_stop_when_the_window_closes(qtbot, window):
     assert window.device_notices.notice.emit not in device._LISTENERS
 
 
-def test_loading_a_model_says_which_device_it_runs_on(window, tmp_path):
+def test_loading_a_model_says_which_device_it_runs_on(qtbot, window, tmp_path):
     from geodesk.qt.models.model_choice import ModelChoice
     from tests.qt.models import tiny_model_file
 
     choice = ModelChoice(window, "denoise")
     choice.path = str(tiny_model_file("denoise", tmp_path / "d.pt"))
-    assert choice.load() is not None
+    handle = choice.load_job(window.runner)  # loaded in a job, not on the GUI thread
+    with qtbot.waitSignal(handle.done, timeout=30000):
+        pass
+    assert handle.outcome == "finished" and choice.model is not None
     msg = window.statusBar().currentMessage()
     assert "denoise-dncnn" in msg and ("CPU" in msg or "GPU" in msg)

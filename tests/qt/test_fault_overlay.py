@@ -50,8 +50,21 @@ def test_missing_or_wrong_model_gives_a_message(window, volume, tmp_path, monkey
     bad.write_bytes(b"not a model")
     assert window.open_path(volume)
     window.fault_overlay.choose_model(str(bad))
+    job = window.fault_overlay.toggle(True)  # the file is read in the job, not here
+    _wait(job)
+    assert job.outcome == "failed" and messages and "bad.pt" in messages[0]
+    assert not window.fault_overlay.action.isChecked() and not window.fault_overlay.shown
+    assert window.fault_overlay.item not in window.view.overlays
+
+
+def test_no_fault_model_at_all_gives_a_message_and_starts_nothing(window, volume, tmp_path,
+                                                                  monkeypatch):
+    monkeypatch.setenv("GEODESK_MODELS", str(tmp_path / "none"))  # nothing shipped
+    messages = []
+    monkeypatch.setattr(window.fault_overlay, "error", messages.append)
+    assert window.open_path(volume)
     assert window.fault_overlay.toggle(True) is None
-    assert messages and "bad.pt" in messages[0]
+    assert messages and "No fault model" in messages[0]
     assert not window.fault_overlay.action.isChecked()
 
 
@@ -66,3 +79,46 @@ def test_fault_lines_are_thinned_by_default_and_the_full_probability_on_request(
     assert not fo.thin_action.isChecked()
     assert np.count_nonzero(fo.item.image[..., 3]) >= thin_alpha
     fo.toggle(False)
+
+
+def test_moving_through_50_sections_with_the_overlay_on_retains_no_more_memory(
+        qtbot, window, tmp_path, monkeypatch):
+    import gc
+    import tracemalloc
+    import warnings
+
+    from geodesk.qt.jobs.runner import JobHandle
+    from tests.qt.models import tiny_model_file
+
+    monkeypatch.setenv("GEODESK_MODELS", str(tmp_path / "none"))
+    path = generate_post3d((52, 64, 120), seed=5, n_faults=1, n_horizons=0).write(
+        tmp_path / "big.sgy")
+    assert window.open_path(path)
+    fo = window.fault_overlay
+    fo.choose_model(str(tiny_model_file("faults", tmp_path / "f.pt")))
+    section_bytes = window.section.data.nbytes
+
+    def move(n):
+        for _ in range(n):
+            window.step(1)
+            _wait(fo.job)
+            assert fo.prob is not None and fo.prob.shape == window.section.data.shape
+        qtbot.wait(1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)  # files other tests left open
+            gc.collect()
+
+    _wait(fo.toggle(True))
+    tracemalloc.start()
+    try:
+        move(5)  # pyqtgraph's and Qt's own buffers settle
+        settled = tracemalloc.get_traced_memory()[0]
+        move(45)
+        grown = tracemalloc.get_traced_memory()[0] - settled
+    finally:
+        tracemalloc.stop()
+    handles = sum(1 for o in gc.get_objects() if type(o) is JobHandle)
+    fo.toggle(False)
+    # each move used to keep its section, probability and fault lines (~1.7 sections a move)
+    assert grown < 8 * section_bytes, (grown, section_bytes)
+    assert handles <= 2

@@ -2,6 +2,7 @@
 
 import gc
 import tracemalloc
+import warnings
 import weakref
 
 import numpy as np
@@ -31,15 +32,21 @@ def _wait_all(handles):
         loop.exec()
 
 
+def _collect() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # files other tests left unclosed
+        gc.collect()
+
+
 def _live_handles() -> int:
-    gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, JobHandle))
+    _collect()
+    return sum(1 for o in gc.get_objects() if type(o) is JobHandle)
 
 
 def _settle(qapp):
     for _ in range(3):
         qapp.processEvents()
-        gc.collect()
+        _collect()
 
 
 def test_200_finished_jobs_leave_no_live_handles_and_no_retained_arrays(qapp, runner):
@@ -67,7 +74,7 @@ def test_200_finished_jobs_leave_no_live_handles_and_no_retained_arrays(qapp, ru
     finally:
         tracemalloc.stop()
     assert delivered == [1.0] * 200
-    assert _live_handles() - before_handles == 0
+    assert _live_handles() <= before_handles  # (an earlier test's handle may go meanwhile)
     assert retained < 10 * MB  # 200 inputs + 200 results kept would be 400 MB
     assert panel.topLevelItemCount() == KEEP_DONE and len(panel.rows) == 0
     status.deleteLater()
@@ -86,7 +93,7 @@ def test_a_handle_kept_by_a_feature_holds_no_result_and_no_slot(qtbot, runner):
     with qtbot.waitSignal(handle.done, timeout=5000):
         pass
     qtbot.waitUntil(lambda: handle.parent() is None, timeout=5000)
-    gc.collect()
+    _collect()
     assert handle.outcome == "finished" and handle.result is None
     assert alive() is None  # the slot (and what it captured) went with the delivery
 

@@ -41,10 +41,18 @@ def picker(window, cmp_file, model_file, tmp_path, monkeypatch):
     window.velocity.close_panel()
 
 
-def test_model_pick_of_one_cmp_is_sparse_editable_and_one_step(window, picker, model_file):
+def _wait(qtbot, handle):
+    assert handle is not None
+    if handle.running:
+        with qtbot.waitSignal(handle.done, timeout=30000):
+            pass
+
+
+def test_model_pick_of_one_cmp_is_sparse_editable_and_one_step(qtbot, window, picker,
+                                                               model_file):
     mp, panel = picker
     assert mp.button.parent() is not None  # the panel shows the Model picks button
-    mp.pick_cmp()
+    _wait(qtbot, mp.pick_cmp())  # the model is loaded and run in a job
     assert mp.errors == []
     f = panel.functions.function(panel.cdp)
     version = mp.models.model.version
@@ -85,11 +93,13 @@ def test_model_pick_of_all_cmps_is_a_job_and_one_undo_step(qtbot, window, picker
     assert all(k not in panel.functions.functions for k in others)
 
 
-def test_a_bad_model_file_gives_a_message_and_changes_nothing(window, picker, tmp_path):
+def test_a_bad_model_file_gives_a_message_and_changes_nothing(qtbot, window, picker, tmp_path):
     mp, panel = picker
     bad = tmp_path / "bad.pt"
     bad.write_bytes(b"junk")
     mp.models.choose(str(bad))
-    assert mp.pick_cmp() == []
-    assert mp.errors and "bad.pt" in mp.errors[-1]
+    handle = mp.pick_cmp()
+    _wait(qtbot, handle)
+    assert handle.outcome == "failed"
+    assert mp.errors and "bad.pt" in mp.errors[-1] and mp.models.path is None
     assert panel.cdp not in panel.functions.functions

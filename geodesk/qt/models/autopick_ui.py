@@ -292,30 +292,33 @@ class AutopickController:
         w = self.window
         if params.model_path:
             self.models.choose(params.model_path)
-        model = self.models.load()
-        if model is None:
+        load = self.models.loader()  # the model is read in the job, not on the GUI thread
+        if load is None:
             return None
-        s, picks, provenance = w.survey, w.picks, provenance_of(model)
+        s, picks = w.survey, w.picks
         if self.preview is None:
             self.preview = FirstBreakPreview(w)
         preview = self.preview
-        handle = w.runner.submit(model_job(s, model, shots_on_screen(w)),
+        handle = w.runner.submit(model_job(s, load, shots_on_screen(w)),
                                  "Auto-pick first breaks (U-Net)")
         preview.start(s.n_traces)
         handle.published.connect(lambda p: preview.add(p) if handle is self.handle else None)
 
-        def finished(result: tuple[np.ndarray, np.ndarray]) -> None:
+        def finished(result: tuple[np.ndarray, np.ndarray, Any]) -> None:
+            times, confidence, model = result
+            self.models.delivered(model)
             if handle is not self.handle:
                 return  # superseded by a newer run: its preview and picks are not ours
             preview.stop()
-            self._apply(picks, s, fb, params, result[0], provenance, result[1])
+            self._apply(picks, s, fb, params, times, provenance_of(model), confidence)
 
         def failed(e: BaseException) -> None:
             if handle is not self.handle:
                 return
             preview.stop()
-            self.error("Auto-pick first breaks", f"the first-break model failed: "
-                       f"{str(e).splitlines()[0] if str(e) else type(e).__name__}")
+            if not self.models.failed(e):
+                self.error("Auto-pick first breaks", f"the first-break model failed: "
+                           f"{str(e).splitlines()[0] if str(e) else type(e).__name__}")
 
         handle.finished.connect(finished)
         handle.failed.connect(failed)

@@ -106,7 +106,7 @@ class AdaptDenoiser:
         if self.job is not None and self.job.running:
             view.error("The denoiser is already being adapted (see View ▸ Jobs to cancel).")
             return None
-        if not view._load():
+        if not view._prepare():
             return None
         answer = self.ask(default_model_path(w.survey), view.models.describe())
         if answer is None:
@@ -119,16 +119,18 @@ class AdaptDenoiser:
         except (OSError, ValueError) as exc:
             view.error(f"Cannot write the adapted model there: {exc}")
             return None
-        model, survey = view.model, w.survey
+        load, survey = view._load, w.survey
 
         def job(ctx: JobContext) -> Any:
+            model = load(ctx)  # the starting model is read here, not on the GUI thread
             with private_survey(survey) as own:
                 return adapt_denoiser(own, model, ctx, settings=AdaptSettings(steps=n_steps),
                                       out=out, source=source, command=COMMAND)
 
         handle = w.runner.submit(job, f"Adapt denoiser to {w.survey.name}")
         handle.finished.connect(lambda adapted: self._use(out, adapted))
-        handle.failed.connect(lambda exc: view.error(f"Adapting the denoiser failed: {exc}"))
+        handle.failed.connect(lambda exc: view.models.failed(exc) or view.error(
+            f"Adapting the denoiser failed: {exc}"))
         handle.cancelled.connect(lambda: w.statusBar().showMessage(
             "Denoiser adaptation cancelled: nothing was written", 5000))
         self.job = handle
@@ -138,8 +140,9 @@ class AdaptDenoiser:
         """Make the adapted model the window's denoising model and show its result."""
         view = self.view
         view.models.choose(path)
-        view.models.model, view.models._loaded_from = adapted, path
-        view.model = adapted
+        view.models.models.put(path, adapted, "denoise")  # the loaded copy of the new file
+        view.models.delivered(adapted)
+        view._load = None
         view._reset()
         prov = adapted.provenance_
         view.window.statusBar().showMessage(

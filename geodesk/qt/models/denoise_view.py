@@ -7,7 +7,8 @@ the one on screen first. View ▸ Denoised data switches what the view shows; th
 navigation: a section not computed yet is computed on demand (latest wins) while the original
 is shown with "denoising…" in its title. Denoised and difference are drawn at the original's
 clip, so the noise removed is seen at its true strength. Results are kept per section key in a
-bounded cache (:mod:`geodesk.core.derived`) for this survey and model.
+bounded cache (:mod:`geodesk.core.derived`) for this survey and model. The model file is read
+by the first job that needs it (:meth:`ModelChoice.loader`), never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class DenoiseView:
         self.models = ModelChoice(window, "denoise")
         self.cache = SectionCache(max_bytes)
         self.show = "original"
-        self.model: Any = None
+        self._load: Any = None  # load(ctx) of the chosen model file, for the jobs
         self.job: JobHandle | None = None  # the section on screen (latest wins)
         self.rest_job: JobHandle | None = None
         self.queue: SectionQueue | None = None
@@ -142,16 +143,30 @@ class DenoiseView:
         """Use another denoising model file (results of the previous one are dropped)."""
         if not self.models.choose(path):
             return False
-        self.model = None
+        self._load = None
         self._reset()
         if self.show != "original":
             self.set_show(self.show)
         return True
 
-    def _load(self) -> bool:
-        if self.model is None:
-            self.model = self.models.load()
-        return self.model is not None
+    @property
+    def model(self) -> Any:
+        """The denoising model of the last result (None before the first)."""
+        return self.models.model
+
+    def _prepare(self) -> bool:
+        """A model file to load in the jobs (asking for one if needed); False after a message."""
+        if self._load is None:
+            self._load = self.models.loader()
+        return self._load is not None
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        if self.models.failed(exc):  # the file cannot be used: back to the original
+            self._load = None
+            self._reset()
+            self.set_show("original")
+        else:
+            self.error(f"{what}: {exc}")
 
     # -- what the view shows -------------------------------------------------------------------
     def _layer_view(self, sec: Section) -> tuple[Section, Section | None] | None:
@@ -179,7 +194,7 @@ class DenoiseView:
         section navigated to). Returns the job computing the current one, if it was started."""
         if show not in SHOW_MODES:
             raise ValueError(f"show must be one of {SHOW_MODES}, got {show!r}")
-        if show != "original" and not self._load():
+        if show != "original" and not self._prepare():
             show = "original"
         self.show = show
         self.actions[show].setChecked(True)
@@ -188,13 +203,13 @@ class DenoiseView:
 
     def _redisplay(self) -> None:
         if self.window.section is not None:
-            self.window.features["picking"].redisplay()
+            self.window.refresh_display()
 
     # -- computing -----------------------------------------------------------------------------
     def _on_section(self, sec: Section | None) -> JobHandle | None:
         self._check_survey()
         key = self.current_key()
-        if self.show == "original" or sec is None or key is None or self.model is None:
+        if self.show == "original" or sec is None or key is None or self._load is None:
             if self.show != "original" and sec is not None and key is None:
                 self.window.statusBar().showMessage(
                     "Denoised data: shown on inlines, crosslines, 2D lines and gathers", 5000)
@@ -208,19 +223,24 @@ class DenoiseView:
             return None
         if self.job is not None and self.job.running:
             self.job.cancel()  # latest wins
-        model, token, survey = self.model, self._token, self.window.survey
-        context = int(getattr(model, "context", 0) or 0)
+        load, token, survey = self._load, self._token, self.window.survey
 
-        def job(ctx: JobContext) -> np.ndarray:
+        def job(ctx: JobContext) -> tuple[Any, np.ndarray]:
+            model = load(ctx)
+            context = int(getattr(model, "context", 0) or 0)
             if not context:
-                return model.predict(sec, ctx=ctx)
+                return model, model.predict(sec, ctx=ctx)
             with private_survey(survey) as own:  # the neighbours a 2.5D model also reads
                 x = model_input(own, key[0], sec, key[1], context)
-            return model.predict(x, ctx=ctx)
+            return model, model.predict(x, ctx=ctx)
+
+        def finished(out: tuple[Any, np.ndarray]) -> None:
+            self.models.delivered(out[0])
+            self._store(token, key, out[1])
 
         handle = self.window.runner.submit(job, f"Denoise {sec.title}")
-        handle.finished.connect(lambda den: self._store(token, key, den))
-        handle.failed.connect(lambda exc: self.error(f"The denoising model failed: {exc}"))
+        handle.finished.connect(finished)
+        handle.failed.connect(lambda exc: self._failed("The denoising model failed", exc))
         self.job = handle
         return handle
 
@@ -240,7 +260,7 @@ class DenoiseView:
             self.error("Show an inline, crossline, 2D line or gather first: the denoising "
                        "model works on vertical sections.")
             return None
-        if not self._load():
+        if not self._prepare():
             return None
         mode = key[0]
         n_rest = len(positions(self.window.survey, mode)) - 1
@@ -257,11 +277,11 @@ class DenoiseView:
         """Denoise every other section of the current kind in the background, nearest to the
         one on screen first, as many as the cache holds."""
         key, w = self.current_key(), self.window
-        if key is None or not self._load():
+        if key is None or not self._prepare():
             return None
         if self.rest_job is not None and self.rest_job.running:
             self.rest_job.cancel()
-        mode, survey, model, token = key[0], w.survey, self.model, self._token
+        mode, survey, load, token = key[0], w.survey, self._load, self._token
         done = [v for (m, v) in self.cache if m == mode]
         if self.job is not None and self.job.running:
             done.append(key[1])  # the on-demand job is computing the section on screen
@@ -272,7 +292,7 @@ class DenoiseView:
         total = len(queue)
 
         def job(ctx: JobContext) -> int:
-            n = 0
+            n, model = 0, load(ctx)
             with private_survey(survey) as own:
                 while (v := queue.pop()) is not None:
                     text = f"Denoising {NOUNS[mode]} {v:g} ({n + 1} of {total})"
@@ -288,7 +308,7 @@ class DenoiseView:
 
         handle = w.runner.submit(job, f"Denoise all {NOUNS[mode]}s")
         handle.published.connect(lambda p: self._store(token, p[0], p[1]))
-        handle.failed.connect(lambda exc: self.error(f"Denoising stopped: {exc}"))
+        handle.failed.connect(lambda exc: self._failed("Denoising stopped", exc))
         self.rest_job = handle
         return handle
 

@@ -5,21 +5,26 @@ section on screen in a background job and draws the probability above the data, 
 below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
 kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`, in lines of at least 20 samples,
 :func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
-moves to is computed next (latest wins: a stale job is cancelled).
+moves to is computed next (latest wins: a stale job is cancelled). The model is loaded in the
+first job (:class:`~geodesk.qt.models.model_choice.ModelChoice`, shared with the other
+features), never on the GUI thread; the overlay keeps only the probability and fault lines
+of the section on screen.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from geodesk.core import display
 from geodesk.core.derived import DerivedLayer, like
 from geodesk.core.jobs import JobContext
 from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.models.model_choice import ModelChoice
 
 SECTION_KINDS = ("inline", "crossline", "line")
 
@@ -41,8 +46,9 @@ class FaultOverlay:
 
     def __init__(self, window: Any) -> None:
         self.window = window
-        self.model: Any = None
-        self.model_path: str | None = None
+        self.models = ModelChoice(window, "faults")
+        self.models.error = lambda text: self.error(text)  # one place for the messages
+        self._token = 0  # bumped on every move: a slower job's result is dropped
         self.threshold = 0.5
         self.job: JobHandle | None = None
         self.prob: np.ndarray | None = None
@@ -53,6 +59,7 @@ class FaultOverlay:
         # one of the session's derived layers, drawn over the data (its opacity is the overlay's)
         self.layer = window.session.layers.add(DerivedLayer(
             "Fault probability", self._layer_view, placement="over", opacity=0.8, visible=False))
+        window.session.layers.connect(lambda name: name == self.layer.name and self._draw())
         menu = window.menu("&Processing")
         menu.addSeparator()
         self.action = menu.addAction("Fault &probability overlay (U-Net)", self.toggle)
@@ -78,38 +85,23 @@ class FaultOverlay:
     def error(self, text: str) -> None:  # tests replace it
         QMessageBox.warning(self.window, "Fault probability", text)
 
-    def _load(self) -> bool:
-        if self.model is not None:
-            return True
-        from geodesk.ml.registry import load_model, shipped_weights
+    @property
+    def model(self) -> Any:
+        """The fault model of the last result (None before the first)."""
+        return self.models.model
 
-        path = self.model_path or shipped_weights("faults")
-        if path is None:
-            self.error("No fault model is installed: train one with 'geodesk train faults "
-                       "--out MODEL.pt' and choose it with Processing ▸ Fault model…")
-            return False
-        try:
-            self.model = load_model(path, task="faults", device="auto")
-        except (OSError, ValueError) as exc:
-            self.error(f"Cannot load {path}: {str(exc).splitlines()[0]}")
-            return False
+    def _use_model(self, model: Any) -> None:
+        if model is self.models.model:
+            return
+        self.models.delivered(model)
         # start at the threshold that gave the best validation F1 when the model was trained
-        validation = getattr(self.model, "provenance_", {}).get("validation", {})
+        validation = getattr(model, "provenance_", {}).get("validation", {})
         self.threshold = float(validation.get("threshold", 0.5))
-        from geodesk.qt.models.device_ui import model_loaded_message
-
-        model_loaded_message(self.window, "Fault", self.model)
-        return True
 
     def choose_model(self, path: str | None = None) -> None:
         """Use another fault model file."""
-        if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.window, "Fault model", "",
-                                                  "GeoDesk models (*.pt)")
-        if path:
-            self.model, self.model_path = None, str(path)
-            if self.shown:
-                self._on_section(self.window.section)
+        if self.models.choose(path) and self.shown:
+            self._on_section(self.window.section)
 
     def ask_threshold(self) -> None:
         t, ok = QInputDialog.getDouble(self.window, "Fault overlay", "Show probabilities from:",
@@ -132,11 +124,9 @@ class FaultOverlay:
         on = (not self.shown) if on is None else bool(on)
         self.action.setChecked(on)
         if not on:
-            self.shown = False
-            self.window.session.layers.update(self.layer.name, visible=False)
-            self.window.view.remove_overlay(self.item)
+            self._hide()
             return None
-        if not self._load():
+        if self.models.resolve(ask=False) is None:  # no file: a message, nothing loaded
             self.action.setChecked(False)
             return None
         self.shown = True
@@ -144,35 +134,61 @@ class FaultOverlay:
         self.window.view.add_overlay(self.item, z=5)
         return self._on_section(self.window.section)
 
+    def _hide(self) -> None:
+        self.shown = False
+        self.action.setChecked(False)
+        self.window.session.layers.update(self.layer.name, visible=False)
+        self.window.view.remove_overlay(self.item)
+        self.prob = self.ridges = None
+
     def _on_section(self, section: Any) -> JobHandle | None:
         if not self.shown or section is None:
             return None
+        self._token += 1
         self.item.clear()
+        self.prob = self.ridges = None  # only the section on screen is kept
         if section.kind not in SECTION_KINDS:
             return None  # time slices and gathers: the model works on vertical sections
         if self.job is not None and self.job.running:
             self.job.cancel()  # latest wins
-        model, data = self.model, section.data
+        load = self.models.loader(ask=False)
+        if load is None:
+            self._hide()
+            return None
+        data = section.data
 
-        def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+        def job(ctx: JobContext) -> tuple[Any, np.ndarray, np.ndarray]:
             from geodesk.ml.ridges import thin_ridges
 
+            model = load(ctx)
             prob = model.predict(data, ctx=ctx)
-            return prob, thin_ridges(prob)
+            return model, prob, thin_ridges(prob)
 
         self.job = self.window.runner.submit(job, "Fault probability")
-        self.job.finished.connect(lambda out, s=section: self._show(s, *out))
-        self.job.failed.connect(lambda exc: self.error(f"Fault model failed: {exc}"))
+        # the slots hold the token, not the section (the handle lets them go once delivered)
+        self.job.finished.connect(partial(self._show, self._token))
+        self.job.failed.connect(self._failed)
         return self.job
 
-    def _show(self, section: Any, prob: np.ndarray, ridges: np.ndarray) -> None:
-        if section is not self.window.section:
+    def _failed(self, exc: BaseException) -> None:
+        if self.models.failed(exc):  # the file cannot be used: the overlay goes off
+            self._hide()
+        else:
+            self.error(f"Fault model failed: {exc}")
+
+    def _show(self, token: int, out: tuple[Any, np.ndarray, np.ndarray]) -> None:
+        model, prob, ridges = out
+        self._use_model(model)
+        if token != self._token or not self.shown:
             return  # the user moved on; the current section's job draws it
         self.prob, self.ridges = prob, ridges
         self._draw()
 
     def _draw(self) -> None:
         if self.prob is None or not self.shown:
+            return
+        if self.layer.placement != "over":  # shown instead of the data or beside it
+            self.item.clear()
             return
         shown = self.prob
         if self.thin and self.ridges is not None:

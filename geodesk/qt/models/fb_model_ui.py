@@ -9,6 +9,7 @@ visible after one shot although the picks are written only at the end, as ONE un
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,14 +37,16 @@ def shots_on_screen(window: Any) -> list[int]:
     return []
 
 
-def model_job(survey: Survey, model: Any, first: list[int]):
-    """A job picking every shot of ``survey`` with ``model`` (through its own file handle);
-    returns (times, confidence) per file trace."""
+def model_job(survey: Survey, load: Callable[[JobContext], Any], first: list[int]):
+    """A job that loads the model (``load(ctx)``, in the job's thread) and picks every shot of
+    ``survey`` with it (through its own file handle); returns (times, confidence) per file
+    trace and the model."""
     from geodesk.ml.run.results import pick_first_breaks_model
 
-    def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+    def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray, Any]:
+        model = load(ctx)
         with private_survey(survey) as own:
-            return pick_first_breaks_model(own, model, ctx, first)
+            return (*pick_first_breaks_model(own, model, ctx, first), model)
 
     return job
 

@@ -5,8 +5,9 @@ semblance peaks within 5 % of that trend, where the semblance shows reflections
 (:func:`~geodesk.ml.run.results.model_velocity_function`; knots of the trend itself where no peak
 is near), with provenance
 ``model:velocity-unet@<version>``. They are ordinary picks: drag, delete, add and undo them in
-the panel like any other. One CMP is picked at once (a click); all CMPs in a background job
-written as ONE undo step, leaving CMPs that hold manual or corrected picks as they are.
+the panel like any other. One CMP (a click) or all CMPs are picked in a background job (which
+also loads the model: never on the GUI thread), each written as ONE undo step; all CMPs leave
+the CMPs that hold manual or corrected picks as they are.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ class VelocityModelPicker:
         self.ctrl = controller
         self.window = controller.window
         self.models = ModelChoice(self.window, "velocities")
-        self.job: JobHandle | None = None
+        self.job: JobHandle | None = None  # all CMPs
+        self.cmp_job: JobHandle | None = None  # the panel's CMP
         self.panel: VelocityPanel | None = None
         menu = self.window.menu("&Processing")
         self.all_action = menu.addAction("Auto-pick velocities with &model (all CMPs)",
@@ -63,33 +65,63 @@ class VelocityModelPicker:
         panel.add_to_bar(button)
 
     # -- one CMP ------------------------------------------------------------------------------
-    def pick_cmp(self) -> list[str]:
-        """Replace the function of the panel's CDP by the model's knots (one undo step);
-        returns the warnings about the new function."""
-        from geodesk.ml.run.results import model_velocity_function, provenance_of
-
+    def pick_cmp(self) -> JobHandle | None:
+        """Replace the function of the panel's CDP by the model's knots (one undo step) when
+        the job (model loading and prediction) finishes; None when refused."""
         panel = self.panel
         if panel is None or panel.functions is None:
             self.error("Open the velocity analysis panel first.")
-            return []
-        model = self.models.load()
-        if model is None:
-            return []
+            return None
         if panel.gather is None:
             self.error("No CMP gather is shown in the panel.")
-            return []
-        try:
-            t, v = model_velocity_function(model, panel.gather,
-                                           demultiple=panel.demultiple_box.isChecked())
-        except Exception as exc:  # noqa: BLE001 - any model failure is a message, not a crash
-            self.error(f"The velocity model failed: {str(exc).splitlines()[0]}")
+            return None
+        load = self.models.loader()
+        if load is None:
+            return None
+        if self.cmp_job is not None and self.cmp_job.running:
+            self.cmp_job.cancel()  # latest wins
+        gather, demultiple = panel.gather, panel.demultiple_box.isChecked()
+        functions, cdp = panel.functions, panel.cdp
+
+        def job(ctx: JobContext) -> tuple[Any, np.ndarray, np.ndarray]:
+            from geodesk.ml.run.results import model_velocity_function
+
+            model = load(ctx)
+            return (model, *model_velocity_function(model, gather, demultiple=demultiple))
+
+        handle = self.window.runner.submit(job, f"Auto-pick velocities with model CDP {cdp}")
+        handle.finished.connect(lambda out: self._write_cmp(functions, cdp, *out)
+                                if handle is self.cmp_job else None)
+        handle.failed.connect(lambda exc: self._failed("The velocity model failed", exc)
+                              if handle is self.cmp_job else None)
+        self.cmp_job = handle
+        return handle
+
+    def _write_cmp(self, functions: VelocityFunctions, cdp: int, model: Any, t: np.ndarray,
+                   v: np.ndarray) -> list[str]:
+        """Write one CDP's model knots (one undo step); the warnings about the function."""
+        from geodesk.ml.run.results import provenance_of
+
+        self.models.delivered(model)
+        panel = self.panel
+        if panel is None or panel.functions is not functions or functions not in \
+                self.window.picks.objects():
+            self.error("The velocity object changed while the model ran: nothing was written.")
             return []
         if t.size == 0:
-            panel.warning.setText(f"CDP {panel.cdp}: the model found no reflections to pick")
+            panel.warning.setText(f"CDP {cdp}: the model found no reflections to pick")
             return []
-        return panel.functions.set_function(
-            panel.history, panel.cdp, t, v, provenance_of(model),
-            label=f"Auto-pick velocities with model CDP {panel.cdp}")
+        warnings = functions.set_function(
+            panel.history, cdp, t, v, provenance_of(model),
+            label=f"Auto-pick velocities with model CDP {cdp}")
+        if panel.cdp == cdp:
+            panel.refresh_function()
+        return warnings
+
+    def _failed(self, what: str, exc: BaseException) -> None:
+        if not self.models.failed(exc):
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.error(f"{what}: {first}")
 
     # -- all CMPs -----------------------------------------------------------------------------
     def pick_all(self) -> JobHandle | None:
@@ -100,8 +132,8 @@ class VelocityModelPicker:
         if survey is None or survey.kind != "prestack":
             self.error("Open a pre-stack file (CMP or shot gathers) first.")
             return None
-        model = self.models.load()
-        if model is None:
+        load = self.models.loader()  # read in the job, not on the GUI thread
+        if load is None:
             return None
         if self.job is not None and self.job.running:
             self.job.cancel()  # latest wins
@@ -110,20 +142,23 @@ class VelocityModelPicker:
         every = panel.every_box.value() if panel is not None else 1
         first = [panel.cdp] if panel is not None else []
         demultiple = panel is not None and panel.demultiple_box.isChecked()
-        provenance = provenance_of(model)
 
-        def job(ctx: JobContext) -> dict:
+        def job(ctx: JobContext) -> tuple[Any, dict]:
+            model = load(ctx)
             with private_survey(survey) as own:  # never share the GUI thread's file handle
-                return pick_velocities_model(own, model, ctx, every=every, first=first,
-                                             demultiple=demultiple)
+                return model, pick_velocities_model(own, model, ctx, every=every, first=first,
+                                                    demultiple=demultiple)
+
+        def finished(out: tuple[Any, dict]) -> None:
+            model, result = out
+            self.models.delivered(model)
+            if handle is self.job:  # a superseded run's outcome (arriving late) is dropped
+                self.write_all(target, result, provenance_of(model))
 
         handle = self.window.runner.submit(job, "Auto-pick velocities (U-Net)")
-        # a superseded run's outcome (it may arrive after a newer run started) is dropped
-        handle.finished.connect(lambda result: self.write_all(target, result, provenance)
-                                if handle is self.job else None)
-        handle.failed.connect(lambda exc: self.error(
-            f"Auto-pick with the model failed: {str(exc).splitlines()[0] if str(exc) else exc}")
-            if handle is self.job else None)
+        handle.finished.connect(finished)
+        handle.failed.connect(lambda exc: self._failed("Auto-pick with the model failed", exc)
+                              if handle is self.job else None)
         self.job = handle
         return handle
 
