@@ -5,8 +5,9 @@ hangs, silent misreads).
 
 A *misread* is an opened mutant whose trace count, samples per trace, sample interval or
 samples differ from the reference: segyio's own reading of the same bytes with the binary
-header's ns and dt put back to the consistent values (those of the file before mutation; when
-every sampled trace header was given one new dt, that dt). It is *silent* when no warning of the
+header's ns and dt set to the consistent values, i.e. what the trace headers (every one, or
+all but the few mutated) say when it fits the file, else the binary header's (a lie told by
+every header alike cannot be seen, and is then the consistent reading). It is *silent* when no warning of the
 survey names what differs (ns, sample interval, format). Each case runs in a forked worker
 killed after ``--timeout`` seconds (a hang).
 
@@ -107,11 +108,31 @@ def consistent_dt_us(mutations: list[Mutation]) -> int:
     return bin_dt if 0 < bin_dt < 32768 else 4000
 
 
-def reference(raw: bytes, mutations: list[Mutation], workdir: Path) -> dict | None:
+def consistent_ns(mutations: list[Mutation], n_traces: int) -> int | None:
+    """The ns the file means: the trace headers' (every one, or all but a few, says it) when it
+    divides the file into whole traces, else the binary header's when that does, else None."""
+    trace_ns, bin_ns = BASE_NS, BASE_NS
+    for m in mutations:
+        if m.trace == -1 and m.byte == 115:
+            trace_ns = m.value % 65536
+        if m.trace is None and m.byte == NS_BYTE:
+            bin_ns = m.value % 65536
+    body = n_traces * (HEADER + 4 * BASE_NS)
+    for ns in (trace_ns, bin_ns):
+        if ns and body % (HEADER + 4 * ns) == 0:
+            return ns
+    return None
+
+
+def reference(raw: bytes, mutations: list[Mutation], workdir: Path,
+              n_traces: int) -> dict | None:
     """segyio's reading of ``raw`` with binary ns/dt put back to the consistent values, or
-    None when segyio cannot read even that."""
+    None when there is no consistent ns or segyio cannot read even that."""
+    ns = consistent_ns(mutations, n_traces)
+    if ns is None:
+        return None
     fixed = bytearray(raw)
-    fixed[NS_BYTE - 1:NS_BYTE + 1] = _pack(BASE_NS, 2)
+    fixed[NS_BYTE - 1:NS_BYTE + 1] = _pack(ns, 2)
     fixed[DT_BYTE - 1:DT_BYTE + 1] = _pack(consistent_dt_us(mutations), 2)
     path = workdir / "reference.sgy"
     path.write_bytes(bytes(fixed))
@@ -133,7 +154,8 @@ def reference(raw: bytes, mutations: list[Mutation], workdir: Path) -> dict | No
 EXACT = {2, 3, 5, 8}
 
 
-def judge(path: Path, raw: bytes, mutations: list[Mutation], workdir: Path) -> dict:
+def judge(path: Path, raw: bytes, mutations: list[Mutation], workdir: Path,
+          n_traces: int) -> dict:
     """Open ``path`` with GeoDesk and classify the outcome (refused / opened / misread)."""
     from geodesk.core.segy.reader import open_survey
     from geodesk.core.survey import SurveyError
@@ -148,7 +170,7 @@ def judge(path: Path, raw: bytes, mutations: list[Mutation], workdir: Path) -> d
         data = survey.traces(slice(None))
         got = {"n": survey.n_traces, "ns": survey.n_samples, "dt": survey.dt_ms,
                "warnings": list(survey.warnings)}
-    ref = reference(raw, mutations, workdir)
+    ref = reference(raw, mutations, workdir, n_traces)
     if ref is None:
         return {"outcome": "opened_unverifiable", **got}
     differs = []
@@ -200,7 +222,7 @@ def run_case(base: Path, kind: str, mutations: list[Mutation], workdir: Path) ->
     path = workdir / "mutant.sgy"
     path.write_bytes(mutant)
     try:
-        return judge(path, mutant, mutations, workdir)
+        return judge(path, mutant, mutations, workdir, n)
     except Exception as exc:  # noqa: BLE001 - counted, that is the point of the fuzzer
         return {"outcome": "traceback", "error": f"{type(exc).__name__}: {exc}",
                 "where": traceback.format_exc(limit=-3)}

@@ -180,18 +180,25 @@ def _believable_ns(heads: list[bytes], ns: int, order: str) -> set[int]:
 def _pick_ns(fh, candidates: list[tuple[str, int]], offset: int, body: int, width: int,
              order: str, warnings: list[str]) -> int:
     """Samples per trace: among the candidates that divide the file into whole traces, the one
-    the sampled trace headers agree with most (ties go to the earlier candidate). Headers that
+    the sampled trace headers agree with most (ties go to the earlier candidate; when none is
+    confirmed by every sampled header, the ns those headers give are tried too). Headers that
     all share another ns are a stale field (a cropped file) and are not warned about; headers
     that scatter are, when they leave one candidate unconfirmed."""
     # what, ns, agreeing headers, sampled headers, whether several sampled headers share one ns
     fits: list[tuple[str, int, int, int, bool]] = []
-    for what, ns in candidates:
-        if not ns or any(ns == f[1] for f in fits) or body % (TRACE_HEADER + ns * width):
-            continue
-        trace_bytes = TRACE_HEADER + ns * width
-        heads = _headers_at(fh, offset, trace_bytes, sample_rows(body // trace_bytes))
-        said = [_u16(h, 115, order) for h in heads]
-        fits.append((what, ns, said.count(ns), len(heads), len(set(said)) == 1 < len(said)))
+    seen: list[int] = []  # ns fields of every header sampled, the candidates of a second round
+    for rnd in range(2):
+        for what, ns in (candidates if rnd == 0 else
+                         [("trace header ns", v) for v in dict.fromkeys(seen)]):
+            if not ns or any(ns == f[1] for f in fits) or body % (TRACE_HEADER + ns * width):
+                continue
+            trace_bytes = TRACE_HEADER + ns * width
+            heads = _headers_at(fh, offset, trace_bytes, sample_rows(body // trace_bytes))
+            said = [_u16(h, 115, order) for h in heads]
+            seen += said
+            fits.append((what, ns, said.count(ns), len(heads), len(set(said)) == 1 < len(said)))
+        if fits and max(f[2] == f[3] for f in fits):
+            break  # a candidate every sampled header confirms: no second round
     if not fits:
         if not any(ns for _, ns in candidates):
             return 0
