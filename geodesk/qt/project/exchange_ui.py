@@ -111,11 +111,13 @@ class ExchangeDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(browse)
         form.addRow("File", row)
-        self.provenance_check = QCheckBox("Confidence, provenance and model originals")
+        self.provenance_check = QCheckBox("Confidence, provenance and model originals", self)
         self.provenance_check.setToolTip("CSV: add the columns confidence, provenance, "
                                          "model_time_ms, model_confidence, model_provenance")
         if mode == "export":
             form.addRow("Columns", self.provenance_check)
+        else:  # an import reads the columns when the file has them
+            self.provenance_check.hide()
         self.segy_box = QGroupBox("Trace-header field (SEG-Y)")
         sform = QFormLayout(self.segy_box)
         self.byte_spin = QSpinBox()
