@@ -74,6 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         k.set_defaults(func=run)
 
 
+#: Largest signal-to-noise ratio in dB taken (beyond it the noise is below float32 precision
+#: or the signal vanishes; 10 ** (snr / 10) overflows past about 3000 dB).
+SNR_LIMIT_DB = 200.0
 #: Sample intervals SEG-Y can store (whole microseconds in 16 bits), in ms.
 DT_RANGE_MS = (0.001, 65.535)
 #: Bytes per output sample the generators hold at their peak (float64 work arrays and copies),
@@ -83,12 +86,11 @@ PEAK_BYTES_PER_SAMPLE = {"post3d": 64, "shots": 256, "cmps": 40}
 
 def _check_numbers(args: argparse.Namespace, size: tuple[int, int, int]) -> None:
     """Refuse a non-finite SNR, a dt SEG-Y cannot store and a size that cannot fit in memory."""
-    import math
-
     from geodesk.core.memory import check_allocation
 
-    if args.snr is not None and not math.isfinite(args.snr):
-        raise CommandError(f"--snr must be a finite number of dB, got {args.snr}")
+    if args.snr is not None and not -SNR_LIMIT_DB <= args.snr <= SNR_LIMIT_DB:
+        raise CommandError(f"--snr must be a finite number of dB within +-{SNR_LIMIT_DB:g} "
+                           f"(a power ratio of 1e{SNR_LIMIT_DB / 10:g}), got {args.snr:g}")
     lo, hi = DT_RANGE_MS
     if not lo <= args.dt <= hi:
         raise CommandError(f"--dt must be between {lo:g} and {hi:g} ms (SEG-Y stores it in "

@@ -43,7 +43,7 @@ def _one_error(capsys, *needles):
 def test_synth_refuses_a_non_finite_snr_and_writes_nothing(main, tmp_path, capsys, snr):
     out = tmp_path / "s.sgy"
     assert main(["synth", "shots", str(out), "--size", "2x8x32", f"--snr={snr}"]) == 2
-    _one_error(capsys, "--snr must be a finite number")
+    _one_error(capsys, "--snr must be a finite number of dB within")
     assert not out.exists()
 
 
