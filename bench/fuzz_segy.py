@@ -94,16 +94,17 @@ def apply(raw: bytes, mutations: list[Mutation], n_traces: int) -> bytes:
     return bytes(out)
 
 
-def consistent_dt_us(mutations: list[Mutation]) -> int:
-    """The dt the file means: the trace headers' when every one says the same valid dt, else
-    the binary header's when valid, else segyio's 4 ms."""
+def consistent_dt_us(mutations: list[Mutation], n_traces: int) -> int:
+    """The dt the file means: the trace headers' when every one says the same valid dt (and
+    the consistent ns puts the headers where they were written), else the binary header's
+    when valid, else segyio's 4 ms."""
     trace_dt, bin_dt = BASE_DT_US, BASE_DT_US
     for m in mutations:
         if m.trace == -1 and m.byte == 117:
             trace_dt = m.value % 65536
         if m.trace is None and m.byte == DT_BYTE:
             bin_dt = m.value % 65536
-    if 0 < trace_dt < 32768:
+    if 0 < trace_dt < 32768 and consistent_ns(mutations, n_traces) in (None, BASE_NS):
         return trace_dt
     return bin_dt if 0 < bin_dt < 32768 else 4000
 
@@ -133,7 +134,7 @@ def reference(raw: bytes, mutations: list[Mutation], workdir: Path,
         return None
     fixed = bytearray(raw)
     fixed[NS_BYTE - 1:NS_BYTE + 1] = _pack(ns, 2)
-    fixed[DT_BYTE - 1:DT_BYTE + 1] = _pack(consistent_dt_us(mutations), 2)
+    fixed[DT_BYTE - 1:DT_BYTE + 1] = _pack(consistent_dt_us(mutations, n_traces), 2)
     path = workdir / "reference.sgy"
     path.write_bytes(bytes(fixed))
     import warnings
@@ -176,7 +177,7 @@ def judge(path: Path, raw: bytes, mutations: list[Mutation], workdir: Path,
     differs = []
     if (got["n"], got["ns"]) != (ref["n"], ref["ns"]):
         differs.append("ns")
-    if got["dt"] != consistent_dt_us(mutations) / 1000.0:
+    if got["dt"] != consistent_dt_us(mutations, n_traces) / 1000.0:
         differs.append("sample interval")
     elif not differs and ref["format"] in EXACT and not np.array_equal(data, ref["data"],
                                                                        equal_nan=True):
