@@ -49,8 +49,8 @@ def run_adapt(args: argparse.Namespace) -> int:
         raise CommandError(f"--steps must be at least 1, got {args.steps}")
     if args.sections < 1:
         raise CommandError(f"--sections must be at least 1, got {args.sections}")
-    if args.lr is not None and not args.lr > 0:
-        raise CommandError(f"--lr must be positive, got {args.lr}")
+    if args.lr is not None and not 0 < args.lr <= 1:
+        raise CommandError(f"--lr must be a learning rate in (0, 1], got {args.lr:g}")
     ref = resolve_model_ref("denoise", args.init_from, args.device)
     check_adapt_output(args.out, survey_path=args.input, source=ref.path)
     if args.threads:

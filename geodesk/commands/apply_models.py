@@ -134,6 +134,9 @@ def block_runner(args: argparse.Namespace) -> Iterator:
 
     if args.block is not None and args.block < 1:
         raise CommandError(f"--block must be >= 1, got {args.block}")
+    if not 0 < args.scheduler_timeout < float("inf"):
+        raise CommandError(f"--scheduler-timeout must be a positive number of seconds, got "
+                           f"{args.scheduler_timeout:g}")
     runner = runner_for(args.scheduler, timeout_s=args.scheduler_timeout)
     try:
         runner.__enter__()

@@ -32,6 +32,11 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.core.exchange.project_io import import_picks
     from geodesk.core.project.project import Project
 
+    if args.tolerance is not None and not 0 <= args.tolerance < float("inf"):
+        from geodesk.commands import CommandError
+
+        raise CommandError(f"--tolerance must be a distance >= 0 in metres, got "
+                           f"{args.tolerance:g}")
     project = Project.open(args.project)
     report = import_picks(project, args.what, args.source, args.fmt, args.name, args.byte,
                           args.encoding, args.unit, args.tolerance)

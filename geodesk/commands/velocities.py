@@ -151,7 +151,12 @@ def _functions(path: str):
 
 
 def _mute(args: argparse.Namespace) -> float | None:
-    return args.stretch_mute if args.stretch_mute and args.stretch_mute > 0 else None
+    from geodesk.commands import CommandError
+
+    if not (math.isfinite(args.stretch_mute) and args.stretch_mute >= 0):
+        raise CommandError(f"--stretch-mute must be a percentage >= 0 (0 = no mute), got "
+                           f"{args.stretch_mute:g}")
+    return args.stretch_mute if args.stretch_mute > 0 else None
 
 
 def _pick_unet(args: argparse.Namespace, survey):
@@ -186,12 +191,14 @@ def _check_trials(args: argparse.Namespace) -> None:
     from geodesk.commands import CommandError
 
     vals = {"--vmin": args.vmin, "--vmax": args.vmax, "--dv": args.dv,
-            "--window-ms": args.window_ms}
+            "--window-ms": args.window_ms, "--knot-ms": args.knot_ms}
     for flag, v in vals.items():
         if not (math.isfinite(v) and v > 0):
             raise CommandError(f"{flag} must be a positive number, got {v:g}")
     if args.vmin >= args.vmax:
         raise CommandError(f"--vmin {args.vmin:g} must be below --vmax {args.vmax:g}")
+    if args.block is not None and args.block < 1:
+        raise CommandError(f"--block must be >= 1, got {args.block}")
 
 
 def _check_panel_memory(args: argparse.Namespace, n_samples: int) -> None:

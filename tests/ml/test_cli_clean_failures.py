@@ -58,10 +58,17 @@ def test_synth_refuses_a_non_finite_snr_and_writes_nothing(main, tmp_path, capsy
      "sample interval"),
     (["train", "faults", "--out", "{T}/m.pt", "--size", "100000"], "would need about"),
     (["synth", "post3d", "{T}/s.sgy", "--faults", "100000000"], "between 0 and 1000"),
+    (["velocities", "{SHOTS}", "{T}/v.csv", "--knot-ms=nan"], "--knot-ms must be"),
+    (["velocities", "{SHOTS}", "{T}/v.csv", "--block=-1"], "--block must be"),
+    (["faults", "{VOL}", "{T}/f.sgy", "--scheduler-timeout=nan", "--model", "{MODEL}"],
+     "--scheduler-timeout"),
+    (["adapt", "denoise", "{VOL}", "--out", "{T}/m.pt", "--lr", "1e20"], "--lr must be"),
+    (["train", "faults", "--out", "{T}/m.pt", "--validation", "0"], "--validation"),
 ])
 def test_options_that_would_allocate_absurd_memory_are_refused_up_front(
         main, tmp_path, post3d, shots, capsys, argv, needle):
-    subs = {"{T}": str(tmp_path), "{SHOTS}": str(shots), "{VOL}": str(post3d)}
+    subs = {"{T}": str(tmp_path), "{SHOTS}": str(shots), "{VOL}": str(post3d),
+            "{MODEL}": str(SHIPPED / "faults.pt")}
     for k, v in subs.items():
         argv = [a.replace(k, v) for a in argv]
     assert main(argv) == 2
