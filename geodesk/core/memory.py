@@ -13,13 +13,29 @@ class MemoryRefused(ValueError):
     """Arrays that would need more memory than the machine has; the message says how much."""
 
 
+def _cgroup_limit() -> int | None:
+    """The memory limit of this process's cgroup (containers), None where there is none."""
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(path, encoding="ascii") as fh:
+                text = fh.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 1 << 60:
+            return int(text)
+    return None
+
+
 def available_bytes() -> int:
-    """Memory available to this process: MemAvailable on Linux, else the physical memory."""
+    """Memory available to this process: MemAvailable on Linux (within a container's cgroup
+    limit), else the physical memory."""
+    limit = _cgroup_limit()
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:
             for line in fh:
                 if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
+                    avail = int(line.split()[1]) * 1024
+                    return min(avail, limit) if limit else avail
     except (OSError, ValueError, IndexError):
         pass
     try:

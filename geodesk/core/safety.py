@@ -113,7 +113,7 @@ def check_output(output: str | os.PathLike, kind: str, inputs: Iterable[str | os
     for src in inputs:
         if src is not None and os.path.exists(src) and same_file(out, src):
             raise OutputRefused(f"{what} {out} is the input {src}; give another file to write")
-    project = project_folder_of(out if out.exists() else out.parent)
+    project = project_folder_of(out)  # resolved: symlinks (dangling ones too) followed
     if project is not None:
         raise OutputRefused(f"{what} {out} is inside the project folder {project}; only project "
                             "saves write there: give a file outside it")

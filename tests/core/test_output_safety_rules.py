@@ -31,7 +31,9 @@ def test_a_path_in_a_project_folder_is_refused_even_through_a_symlink(tmp_path):
     project = tmp_path / "p.geodesk"
     project.mkdir()
     (tmp_path / "to_project").symlink_to(project)
-    for out in (project / "new.csv", tmp_path / "to_project" / "new.csv", project):
+    (tmp_path / "dangling.csv").symlink_to(project / "not_yet.csv")
+    for out in (project / "new.csv", tmp_path / "to_project" / "new.csv", project,
+                tmp_path / "dangling.csv"):
         with pytest.raises(OutputRefused, match="project folder"):
             check_output(out, "text", force=True)
 
