@@ -94,16 +94,24 @@ def apply(raw: bytes, mutations: list[Mutation], n_traces: int) -> bytes:
     return bytes(out)
 
 
+def _said(mutations: list[Mutation], trace_byte: int, binary_byte: int,
+          base: int) -> tuple[int, int]:
+    """(value every trace header holds, binary header value) of one 2-byte field after the
+    mutations."""
+    in_traces, in_binary = base, base
+    for m in mutations:
+        if m.trace == -1 and m.byte == trace_byte:
+            in_traces = m.value % 65536
+        if m.trace is None and m.byte == binary_byte:
+            in_binary = m.value % 65536
+    return in_traces, in_binary
+
+
 def consistent_dt_us(mutations: list[Mutation], n_traces: int) -> int:
     """The dt the file means: the trace headers' when every one says the same valid dt (and
     the consistent ns puts the headers where they were written), else the binary header's
     when valid, else segyio's 4 ms."""
-    trace_dt, bin_dt = BASE_DT_US, BASE_DT_US
-    for m in mutations:
-        if m.trace == -1 and m.byte == 117:
-            trace_dt = m.value % 65536
-        if m.trace is None and m.byte == DT_BYTE:
-            bin_dt = m.value % 65536
+    trace_dt, bin_dt = _said(mutations, 117, DT_BYTE, BASE_DT_US)
     if 0 < trace_dt < 32768 and consistent_ns(mutations, n_traces) in (None, BASE_NS):
         return trace_dt
     return bin_dt if 0 < bin_dt < 32768 else 4000
@@ -112,12 +120,7 @@ def consistent_dt_us(mutations: list[Mutation], n_traces: int) -> int:
 def consistent_ns(mutations: list[Mutation], n_traces: int) -> int | None:
     """The ns the file means: the trace headers' (every one, or all but a few, says it) when it
     divides the file into whole traces, else the binary header's when that does, else None."""
-    trace_ns, bin_ns = BASE_NS, BASE_NS
-    for m in mutations:
-        if m.trace == -1 and m.byte == 115:
-            trace_ns = m.value % 65536
-        if m.trace is None and m.byte == NS_BYTE:
-            bin_ns = m.value % 65536
+    trace_ns, bin_ns = _said(mutations, 115, NS_BYTE, BASE_NS)
     body = n_traces * (HEADER + 4 * BASE_NS)
     for ns in (trace_ns, bin_ns):
         if ns and body % (HEADER + 4 * ns) == 0:
