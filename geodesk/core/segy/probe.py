@@ -177,6 +177,11 @@ def _believable_ns(heads: list[bytes], ns: int, order: str) -> set[int]:
     return {0, ns} | ({top} if votes * 2 > len(values) else set())
 
 
+def _bin_ns(candidates: list[tuple[str, int]]) -> int:
+    """The plain binary-header ns among the candidates (0 when absent)."""
+    return next((ns for what, ns in candidates if what == "binary header ns"), 0)
+
+
 def _pick_ns(fh, candidates: list[tuple[str, int]], offset: int, body: int, width: int,
              order: str, warnings: list[str]) -> int:
     """Samples per trace: among the candidates that divide the file into whole traces, the one
@@ -211,7 +216,11 @@ def _pick_ns(fh, candidates: list[tuple[str, int]], offset: int, body: int, widt
                         f"other ns, {', '.join(map(str, said))}, do not fit the file size); "
                         f"trace count and length may be wrong")
         return best[1]
-    if best[1] != first_ns and all(f[1] != first_ns for f in fits):
+    if best[3] < 2 and all(ns != best[1] for what, ns in candidates if what.startswith("binary")):
+        warnings.append(f"ns {best[1]} rests on the first trace header alone (the binary header "
+                        f"says {_bin_ns(candidates)}, and a {best[1]}-sample layout leaves one "
+                        f"trace); trace count and length may be wrong")
+    elif best[1] != first_ns and all(f[1] != first_ns for f in fits):
         warnings.append(f"{first_what} {first_ns} does not fit the file size; using the "
                         f"{best[0]} {best[1]}")
     elif best[1] != first_ns:
