@@ -29,6 +29,9 @@ def window(qtbot, settings):
     win.show()
     qtbot.waitExposed(win)
     yield win
+    # a test that left the project dirty must not keep the window (and its survey file) open:
+    # unattended, "Save changes?" is Cancel; at teardown the edits are discarded instead
+    win.project_controller.ask_save_changes = lambda name: "discard"
     win.close()
 
 
