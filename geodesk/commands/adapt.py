@@ -49,6 +49,8 @@ def run_adapt(args: argparse.Namespace) -> int:
         raise CommandError(f"--steps must be at least 1, got {args.steps}")
     if args.sections < 1:
         raise CommandError(f"--sections must be at least 1, got {args.sections}")
+    if args.threads is not None and args.threads < 1:
+        raise CommandError(f"--threads must be at least 1, got {args.threads}")
     if args.lr is not None and not 0 < args.lr <= 1:
         raise CommandError(f"--lr must be a learning rate in (0, 1], got {args.lr:g}")
     ref = resolve_model_ref("denoise", args.init_from, args.device)

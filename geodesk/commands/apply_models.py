@@ -126,17 +126,24 @@ def resolve_model(task: str, path: str | None, device: str):
     return resolve_model_ref(task, path, device).load()
 
 
-@contextlib.contextmanager
-def block_runner(args: argparse.Namespace) -> Iterator:
-    """Where the blocks run: on the Dask scheduler of ``--scheduler``, else here."""
+def check_block_options(args: argparse.Namespace) -> None:
+    """Refuse a ``--block`` below 1 and a ``--scheduler-timeout`` that is not a positive time."""
     from geodesk.commands import CommandError
-    from geodesk.ml.run.cluster import ClusterError, runner_for
 
     if args.block is not None and args.block < 1:
         raise CommandError(f"--block must be >= 1, got {args.block}")
     if not 0 < args.scheduler_timeout < float("inf"):
         raise CommandError(f"--scheduler-timeout must be a positive number of seconds, got "
                            f"{args.scheduler_timeout:g}")
+
+
+@contextlib.contextmanager
+def block_runner(args: argparse.Namespace) -> Iterator:
+    """Where the blocks run: on the Dask scheduler of ``--scheduler``, else here."""
+    from geodesk.commands import CommandError
+    from geodesk.ml.run.cluster import ClusterError, runner_for
+
+    check_block_options(args)
     runner = runner_for(args.scheduler, timeout_s=args.scheduler_timeout)
     try:
         runner.__enter__()

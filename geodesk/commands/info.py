@@ -70,6 +70,10 @@ def _headers_table(rows: list[dict]) -> str:
 def run(args: argparse.Namespace) -> int:
     from geodesk.core.segy.reader import open_survey
 
+    if args.scan_traces < 1:
+        from geodesk.commands import CommandError
+
+        raise CommandError(f"--scan-traces must be at least 1, got {args.scan_traces}")
     overrides = {name: getattr(args, name) for name in BYTE_OPTIONS}
     with open_survey(args.file, kind=args.kind, endian=args.endian, su=args.su,
                      **overrides) as survey:

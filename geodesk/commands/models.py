@@ -129,6 +129,8 @@ def run_train(args: argparse.Namespace) -> int:
     if args.epochs < 1 or args.steps_per_epoch < 1:
         raise CommandError("--epochs and --steps-per-epoch must be at least 1")
     _check_size(args.size)
+    if args.threads is not None and args.threads < 1:
+        raise CommandError(f"--threads must be at least 1, got {args.threads}")
     if args.patience < 0 or args.validation < 1:
         raise CommandError("--patience must be >= 0 and --validation at least 1")
     out = check_output_path(args.out)

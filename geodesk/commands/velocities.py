@@ -12,7 +12,11 @@ import argparse
 import math
 import sys
 
-from geodesk.commands.apply_models import add_block_options, add_model_options
+from geodesk.commands.apply_models import (
+    add_block_options,
+    add_model_options,
+    check_block_options,
+)
 from geodesk.commands.outputs import declare_io
 from geodesk.ml.task_table import task_spec
 
@@ -197,8 +201,7 @@ def _check_trials(args: argparse.Namespace) -> None:
             raise CommandError(f"{flag} must be a positive number, got {v:g}")
     if args.vmin >= args.vmax:
         raise CommandError(f"--vmin {args.vmin:g} must be below --vmax {args.vmax:g}")
-    if args.block is not None and args.block < 1:
-        raise CommandError(f"--block must be >= 1, got {args.block}")
+    check_block_options(args)  # also where --method semblance does not use them
 
 
 def _check_panel_memory(args: argparse.Namespace, n_samples: int) -> None:

@@ -64,6 +64,8 @@ def test_synth_refuses_a_non_finite_snr_and_writes_nothing(main, tmp_path, capsy
      "--scheduler-timeout"),
     (["adapt", "denoise", "{VOL}", "--out", "{T}/m.pt", "--lr", "1e20"], "--lr must be"),
     (["train", "faults", "--out", "{T}/m.pt", "--validation", "0"], "--validation"),
+    (["adapt", "denoise", "{VOL}", "--out", "{T}/m.pt", "--threads=-1"], "--threads"),
+    (["info", "{VOL}", "--headers", "--scan-traces=-1"], "--scan-traces"),
 ])
 def test_options_that_would_allocate_absurd_memory_are_refused_up_front(
         main, tmp_path, post3d, shots, capsys, argv, needle):
