@@ -323,8 +323,11 @@ class MainWindow(QMainWindow):
         """Make ``survey`` current (closing the previous one) and show its first section."""
         self.session.set_survey(survey)
         self.setWindowTitle(f"GeoDesk — {survey.name}")
+        warnings = list(getattr(survey, "warnings", []) or [])
+        note = f"   ⚠ {len(warnings)} warning(s): {warnings[0]}" if warnings else ""
         self.readout.setText(f"{survey.name}: {survey.kind}, {survey.n_traces} traces x "
-                             f"{survey.n_samples} samples at {survey.dt_ms:g} ms")
+                             f"{survey.n_samples} samples at {survey.dt_ms:g} ms{note}")
+        self.readout.setToolTip("\n".join(warnings))  # headers that disagreed, what was used, gaps
         self.basemap.set_survey(survey)
         self.navigator.set_survey(survey, mode)
         self.show_position(self.navigator.mode, self.navigator.value)

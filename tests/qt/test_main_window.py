@@ -263,3 +263,13 @@ def test_every_feature_of_the_table_is_installed_with_the_session_and_menus_keep
     window.set_survey(MemPost3D())
     shown, reference = window.display_of(window.section)
     assert shown is window.section and reference is None  # no layer is shown yet
+
+
+def test_header_warnings_of_a_survey_are_shown_in_the_status_bar(window):
+    survey = MemPost3D()
+    survey.warnings = ["binary header ns 1000 disagrees with the trace headers (500); 500 used"]
+    window.set_survey(survey)
+    assert "1 warning(s)" in window.readout.text()
+    assert "500 used" in window.readout.toolTip()
+    window.set_survey(MemPost3D())
+    assert "warning" not in window.readout.text() and window.readout.toolTip() == ""
