@@ -59,4 +59,5 @@ def check_allocation(n_bytes: float, what: str, available: int | None = None) ->
     avail = available_bytes() if available is None else int(available)
     if not n_bytes <= MAX_SHARE * avail:  # also refuses NaN estimates
         raise MemoryRefused(f"{what} would need about {format_bytes(n_bytes)} of memory; "
-                            f"{format_bytes(avail)} is available")
+                            f"{format_bytes(avail)} is available, of which GeoDesk uses at "
+                            f"most {MAX_SHARE:.0%} ({format_bytes(MAX_SHARE * avail)})")
