@@ -35,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="CSV: add each pick's confidence and provenance and the model's value "
                    "a correction replaced (columns confidence,provenance,model_time_ms,"
                    "model_confidence,model_provenance; velocities: provenance,role)")
+    p.add_argument("--generation", metavar="NAME", default=None,
+                   help="export from an earlier intact save of a damaged project (a gen-NNNNNN "
+                   "folder or 'autosave', as the damage message names them); the project is "
+                   "not changed")
     add_header_options(p)
     declare_io(p, inputs=("project",),
                outputs={"out": lambda a: "segy" if a.fmt == "segy" else "text"})
@@ -45,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from geodesk.core.exchange.project_io import export_picks
     from geodesk.core.project.project import Project
 
-    project = Project.open(args.project)
+    project = Project.open(args.project, generation=args.generation)
     check_io(args, more_inputs=_survey_paths(project))  # e.g. a CSV over the project's SEG-Y
     report = export_picks(project, args.what, args.out, args.fmt, args.name, args.byte,
                           args.encoding, args.unit, with_provenance=args.with_provenance)

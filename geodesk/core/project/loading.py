@@ -109,8 +109,9 @@ def damaged(folder: Path, cause: ProjectError, skip: str | None = None) -> Damag
     if alternatives:
         listed = ", ".join(f"{name} ({when or 'unknown time'})" for name, when in alternatives)
         text += (f"; the project was not loaded. Intact earlier saves: {listed}; the window's "
-                 f"Open project offers the newest, or use Project.open(path, "
-                 f"generation='{alternatives[0][0]}'), then save")
+                 f"Open project offers the newest (then Save makes it current), 'geodesk "
+                 f"export PROJECT ... --generation {alternatives[0][0]}' exports from it, "
+                 f"and so does Project.open(path, generation='{alternatives[0][0]}')")
     else:
         text += "; the project was not loaded and no intact earlier save was found"
     return DamagedProjectError(text, alternatives)

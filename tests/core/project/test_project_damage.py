@@ -179,3 +179,23 @@ def test_pipe_instead_of_a_project_file_is_refused_not_waited_on(tmp_path):
     os.mkfifo(pointer)
     with pytest.raises(ProjectError, match="not a regular file"):
         Project.open(proj.folder)
+
+
+def test_the_cli_exports_a_damaged_projects_picks_from_the_earlier_save_it_names(tmp_path, capsys):
+    from geodesk import cli
+
+    proj = _project(tmp_path)
+    h5 = _committed(proj.folder) / "picks.h5"
+    data = bytearray(h5.read_bytes())
+    data[len(data) // 2] ^= 0x10
+    h5.write_bytes(bytes(data))
+    out = tmp_path / "v.csv"
+    assert cli.main(["export", str(proj.folder), "velocities", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "--generation gen-000002" in err and not out.exists()
+    assert cli.main(["export", str(proj.folder), "velocities", str(out),
+                     "--generation", "gen-000002"]) == 0
+    rows = out.read_text().splitlines()
+    assert rows[0].startswith("cdp,time_ms,vrms_mps") and len(rows) == 5
+    with pytest.raises(DamagedProjectError):  # exporting changed nothing: still damaged
+        Project.open(proj.folder)
