@@ -149,3 +149,20 @@ def test_first_breaks_of_another_survey_are_refused_not_misaligned(window, tmp_p
     assert ctrl.run_export(ExchangeSpec(kind, "csv", str(tmp_path / "o.csv"), "Other")) is None
     assert "belong to another survey" in ctrl.errors[-1]
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_the_window_refuses_to_export_over_the_survey_file_or_into_the_project(window, tmp_path):
+    proj = _prestack_project(tmp_path)
+    assert window.project_controller.open_project(proj.folder)
+    ctrl = window.exchange
+    ctrl.errors = []
+    ctrl.error = lambda title, text: ctrl.errors.append(text)
+    from geodesk.qt.project.exchange_ui import ExchangeSpec
+
+    shots = tmp_path / "shots.sgy"
+    before = shots.read_bytes()
+    assert ctrl.run_export(ExchangeSpec("first_breaks", "csv", str(shots), "FB")) is None
+    assert "is the input" in ctrl.errors[-1] and shots.read_bytes() == before
+    inside = proj.folder / "fb.csv"
+    assert ctrl.run_export(ExchangeSpec("first_breaks", "csv", str(inside), "FB")) is None
+    assert "project folder" in ctrl.errors[-1] and not inside.exists()

@@ -74,6 +74,13 @@ def export_picks(interp: Interpretation, survey: Any, kind: str, name: str,
     confidence/provenance/model-original columns to CSV.
     """
     fmt = check_request(kind, fmt, byte, encoding, unit)
+    from geodesk.core.safety import check_output
+
+    # never over the survey file or into a project folder, from the GUI as from the CLI (the
+    # GUI's save dialog has asked before replacing a file of another kind: force allows that)
+    source = getattr(survey, "path", None)
+    check_output(path, "segy" if fmt == "segy" else "text", [source] if source else [],
+                 force=True)
     obj = interp.get(kind, name)
     warnings: list[str] = []
     if with_provenance and fmt != "csv":
