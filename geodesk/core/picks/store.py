@@ -12,6 +12,7 @@ from geodesk.core.picks.base import Change, Event
 from geodesk.core.picks.faults import FaultSet
 from geodesk.core.picks.firstbreaks import FirstBreaks
 from geodesk.core.picks.horizon import Horizon
+from geodesk.core.picks.marks import LabelMarks
 from geodesk.core.picks.velocity import VelocityFunctions
 
 PickObject = Horizon | FaultSet | FirstBreaks | VelocityFunctions
@@ -31,6 +32,14 @@ class Interpretation:
         self.survey_name = str(survey_name)
         self._objects: dict[str, dict[str, PickObject]] = {k: {} for k in KINDS}
         self.changed = Event()
+        self.label_marks = LabelMarks()  # confirmations etc. of geodesk.core.labels
+        self.label_marks.changed.connect(self._forward)
+
+    def set_label_marks(self, marks: LabelMarks) -> None:
+        """Replace the label marks (a project being opened), without recording an edit."""
+        self.label_marks.changed.disconnect(self._forward)
+        self.label_marks = marks
+        marks.changed.connect(self._forward)
 
     # -- queries -----------------------------------------------------------------------------
     @property

@@ -5,8 +5,9 @@ A save's ``project.json`` (schema_version 2; 1 had the same fields, side by side
 holds ``app_version``, ``created``/``modified`` (ISO UTC),
 ``save_id``, ``surveys`` (id, absolute path, path relative to the project folder, size and
 mtime_ns, checked on open), ``objects`` (the pick-object index: survey id, HDF5 group, kind,
-name), ``display`` settings and ``axes`` (order and units). Picks live in ``picks.h5`` (see
-:mod:`geodesk.core.project.store`), one :class:`Interpretation` per survey.
+name), ``labels`` (the survey ids whose label marks picks.h5 holds under ``/labels``, see
+:mod:`geodesk.core.picks.marks`), ``display`` settings and ``axes`` (order and units). Picks live
+in ``picks.h5`` (see :mod:`geodesk.core.project.store`), one :class:`Interpretation` per survey.
 
 Every save is one atomic step (a new checksummed generation committed by the pointer written
 last, see :mod:`geodesk.core.project.store`); a failed or killed save leaves the previous one.
@@ -30,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.history import History
+from geodesk.core.picks.marks import LabelMarks
 from geodesk.core.picks.store import KINDS, Interpretation
 from geodesk.core.project.loading import (
     AUTOSAVE,
@@ -51,7 +53,12 @@ from geodesk.core.project.store import (
     remove_tree,
     write_save,
 )
-from geodesk.core.project.validate import check_document, check_state, clean_display
+from geodesk.core.project.validate import (
+    check_document,
+    check_label_marks,
+    check_state,
+    clean_display,
+)
 
 __all__ = ["SUFFIX", "DamagedProjectError", "Project", "ProjectError", "SurveyIssue",
            "SurveyRef", "relink"]
@@ -186,6 +193,8 @@ class Project:
                 interps.setdefault(entry["survey"], Interpretation(entry["survey"])).add(None, obj)
             if len(doc.get("objects", [])) != sum(1 for g in groups if g.startswith("picks/")):
                 raise ValueError("picks.h5 holds objects the index does not list")
+            for sid, marks in _label_marks(doc, groups, interps).items():
+                interps.setdefault(sid, Interpretation(sid)).set_label_marks(marks)
         except Exception as exc:  # noqa: BLE001 - whatever a damaged state raises is refused
             raise ProjectError(f"{self.folder}: damaged project ({type(exc).__name__}: "
                                f"{str(exc)[:200]})") from None
@@ -275,11 +284,13 @@ class Project:
         return geodesk.open(self.survey_path(survey_id))
 
     # -- saving ------------------------------------------------------------------------------
-    def _document(self, save_id: str, modified: str) -> tuple[dict[str, Any], list]:
-        """The document and the writable objects; an object whose state cannot be stored
-        (e.g. a CDP beyond 64 bits) is left out and named in ``unsaved_objects``."""
-        objects, index, self.unsaved_objects = [], [], []
+    def _document(self, save_id: str, modified: str) -> tuple[dict[str, Any], list, list]:
+        """The document, the writable objects and the label marks; an object whose state cannot
+        be stored (e.g. a CDP beyond 64 bits) is left out and named in ``unsaved_objects``."""
+        objects, index, self.unsaved_objects, labels = [], [], [], []
         for sid, interp in self.interpretations.items():
+            if interp.label_marks:
+                labels.append((sid, *interp.label_marks.to_state()))
             n = 0
             for obj in interp.objects():
                 state = _storable_state(obj)
@@ -294,15 +305,16 @@ class Project:
         doc = {"schema_version": SCHEMA_VERSION, "app_version": _app_version(),
                "created": self.created, "modified": modified, "save_id": save_id,
                "surveys": [asdict(s) for s in self.surveys], "objects": index,
+               "labels": [sid for sid, _, _ in labels],
                "display": clean_display(self.display), "axes": axes}
-        return doc, objects
+        return doc, objects, labels
 
     def save(self) -> None:
         """Write the project as one atomic step; the autosave (now older) is removed after.
         Objects that could not be written are listed in ``unsaved_objects``."""
         modified, save_id = _now(), uuid.uuid4().hex
-        doc, objects = self._document(save_id, modified)
-        write_save(self.folder, doc, objects)
+        doc, objects, labels = self._document(save_id, modified)
+        write_save(self.folder, doc, objects, labels=labels)
         self.modified, self.save_id = modified, save_id
         self.loaded_version = SCHEMA_VERSION
         self.history.mark_clean()
@@ -325,9 +337,9 @@ class Project:
 
     def autosave(self) -> None:
         """Write the current state under ``autosave/`` (atomically); the main save is untouched."""
-        doc, objects = self._document(uuid.uuid4().hex, _now())
+        doc, objects, labels = self._document(uuid.uuid4().hex, _now())
         doc["based_on_save_id"] = self.save_id
-        write_save(self.autosave_folder, doc, objects, keep_previous=False)
+        write_save(self.autosave_folder, doc, objects, keep_previous=False, labels=labels)
 
     def _autosave_time(self) -> str | None:
         if not (self.autosave_folder / JSON_NAME).is_file():
@@ -368,6 +380,28 @@ def relink(project: Project, old: str, new_path: str | os.PathLike) -> SurveyRef
             project.revision += 1
             return ref
     raise ProjectError(f"{project.folder.name} has no survey {old!r}")
+
+
+def _label_marks(doc: dict[str, Any], groups: RawGroups,
+                 interps: dict[str, Interpretation]) -> dict[str, LabelMarks]:
+    """The label marks of each survey the document lists, checked (ValueError when damaged or
+    when picks.h5 and the document disagree about which surveys have marks)."""
+    listed = doc.get("labels", [])
+    if not isinstance(listed, list) or not all(isinstance(s, str) for s in listed):
+        raise ValueError("bad label index")
+    stored = {g.split("/", 1)[1] for g in groups if g.startswith("labels/")}
+    if set(listed) != stored or len(listed) != len(stored):
+        raise ValueError("picks.h5 label marks do not match the label index")
+    out = {}
+    for sid in listed:
+        attrs, arrays = groups[f"labels/{sid}"]
+        meta = json.loads(attrs["meta"])
+        interp = interps.get(sid)
+        sizes = {(o.kind, o.name): o.times.size for o in interp.objects()
+                 if hasattr(o, "times")} if interp is not None else {}
+        check_label_marks(meta, arrays, sizes)
+        out[sid] = LabelMarks.from_state(meta, arrays)
+    return out
 
 
 def _storable_state(obj: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]] | str:

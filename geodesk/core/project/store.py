@@ -2,8 +2,9 @@
 
 ``NAME.geodesk/gen-NNNNNN/`` holds one save: ``project.json`` (the document), ``picks.h5``
 (``/picks/<survey_id>/<NNN>`` groups, one per pick object, arrays as datasets each with a
-``crc32`` attribute, the object's JSON metadata in the ``meta`` attribute; ``/caches`` and
-``/labels`` reserved) and ``manifest.json`` (size and sha256 of both, sealed by its own sha256).
+``crc32`` attribute, the object's JSON metadata in the ``meta`` attribute; ``/labels/<survey_id>``
+the survey's label marks in the same form, see :mod:`geodesk.core.picks.marks`; ``/caches``
+reserved) and ``manifest.json`` (size and sha256 of both, sealed by its own sha256).
 A generation is written in a hidden temp folder and renamed into place complete; then the
 top-level ``project.json`` (the pointer: generation name, manifest sha256, sealed) replaces the
 previous one atomically. That rename is the only commit: a kill at any step leaves either the old
@@ -22,6 +23,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,10 +61,11 @@ class SaveContent:
 
 # -- writing -----------------------------------------------------------------------------------
 def write_save(folder: Path, doc: dict[str, Any], objects: list[tuple[str, dict, dict]],
-               keep_previous: bool = True) -> str:
-    """Write ``doc`` and ``objects`` ((survey_id, meta, arrays)) as a new generation of
-    ``folder`` and commit it; returns the generation's name. Any error before the commit leaves
-    the previous save as it was."""
+               keep_previous: bool = True,
+               labels: Sequence[tuple[str, dict, dict]] = ()) -> str:
+    """Write ``doc``, ``objects`` and ``labels`` ((survey_id, meta, arrays) each) as a new
+    generation of ``folder`` and commit it; returns the generation's name. Any error before the
+    commit leaves the previous save as it was."""
     folder.mkdir(parents=True, exist_ok=True)
     _remove_leftovers(folder)
     previous = pointed_generation(folder) or next(iter(generations(folder)), None)
@@ -70,7 +73,7 @@ def write_save(folder: Path, doc: dict[str, Any], objects: list[tuple[str, dict,
     tmp = folder / f".{name}.{uuid.uuid4().hex[:8]}.tmp"
     os.mkdir(tmp)
     try:
-        _write_h5(tmp / H5_NAME, doc, objects)
+        _write_h5(tmp / H5_NAME, doc, objects, labels)
         write_text(tmp / JSON_NAME, json.dumps(doc, indent=2, allow_nan=False) + "\n")
         files = {n: {"size": (tmp / n).stat().st_size, "sha256": file_sha256(tmp / n)}
                  for n in (JSON_NAME, H5_NAME)}
@@ -91,8 +94,15 @@ def write_save(folder: Path, doc: dict[str, Any], objects: list[tuple[str, dict,
     return name
 
 
-def _write_h5(path: Path, doc: dict[str, Any], objects: list[tuple[str, dict, dict]]) -> None:
+def _write_h5(path: Path, doc: dict[str, Any], objects: list[tuple[str, dict, dict]],
+              labels: Sequence[tuple[str, dict, dict]] = ()) -> None:
     import h5py
+
+    def put(g: Any, meta: dict, arrays: dict) -> None:
+        g.attrs["meta"] = json.dumps(meta, allow_nan=False)
+        for key, arr in arrays.items():
+            data = np.asarray(arr)
+            g.create_dataset(key, data=data).attrs["crc32"] = array_crc32(data)
 
     with h5py.File(path, "w") as h5:
         h5.attrs["save_id"] = doc["save_id"]
@@ -104,11 +114,9 @@ def _write_h5(path: Path, doc: dict[str, Any], objects: list[tuple[str, dict, di
         for survey_id, meta, arrays in objects:
             n = counters.get(survey_id, 0)
             counters[survey_id] = n + 1
-            g = root.require_group(survey_id).create_group(f"{n:03d}")
-            g.attrs["meta"] = json.dumps(meta, allow_nan=False)
-            for key, arr in arrays.items():
-                data = np.asarray(arr)
-                g.create_dataset(key, data=data).attrs["crc32"] = array_crc32(data)
+            put(root.require_group(survey_id).create_group(f"{n:03d}"), meta, arrays)
+        for survey_id, meta, arrays in labels:
+            put(h5["labels"].create_group(survey_id), meta, arrays)
     fsync_file(path)
 
 

@@ -131,6 +131,36 @@ def check_velocity_functions(meta: dict[str, Any], arrays: dict[str, Any]) -> No
     _codes(_array(arrays, "provenance", "i", 1, times.size), len(names), "provenance", False)
 
 
+def check_label_marks(meta: Any, arrays: dict[str, Any],
+                      sizes: dict[tuple[str, str], int] | None = None) -> None:
+    """StateError when saved label marks are not what a save writes; ``sizes`` (object kind
+    and name -> number of picks) also checks confirmed indices against the objects present."""
+    _need(isinstance(meta, dict) and meta.get("type") == "label_marks", "bad label marks")
+    _need(type(meta.get("format")) is int and meta["format"] >= 1, "bad label marks format")
+    confs, sections, excluded = (meta.get(k) for k in ("confirmations", "sections", "excluded"))
+    _need(isinstance(confs, list) and all(
+        isinstance(c, dict) and all(_is_str(c.get(k)) for k in ("object_kind", "object_name",
+                                                               "time", "user"))
+        for c in confs), "bad confirmations")
+    _need(isinstance(sections, list) and all(
+        isinstance(m, dict) and m.get("section_kind") in ("inline", "crossline", "line")
+        and isinstance(m.get("section_number"), (int, float))
+        and not isinstance(m.get("section_number"), bool)
+        and math.isfinite(m["section_number"]) and _is_str(m.get("time"))
+        and _is_str(m.get("user")) for m in sections), "bad fully interpreted sections")
+    _need(isinstance(excluded, list) and all(_is_str(f) for f in excluded), "bad excluded labels")
+    off = _array(arrays, "confirm_offsets", "i", 1, len(confs) + 1)
+    index = _array(arrays, "confirm_index", "i", 1)
+    times = _array(arrays, "confirm_times", "f", 1, index.size)
+    _offsets(off, index.size, "confirm_offsets")
+    _need(bool(np.isfinite(times).all()), "confirmed times not finite")
+    _need(index.size == 0 or index.min() >= 0, "confirmed pick index out of range")
+    for k, c in enumerate(confs):
+        size = (sizes or {}).get((c["object_kind"], c["object_name"]))
+        _need(size is None or off[k] == off[k + 1] or index[off[k]:off[k + 1]].max() < size,
+              "confirmed pick index out of range")
+
+
 CHECKS = {"horizon": check_horizon, "first_breaks": check_first_breaks,
           "fault_set": check_fault_set, "velocity_functions": check_velocity_functions}
 
