@@ -480,6 +480,34 @@ def confirm_gather(history: History | None, interp: Interpretation, fb: Any, ffi
     return 0 if c is None else int(c.index.size)
 
 
+def value_summary(label: Label) -> str:
+    """Model value → interpreter value in a few words, for a list of labels."""
+    if label.kind == "no_fault":
+        return "no fault outside the sticks"
+    m, v = label.model_value, label.interpreter_value
+    if label.task == "faults":
+        nodes = (lambda a: "-" if a is None else f"{len(a)} nodes")
+        return f"{nodes(m)} → {nodes(v)}"
+    if label.task == "velocities":
+        knots = (lambda a: "-" if a is None else f"{a.shape[1]} knots")
+        text = f"{knots(m)} → {knots(v)}"
+        if m is not None and v is not None:
+            dv = np.abs(np.interp(v[0], m[0], m[1]) - v[1]).max(initial=0.0)
+            text += f", max |Δv| {dv:.0f} m/s"
+        return text
+    m = np.asarray(m, dtype=np.float64)
+    if m.size <= 3:
+        def ms(a: Any) -> str:
+            return "-" if a is None else ", ".join("-" if not np.isfinite(x) else f"{x:.1f}"
+                                                   for x in np.asarray(a, dtype=np.float64))
+        return f"{ms(m)} → {ms(v)} ms"
+    if v is None:
+        return f"{m.size} picks erased"
+    d = np.abs(np.asarray(v, dtype=np.float64) - m)
+    d = d[np.isfinite(d)]
+    return f"{m.size} picks" + (f", mean |Δ| {d.mean():.1f} ms" if d.size else "")
+
+
 def survey_name(label: Label) -> str:
     """A short name of a label's survey (file name, else the id)."""
     return Path(label.survey_path).name if label.survey_path else label.survey_id
@@ -487,4 +515,4 @@ def survey_name(label: Label) -> str:
 
 __all__ = ["KINDS", "TASKS", "CdpLabels", "GatherLabels", "HorizonLabels", "Label",
            "LabelSet", "Location", "SectionLabels", "confirm_gather", "fingerprint",
-           "model_version", "survey_name"]
+           "model_version", "survey_name", "value_summary"]

@@ -49,6 +49,10 @@ FEATURES: tuple[Feature, ...] = (
             "denoised data and the noise removed, as a derived layer"),
     Feature("layers", "geodesk.qt.views.layers_ui:install",
             "View > Derived layers: where each layer is shown, opacity, views beside"),
+    Feature("review", "geodesk.qt.models.review_ui:install",
+            "review queue: Next most uncertain (Ctrl+U), uncertainty halo on first breaks"),
+    Feature("labels", "geodesk.qt.models.labels_panel:install",
+            "the Labels dock (corrections as training labels), Confirm gather, fully interpreted"),
 )
 
 
