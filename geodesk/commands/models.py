@@ -45,7 +45,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="model hyper-parameter, e.g. depth=3 or width=8 (repeatable; JSON value)")
     q.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    declare_io(q, inputs=("init_from",), outputs={"out": "model"})
+    q.add_argument("--labels", default=None, metavar="PICKS.csv|PROJECT.geodesk",
+                   help="fine-tune --from on the interpreter's labels (firstbreaks): a first-"
+                   "break CSV (ffid,channel[,trace,offset],time_ms; empty time = unlabelled, "
+                   "with --survey) or a project (its manual / corrected picks)")
+    q.add_argument("--survey", default=None, metavar="SHOTS.sgy",
+                   help="the shots a --labels CSV belongs to")
+    q.add_argument("--steps", type=int, default=None,
+                   help="fine-tuning steps with --labels (default 300)")
+    q.add_argument("--synthetic-fraction", type=float, default=None,
+                   help="share of synthetic batches with --labels (default 0.1)")
+    declare_io(q, inputs=("init_from", "labels", "survey"), outputs={"out": "model"})
     q.set_defaults(func=run_train)
 
 
@@ -126,6 +136,10 @@ def run_train(args: argparse.Namespace) -> int:
     from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.training import PRIMARY_METRIC, check_output_path, train
 
+    if args.labels is not None or args.survey is not None:
+        from geodesk.commands.finetune_run import run_finetune
+
+        return run_finetune(args)
     if args.epochs < 1 or args.steps_per_epoch < 1:
         raise CommandError("--epochs and --steps-per-epoch must be at least 1")
     _check_size(args.size)

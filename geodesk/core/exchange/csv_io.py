@@ -43,6 +43,7 @@ from geodesk.core.exchange.common import (
 HORIZON_COLUMNS = ("inline", "xline", "x", "y", "time_ms")
 FAULT_COLUMNS = ("fault", "stick", "node", "inline", "xline", "x", "y", "time_ms")
 FIRSTBREAK_COLUMNS = ("ffid", "channel", "trace", "offset", "time_ms")
+FIRSTBREAK_REQUIRED = ("ffid", "channel", "time_ms")  # trace and offset are optional
 VELOCITY_COLUMNS = ("cdp", "time_ms", "vrms_mps")
 PROVENANCE_COLUMNS = ("confidence", "provenance", "model_time_ms", "model_confidence",
                       "model_provenance")
@@ -431,22 +432,25 @@ def write_firstbreak_csv(path: str | os.PathLike, ffid: np.ndarray, channel: np.
     return n
 
 
-def read_firstbreak_csv(path: str | os.PathLike) -> FirstBreakRows:
+def read_firstbreak_csv(path: str | os.PathLike, short_ok: bool = False) -> FirstBreakRows:
     """Parse a first-break CSV (time, trace and offset may be empty; the provenance columns
-    are read when the header has them)."""
+    are read when the header has them). ``short_ok`` also takes a file without the trace and
+    offset columns (``ffid,channel,time_ms``, as fine-tuning labels come)."""
     problems = Problems(path)
-    extra = _has_columns(path, (*FIRSTBREAK_COLUMNS, *PROVENANCE_COLUMNS))
+    required = FIRSTBREAK_REQUIRED if short_ok else FIRSTBREAK_COLUMNS
+    extra = _has_columns(path, (*required, *PROVENANCE_COLUMNS))
     out: list[tuple] = []
     prov: list[tuple] = []
     seen: dict[tuple[int, int], int] = {}
-    for line, row in _rows(path, FIRSTBREAK_COLUMNS, problems,
-                           PROVENANCE_COLUMNS if extra else ()):
+    for line, row in _rows(path, required, problems,  # short_ok: trace, offset may be absent
+                           ("trace", "offset", *(PROVENANCE_COLUMNS if extra else ()))):
         try:
             key = (parse_int(row["ffid"], "ffid"), parse_int(row["channel"], "channel"))
-            tr = parse_int(row["trace"], "trace") if row["trace"].strip() else -1
-            if row["trace"].strip() and tr < 0:
+            trace_text, offset_text = row.get("trace", ""), row.get("offset", "")
+            tr = parse_int(trace_text, "trace") if trace_text.strip() else -1
+            if trace_text.strip() and tr < 0:
                 raise ValueError(f"trace {tr} is negative")
-            off = parse_float(row["offset"], "offset", allow_empty=True)
+            off = parse_float(offset_text, "offset", allow_empty=True)
             t = parse_float(row["time_ms"], "time_ms", allow_empty=True)
             p = _parse_provenance(row) if extra else None
         except ValueError as exc:

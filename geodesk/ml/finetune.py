@@ -1,0 +1,352 @@
+"""Fine-tuning a first-break model on the interpreter's labels (manual / corrected picks).
+
+Always from the BASE weights (the shipped or chosen file, never the last fine-tuned version:
+repeated fine-tunes would drift), on all labels plus synthetic gathers (a ``synthetic_fraction``
+of the batches, so the model keeps what it learnt on them). Sparse labels are normal: traces
+without a label are masked out of the loss (``Prepared.mask``). A fraction of the labelled
+gathers is held back (every fifth labelled trace when there are fewer than three gathers);
+agreement with the interpreter there (within 2 samples) selects the best step and stops early.
+A NaN or exploding loss stops with :class:`FineTuneDiverged` and a cancel raises
+:class:`~geodesk.core.jobs.Cancelled`: in both cases nothing is written, the previous model file
+stays what the workstation uses. Labels are times in ms: a gather of another sample interval
+is resampled by the model itself (``work_dt_ms``).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geodesk.core.jobs import JobContext
+from geodesk.core.picks import CORRECTED, MANUAL
+from geodesk.core.section import Section
+
+#: Provenances that make a first-break pick a label (what the interpreter set or corrected).
+LABEL_PROVENANCES = (MANUAL, CORRECTED)
+
+
+class FineTuneDiverged(RuntimeError):
+    """The loss became NaN or exploded: nothing was written, the previous model stays."""
+
+
+class FineTuneRefused(ValueError):
+    """Labels that cannot be trained on (none, outside the records, another task): one line."""
+
+
+@dataclass
+class FineTuneSettings:
+    """How long and how a fine-tune runs; the defaults take about 40 s on one CPU thread
+    for a few 48-trace shots."""
+
+    # lr, synthetic share and patience chosen on the held-back labels of geostack shots
+    # 13-35 only (never on the shots the fine-tune bench scores)
+    steps: int = 300
+    lr: float = 1e-3
+    synthetic_fraction: float = 0.1  # share of batches drawn from synthetic gathers
+    n_synthetic: int = 6  # synthetic draws generated once per run
+    synthetic_size: int = 96
+    holdout: float = 0.2  # share of labelled gathers held back for validation
+    eval_every: int = 20  # steps between evaluations on the held-back labels
+    patience: int = 5  # evaluations without improvement before stopping
+    divergence_factor: float = 50.0  # loss above this many times the first losses = diverged
+    seed: int = 0
+    threads: int | None = 1  # torch CPU threads (beside the GUI)
+
+
+@dataclass
+class LabelledGather:
+    """One shot gather and its label times (ms, NaN where the trace is not a label)."""
+
+    key: int
+    gather: Section
+    times: np.ndarray
+
+    @property
+    def n_labels(self) -> int:
+        return int(np.isfinite(self.times).sum())
+
+
+@dataclass
+class FineTuneResult:
+    """The fine-tuned model (already saved to ``path``) and what its provenance says."""
+
+    model: Any
+    path: Path
+    n_labels: int
+    agreement: dict[str, Any]
+    base_agreement: dict[str, Any]
+    stopped: str
+    seconds: float
+    history: list[dict[str, float]] = field(default_factory=list)
+
+
+# -- labels ---------------------------------------------------------------------------------
+def label_times(picks: Any) -> np.ndarray:
+    """Per file trace of a FirstBreaks object: the pick time where the interpreter set or
+    corrected it (provenance manual / corrected), NaN elsewhere (machine picks are no labels)."""
+    names = picks.provenance_table.names
+    codes = [names.index(p) for p in LABEL_PROVENANCES if p in names]
+    is_label = np.isin(picks.provenance, codes) & np.isfinite(picks.times)
+    return np.where(is_label, picks.times, np.nan).astype(np.float32)
+
+
+def interpretation_label_times(interp: Any, n_traces: int) -> np.ndarray:
+    """Per file trace: the labels of every first-break object of a survey's picks (an object
+    named later wins where two label one trace); objects of another trace count are refused."""
+    out = np.full(int(n_traces), np.nan, dtype=np.float32)
+    for name, fb in interp.first_breaks.items():
+        if fb.n_traces != int(n_traces):
+            raise FineTuneRefused(f"first breaks {name!r} have {fb.n_traces} traces, the survey "
+                                  f"{n_traces}: the survey changed since they were picked")
+        t = label_times(fb)
+        out = np.where(np.isfinite(t), t, out)
+    return out
+
+
+def csv_label_times(path: str | os.PathLike, survey: Any) -> np.ndarray:
+    """Per file trace of ``survey``: the times of a first-break CSV (``ffid,channel[,trace,
+    offset],time_ms``; empty time = unlabelled), matched on (ffid, channel)."""
+    from geodesk.core.exchange.csv_io import firstbreak_rows_to_traces, read_firstbreak_csv
+
+    hb = survey.header_bytes
+    rows = read_firstbreak_csv(path, short_ok=True)
+    idx = firstbreak_rows_to_traces(path, rows, survey.header_values(hb.ffid),
+                                    survey.header_values(hb.channel))
+    out = np.full(survey.n_traces, np.nan, dtype=np.float32)
+    out[idx] = rows.time_ms
+    return out
+
+
+def labelled_gathers(survey: Any, times: np.ndarray,
+                     ctx: JobContext | None = None) -> list[LabelledGather]:
+    """The shot gathers of ``survey`` that hold at least one label of ``times`` (per file
+    trace); labels outside a gather's record are refused (:class:`FineTuneRefused`)."""
+    ctx = ctx or JobContext()
+    times = np.asarray(times, dtype=np.float32)
+    if times.shape != (survey.n_traces,):
+        raise FineTuneRefused(f"{times.size} label times for a survey of {survey.n_traces} traces")
+    shots = survey if survey.gather_key == "ffid" else survey.regroup("ffid")
+    ffid = survey.header_values(survey.header_bytes.ffid)
+    wanted = sorted({int(f) for f in np.unique(ffid[np.isfinite(times)])})
+    out = []
+    try:
+        for n, key in enumerate(wanted):
+            ctx.progress(n / max(len(wanted), 1), f"reading labelled shot {key}")
+            g = shots.gather(key)
+            idx = np.asarray(g.trace_index, dtype=np.int64)
+            t = np.where(idx >= 0, times[np.clip(idx, 0, None)], np.nan).astype(np.float32)
+            axis = np.asarray(g.axis1.values, dtype=float)
+            late = np.isfinite(t) & ((t < axis[0]) | (t > axis[-1]))
+            if late.any():
+                raise FineTuneRefused(f"shot {key}: {int(late.sum())} label(s) outside the "
+                                      f"record ({axis[0]:g} to {axis[-1]:g} ms)")
+            out.append(LabelledGather(key, g, t))
+    finally:
+        if shots is not survey:
+            shots.close()
+    return out
+
+
+def split_holdout(gathers: list[LabelledGather], fraction: float, seed: int = 0
+                  ) -> tuple[list[LabelledGather], list[LabelledGather]]:
+    """(training, held-back) labels: whole gathers (at least one of three or more), or every
+    fifth labelled trace of each gather when there are fewer than three."""
+    if fraction <= 0 or not gathers:
+        return list(gathers), []
+    if len(gathers) >= 3:
+        rng = np.random.default_rng(seed)
+        n_held = min(max(round(fraction * len(gathers)), 1), len(gathers) - 1)
+        held = set(rng.choice(len(gathers), n_held, replace=False).tolist())
+        return ([g for k, g in enumerate(gathers) if k not in held],
+                [g for k, g in enumerate(gathers) if k in held])
+    train, test = [], []
+    for g in gathers:
+        lab = np.flatnonzero(np.isfinite(g.times))
+        hold = np.zeros(g.times.shape, dtype=bool)
+        hold[lab[2::5]] = True
+        train.append(LabelledGather(g.key, g.gather, np.where(hold, np.nan, g.times)))
+        test.append(LabelledGather(g.key, g.gather, np.where(hold, g.times, np.nan)))
+    return train, [g for g in test if g.n_labels]
+
+
+def agreement(model: Any, gathers: list[LabelledGather], ctx: JobContext | None = None
+              ) -> dict[str, Any]:
+    """How the model's picks (as the workstation makes them) agree with the labels: share
+    within 2 samples, within 2 ms, median |error| (ms); misses count. A sample is the
+    gather's dt or the model's ``work_dt_ms`` where that is coarser (the network picks on
+    that grid: 2 samples of a 0.25 ms record are finer than it resolves)."""
+    from geodesk.ml.run.results import firstbreak_picks
+
+    errs, tol = [], []
+    for g in gathers:
+        if ctx is not None:
+            ctx.check_cancel()
+        ok = np.isfinite(g.times)
+        t, _ = firstbreak_picks(model, g.gather)
+        e = np.abs(np.asarray(t, dtype=float)[ok] - g.times[ok])
+        errs.append(np.where(np.isfinite(e), e, np.inf))
+        axis = np.asarray(g.gather.axis1.values, dtype=float)
+        step = max(float(axis[1] - axis[0]), float(getattr(model, "work_dt_ms", 0.0)))
+        tol.append(np.full(int(ok.sum()), 2.0 * step))
+    if not errs:
+        return {"labels": 0, "within_2_samples": None, "within_2ms": None,
+                "median_abs_error_ms": None}
+    e, tl = np.concatenate(errs), np.concatenate(tol)
+    return {"labels": int(e.size), "within_2_samples": round(float((e <= tl).mean()), 4),
+            "within_2ms": round(float((e <= 2.0).mean()), 4),
+            "median_abs_error_ms": round(float(np.median(e)), 3) if e.size else None}
+
+
+def _rank(a: dict[str, Any]) -> tuple[float, float]:
+    """Larger is better: agreement first, then a smaller median error."""
+    med = a.get("median_abs_error_ms")
+    return (a.get("within_2_samples") or 0.0, -(med if med is not None else np.inf))
+
+
+# -- the fine-tune ----------------------------------------------------------------------------
+def base_weights(path: str | os.PathLike) -> Path:
+    """The base file of a model file: a fine-tuned version names the file it was tuned from
+    (when that file is still there); any other file is its own base."""
+    from geodesk.ml.base import read_model_file
+
+    p = Path(path)
+    meta, _ = read_model_file(p, meta_only=True)
+    ft = (meta.get("provenance") or {}).get("fine_tune") or {}
+    base = ft.get("base_path")
+    if base and Path(base).is_file():
+        return Path(base)
+    return p
+
+
+def _synthetic(model: Any, settings: FineTuneSettings, ctx: JobContext) -> list:
+    from geodesk.ml.data.datasets import examples, training_seed
+
+    preps = []
+    for k in range(int(settings.n_synthetic)):
+        ctx.progress(0.02 * k / max(settings.n_synthetic, 1), "synthetic gathers")
+        X, y = examples("firstbreaks", training_seed(settings.seed + 7919, k),
+                        size=int(settings.synthetic_size))
+        preps += [model._prepare(a, b) for a, b in zip(X, y)]
+    return preps
+
+
+def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],
+                         out: str | os.PathLike, *, survey_name: str = "",
+                         settings: FineTuneSettings | None = None, command: str = "",
+                         ctx: JobContext | None = None) -> FineTuneResult:
+    """Fine-tune the first-break model file ``base`` on ``gathers`` (labels) and synthetic
+    gathers, keep the best step on the held-back labels and write it to ``out`` (atomic; only
+    when the run completes: a cancel or a divergence writes nothing)."""
+    import torch
+
+    from geodesk.ml.registry import load_model, weight_id
+
+    ctx = ctx or JobContext()
+    s = settings or FineTuneSettings()
+    if s.steps < 1:
+        raise FineTuneRefused("a fine-tune needs at least one step")
+    n_labels = sum(g.n_labels for g in gathers)
+    if n_labels == 0:
+        raise FineTuneRefused("no first-break labels (manual or corrected picks) to train on")
+    if s.threads:
+        torch.set_num_threads(int(s.threads))
+    t_start = time.monotonic()
+    ctx.progress(0.0, "loading the base model")
+    model = load_model(base, task="firstbreaks", device="cpu")
+    base_id = model.weight_id_
+    base_prov = dict(getattr(model, "provenance_", {}) or {})
+    torch.manual_seed(int(s.seed))
+    model.rng_ = np.random.default_rng(int(s.seed))
+    for group in model.optimizer_.param_groups:
+        group["lr"] = float(s.lr)
+    train_g, held_g = split_holdout(gathers, s.holdout, s.seed)
+    labelled = [model._prepare(g.gather, g.times) for g in train_g if g.n_labels]
+    synthetic = _synthetic(model, s, ctx) if s.synthetic_fraction > 0 else []
+    base_score = agreement(model, held_g, ctx)
+    best, best_state, best_step = base_score, copy.deepcopy(model.net_.state_dict()), 0
+    history: list[dict[str, float]] = []
+    first_losses: list[float] = []
+    stale, stopped = 0, f"{s.steps} steps"
+    losses: list[float] = []
+    for step in range(1, int(s.steps) + 1):
+        ctx.progress(0.05 + 0.9 * (step - 1) / s.steps,
+                     f"fine-tuning step {step}/{s.steps}"
+                     + (f", held-back agreement {best['within_2_samples']:.0%}"
+                        if best.get("within_2_samples") is not None else ""))
+        use_synth = bool(synthetic) and model.rng_.random() < float(s.synthetic_fraction)
+        loss = model._step(synthetic if use_synth or not labelled else labelled)
+        if not np.isfinite(loss):
+            raise FineTuneDiverged(f"fine-tune diverged: the loss became {loss} at step {step}; "
+                                   "nothing was written, the previous model stays")
+        if len(first_losses) < 5:
+            first_losses.append(loss)
+        elif loss > s.divergence_factor * max(float(np.median(first_losses)), 1e-6):
+            raise FineTuneDiverged(f"fine-tune diverged: the loss rose to {loss:.3g} at step "
+                                   f"{step} (it started near {np.median(first_losses):.3g}); "
+                                   "nothing was written, the previous model stays")
+        losses.append(loss)
+        if held_g and (step % int(s.eval_every) == 0 or step == s.steps):
+            score = agreement(model, held_g, ctx)
+            history.append({"step": step, "loss": float(np.mean(losses)),
+                            **{k: v for k, v in score.items() if v is not None}})
+            losses = []
+            if _rank(score) > _rank(best):
+                best, best_step, stale = score, step, 0
+                best_state = copy.deepcopy(model.net_.state_dict())
+            else:
+                stale += 1
+                if stale >= s.patience:
+                    stopped = f"early stop at step {step} (best at step {best_step})"
+                    break
+    if held_g:
+        model.net_.load_state_dict(best_state)
+    else:
+        best_step = step
+        best = {"labels": 0, "within_2_samples": None, "within_2ms": None,
+                "median_abs_error_ms": None}
+    if not all(torch.isfinite(v).all() for v in model.net_.state_dict().values()
+               if v.is_floating_point()):
+        raise FineTuneDiverged("fine-tune diverged: the weights hold NaN; nothing was written, "
+                               "the previous model stays")
+    ctx.progress(0.97, "writing the new model version")
+    seconds = time.monotonic() - t_start
+    model.provenance_ = {
+        **{k: base_prov[k] for k in ("generator", "generator_version") if k in base_prov},
+        "validation": {f"held_back_{k}": v for k, v in best.items()
+                       if k != "labels" and v is not None},
+        "base_validation": base_prov.get("validation"),
+        "command": command,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "total_steps": int(base_prov.get("total_steps", 0) or 0),
+        "fine_tune": {
+            "base_weights": base_id,
+            "base_path": str(Path(base).resolve()),
+            "survey": survey_name,
+            "labels": n_labels,
+            "labelled_gathers": len(gathers),
+            "held_back_gathers": [g.key for g in held_g] if len(gathers) >= 3 else [],
+            "held_back_labels": int(sum(g.n_labels for g in held_g)),
+            "held_back_agreement": best,
+            "base_held_back_agreement": base_score,
+            "best_step": best_step,
+            "stopped": stopped,
+            "steps": int(s.steps),
+            "lr": float(s.lr),
+            "synthetic_fraction": float(s.synthetic_fraction),
+            "seed": int(s.seed),
+            "seconds": round(seconds, 1),
+            "history": history,
+        },
+    }
+    ctx.check_cancel()
+    path = model.save(out)
+    model.weight_id_ = weight_id(path, model.name, model.version)
+    ctx.progress(1.0, "fine-tuned")
+    return FineTuneResult(model, path, n_labels, best, base_score, stopped, seconds, history)

@@ -1,0 +1,174 @@
+"""Fine-tuning a first-break model on labels: moves toward them, masks unlabelled traces,
+writes nothing on divergence or cancel, and the CLI path from a first-break CSV."""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+import geodesk
+from geodesk.core.jobs import Cancelled, JobContext
+from geodesk.core.picks import FirstBreaks
+from geodesk.ml.finetune import (
+    FineTuneDiverged,
+    FineTuneSettings,
+    LabelledGather,
+    finetune_firstbreaks,
+    label_times,
+    labelled_gathers,
+    split_holdout,
+)
+from geodesk.ml.tasks.firstbreaks import gather_section
+from geodesk.synth import generate_shots
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def base(tmp_path, tiny_model, tiny_examples):
+    """A tiny first-break model trained a few steps on synthetic gathers, saved."""
+    X, y = tiny_examples("firstbreaks")
+    path = tmp_path / "base.pt"
+    tiny_model("firstbreak-unet").fit(X, y).save(path)
+    return path
+
+
+@pytest.fixture
+def shots():
+    return generate_shots((3, 16, 160), seed=5, dt_ms=2.0)
+
+
+def _gathers(shots, every=1):
+    """Labelled gathers of the synthetic shots: the true first breaks on every ``every``-th trace."""
+    out = []
+    for k in range(shots.data.shape[0]):
+        t = np.array(shots.truth["first_break_ms"][k], dtype=np.float32)
+        keep = np.zeros(t.shape, dtype=bool)
+        keep[::every] = True
+        g = gather_section(shots.data[k], 2.0, offsets=shots.offset_m[k])
+        out.append(LabelledGather(k + 1, g, np.where(keep, t, np.nan)))
+    return out
+
+
+def _error(model_path, gathers):
+    from geodesk.ml.registry import load_model
+    from geodesk.ml.run.results import firstbreak_picks
+
+    model = load_model(model_path, task="firstbreaks", device="cpu")
+    errs = []
+    for g in gathers:
+        ok = np.isfinite(g.times)
+        e = np.abs(firstbreak_picks(model, g.gather)[0][ok] - g.times[ok])
+        errs.append(np.where(np.isfinite(e), e, 1000.0))
+    return float(np.mean(np.concatenate(errs)))
+
+
+def test_finetuning_moves_predictions_toward_the_labels(base, shots, tmp_path):
+    gathers = _gathers(shots)
+    out = tmp_path / "v1.pt"
+    s = FineTuneSettings(steps=60, lr=3e-3, synthetic_fraction=0.0, holdout=0.0)
+    res = finetune_firstbreaks(base, gathers, out, survey_name="synthetic", settings=s)
+    assert _error(out, gathers) < _error(base, gathers)
+    ft = res.model.provenance_["fine_tune"]
+    assert ft["labels"] == sum(g.n_labels for g in gathers) and ft["survey"] == "synthetic"
+    assert ft["base_weights"].startswith("firstbreak-unet@v4#")
+
+
+def test_loss_ignores_traces_without_a_label(base, shots):
+    import torch
+
+    from geodesk.ml.registry import load_model
+
+    model = load_model(base, task="firstbreaks", device="cpu")
+    g = _gathers(shots, every=3)[0]
+    prep = model._prepare(g.gather, g.times)
+    unlabelled = ~np.isfinite(g.times)
+    assert not prep.mask[unlabelled].any() and prep.mask[~unlabelled].any()
+    out = torch.randn(1, 3, *prep.mask.shape)
+    tgt = torch.from_numpy(prep.target[None])
+    other = tgt.clone()
+    other[:, :, torch.from_numpy(unlabelled)] = torch.roll(other, 1, dims=1)[
+        :, :, torch.from_numpy(unlabelled)]  # another class on every unlabelled trace
+    mask = torch.from_numpy(prep.mask[None])
+    inp = torch.from_numpy(prep.inp[None])
+    assert float(model._loss(out, tgt, mask, inp)) == float(model._loss(out, other, mask, inp))
+
+
+def test_a_nan_loss_stops_and_writes_nothing(base, shots, tmp_path):
+    before = _digest(base)
+    out = tmp_path / "v1.pt"
+    with pytest.raises(FineTuneDiverged, match="previous model stays"):
+        finetune_firstbreaks(base, _gathers(shots), out,
+                             settings=FineTuneSettings(steps=10, lr=float("nan"),
+                                                       synthetic_fraction=0.0))
+    assert not out.exists() and _digest(base) == before
+
+
+def test_cancel_writes_nothing(base, shots, tmp_path):
+    out = tmp_path / "v1.pt"
+    calls = []
+
+    def progress(fraction, text):
+        calls.append(text)
+        if "step 3/" in text:
+            ctx.cancel()
+
+    ctx = JobContext(on_progress=progress, min_interval_s=0.0)
+    with pytest.raises(Cancelled):
+        finetune_firstbreaks(base, _gathers(shots), out, ctx=ctx,
+                             settings=FineTuneSettings(steps=20, synthetic_fraction=0.0))
+    assert not out.exists() and any("step 3/" in c for c in calls)
+
+
+def test_labels_are_the_manual_and_corrected_picks_only():
+    fb = FirstBreaks("fb", [1, 1, 1, 1], [1, 2, 3, 4])
+    fb.set_times(None, [0, 1, 2], [10.0, 11.0, 12.0], provenance="model:firstbreak-unet@4")
+    fb.set_times(None, [1], [15.0])  # corrects a model pick
+    fb.set_times(None, [3], [20.0])  # a manual pick
+    t = label_times(fb)
+    assert np.isnan(t[[0, 2]]).all() and t[1] == 15.0 and t[3] == 20.0
+
+
+def test_few_gathers_hold_back_traces_many_hold_back_gathers(shots):
+    two = _gathers(shots)[:2]
+    train, held = split_holdout(two, 0.2)
+    assert len(held) == 2
+    for a, b in zip(train, held):
+        assert not (np.isfinite(a.times) & np.isfinite(b.times)).any()
+    train, held = split_holdout(_gathers(shots), 0.2)
+    assert len(train) == 2 and len(held) == 1
+
+
+def test_cli_finetunes_from_a_first_break_csv(main, base, shots, tmp_path):
+    src = shots.write(tmp_path / "shots.sgy")
+    with geodesk.open(src, kind="prestack") as s:
+        hb = s.header_bytes
+        ffid, ch = s.header_values(hb.ffid), s.header_values(hb.channel)
+    truth = np.asarray(shots.truth["first_break_ms"]).reshape(-1)
+    lab = tmp_path / "picks.csv"
+    rows = ["ffid,channel,time_ms"] + [f"{f},{c},{t:.3f}" if k % 2 else f"{f},{c},"
+                                       for k, (f, c, t) in enumerate(zip(ffid, ch, truth))]
+    lab.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "new.pt"
+    assert main(["train", "firstbreaks", "--from", str(base), "--survey", str(src),
+                 "--labels", str(lab), "--out", str(out), "--steps", "4", "--quiet"]) == 0
+    from geodesk.ml.base import read_model_file
+
+    ft = read_model_file(out, meta_only=True)[0]["provenance"]["fine_tune"]
+    assert ft["labels"] == int(np.isfinite(truth[1::2]).sum()) and ft["survey"] == "shots.sgy"
+    # the labels must name the shots; --out over an input is refused
+    assert main(["train", "firstbreaks", "--from", str(base), "--labels", str(lab),
+                 "--out", str(tmp_path / "x.pt")]) == 2
+    assert main(["train", "firstbreaks", "--from", str(base), "--survey", str(src),
+                 "--labels", str(lab), "--out", str(base)]) == 2
+
+
+def test_labelled_gathers_are_the_shots_with_labels(shots, tmp_path):
+    src = shots.write(tmp_path / "shots.sgy")
+    with geodesk.open(src, kind="prestack") as s:
+        t = np.full(s.n_traces, np.nan, dtype=np.float32)
+        t[20] = 30.0
+        gs = labelled_gathers(s, t)
+    assert len(gs) == 1 and gs[0].n_labels == 1
