@@ -503,6 +503,8 @@ def value_summary(label: Label) -> str:
         return f"{ms(m)} → {ms(v)} ms"
     if v is None:
         return f"{m.size} picks erased"
+    if label.kind == "confirmed":
+        return f"{m.size} picks confirmed as they are"
     d = np.abs(np.asarray(v, dtype=np.float64) - m)
     d = d[np.isfinite(d)]
     return f"{m.size} picks" + (f", mean |Δ| {d.mean():.1f} ms" if d.size else "")

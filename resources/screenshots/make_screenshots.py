@@ -132,6 +132,7 @@ def model_screenshots(app, paths: dict) -> None:
                                               model_path=str(fb))))
         screenshot(w, OUT / "model_first_breaks.png")
         w.close()
+        labels_screenshot(app, paths, fb)
     vel = shipped_weights("velocities")
     if vel is not None:
         w, panel = _velocity_window(app, paths)
@@ -152,6 +153,37 @@ def model_screenshots(app, paths: dict) -> None:
         w.denoise.set_show("difference")
         screenshot(w, OUT / "model_noise_removed.png")
         w.close()
+
+
+def labels_screenshot(app, paths: dict, weights: Path) -> None:
+    """The Labels dock after U-Net first breaks were corrected by dragging on two shots and a
+    third shot confirmed (then one of its picks corrected: the confirmation is superseded)."""
+    from geodesk.qt.models.autopick_ui import AutopickParams
+
+    w = _window(app)
+    w.open_path(paths["shots"])
+    keys = w.survey.gather_keys
+    _wait(w.autopick.start(AutopickParams(method="unet", target="First breaks (U-Net)",
+                                          model_path=str(weights))))
+    fb = w.active_pick
+    w.picking.set_tool("first_breaks")
+
+    def drag(key: float, positions: list[int], shift_ms: float) -> None:
+        w.go_to("gather", key)
+        t = fb.times[w.section.trace_index]
+        w.view.drag_data([(p, float(t[p]) + shift_ms) for p in positions])
+
+    drag(keys[0], [20, 23, 26], 10.0)
+    drag(keys[1], [70, 72], -8.0)
+    w.go_to("gather", keys[2])
+    w.labels.confirm_action.trigger()
+    drag(keys[2], [40, 41], 6.0)
+    w.picking.set_tool("navigate")
+    w.go_to("gather", keys[0])
+    app.processEvents()
+    w.statusBar().clearMessage()
+    screenshot(w, OUT / "labels_panel.png")
+    w.close()
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ class LabelsPanel(QDockWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        row = self.fontMetrics().height() + 6
+        self.table.verticalHeader().setDefaultSectionSize(row)
+        self.table.setMinimumHeight(7 * row + 8)  # the header and six labels at least
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.jump(self.shown[row]))
         self.delete_button = QPushButton("Delete")
@@ -144,7 +147,7 @@ class LabelsPanel(QDockWidget):
         for row, lb in enumerate(self.shown):
             kind = f"{lb.kind} (superseded)" if lb.superseded else lb.kind
             cells = (lb.task, survey_name(lb), lb.location.describe(),
-                     lb.model_version or "-", value_summary(lb), kind, lb.time.replace("T", " "))
+                     lb.model_version or "-", value_summary(lb), kind, _short_time(lb.time))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(ROLE, lb.key)
@@ -234,6 +237,11 @@ class LabelsPanel(QDockWidget):
 
     def _say(self, text: str) -> None:
         self.window_.statusBar().showMessage(text, 8000)
+
+
+def _short_time(iso: str) -> str:
+    """``2026-12-01 13:28`` of an ISO time (as given when it does not parse)."""
+    return iso.replace("T", " ")[:16] if len(iso) >= 16 and iso[10] == "T" else iso
 
 
 def install(session: Any, window: Any) -> LabelsPanel:
