@@ -116,3 +116,14 @@ def test_mark_section_fully_interpreted_lists_a_no_fault_label_and_jumps_back(qt
     assert window.navigator.value == 104
     window.history.undo()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 0)
+
+
+def test_a_hidden_dock_reads_the_labels_when_shown_again(qtbot, corrected):
+    w, fb, ffids = corrected
+    panel = w.features["labels"]
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
+    panel.hide()
+    fb.set_times(w.history, fb.gather_indices(ffids[2])[:2], 130.0)
+    assert not panel._timer.isActive() and panel.table.rowCount() == 2  # not read while hidden
+    panel.show()
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 3)

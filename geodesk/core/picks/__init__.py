@@ -50,6 +50,8 @@ Objects and their edit functions (``h`` is a History or None)
     ``rename(h, kind, name, new)``, ``get(kind, name)``, ``names(kind)``, ``objects()``,
     ``horizons`` / ``fault_sets`` / ``first_breaks`` / ``velocities`` dicts, ``unique_name``.
     Kinds: ``"horizon"``, ``"fault_set"``, ``"first_breaks"``, ``"velocity_functions"``.
+    ``label_marks``: the :class:`~geodesk.core.picks.marks.LabelMarks` (confirmed picks, fully
+    interpreted sections, deleted labels) that :mod:`geodesk.core.labels` reads with the picks.
 
 State layout (``obj.to_state() -> (meta, arrays)``; ``Cls.from_state(meta, arrays)`` is exact)
     Every meta has ``type`` (the kind), ``format`` (1), ``name``, ``provenance_names`` (list; the

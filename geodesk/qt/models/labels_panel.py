@@ -2,8 +2,8 @@
 filters, Delete (one undo step) and double-click to go there; plus Pick ▸ Confirm gather and
 Interpretation ▸ Mark section fully interpreted (faults).
 
-The labels are :class:`geodesk.core.labels.LabelSet` read off the picks each time they change
-(coalesced into one refresh per event-loop turn); this module only draws and routes actions.
+The labels are :class:`geodesk.core.labels.LabelSet` read off the picks when they change
+(debounced, and only while the dock is shown); this module only draws and routes actions.
 """
 
 from __future__ import annotations
@@ -82,13 +82,15 @@ class LabelsPanel(QDockWidget):
         self.setWidget(body)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
+        self._timer.setInterval(150)  # a drag edits many times a second: read labels once
+        self._stale = False
+        self.visibilityChanged.connect(self._on_visible)
         self._timer.timeout.connect(self.refresh)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
         window.menu("&View").addAction(self.toggleViewAction())
         self._add_actions(window)
         session.picks_replaced.connect(self._on_replaced)
-        session.survey_changed.connect(lambda _s: self._timer.start())
+        session.survey_changed.connect(self._on_change)
         self._on_replaced(session.picks)
 
     def _add_actions(self, window: Any) -> None:
@@ -111,7 +113,14 @@ class LabelsPanel(QDockWidget):
         self.refresh()
 
     def _on_change(self, _change: Any) -> None:
-        self._timer.start()
+        if self.isVisible():
+            self._timer.start()
+        else:
+            self._stale = True  # read when the dock is shown again
+
+    def _on_visible(self, visible: bool) -> None:
+        if visible and self._stale:
+            self.refresh()
 
     def current_labels(self) -> LabelSet:
         """The project's labels when the picks on screen belong to it, else the survey's."""
@@ -123,6 +132,7 @@ class LabelsPanel(QDockWidget):
     def refresh(self) -> None:
         """Read the labels again and redraw the table (filters and their choices kept)."""
         self._timer.stop()
+        self._stale = False
         self.labels = self.current_labels()
         for combo, values in ((self.survey_filter, self.labels.surveys),
                               (self.model_filter, self.labels.model_versions)):
