@@ -472,6 +472,22 @@ def _horizon_training(labels: list[Label], ls: LabelSet) -> list[HorizonLabels]:
     return out
 
 
+def first_break_times(labels: LabelSet, n_traces: int) -> np.ndarray:
+    """Per file trace (of a survey with ``n_traces``): the first-break label time in force
+    (corrected, drawn or confirmed; NaN where unlabelled or erased), for trainers that take
+    one time per trace. Give the labels of one survey (``labels.filter(survey=...)``)."""
+    out = np.full(int(n_traces), np.nan, dtype=np.float32)
+    for lb in labels.filter(task="firstbreaks", superseded=False):
+        if lb.interpreter_value is None:
+            continue
+        idx = np.asarray(lb.location.traces, dtype=np.int64)
+        if idx.size and idx.max() >= out.size:
+            raise ValueError(f"labels of {lb.object_name!r} reach trace {idx.max()}, the survey "
+                             f"has {out.size}: the survey changed since they were made")
+        out[idx] = lb.interpreter_value
+    return out
+
+
 def confirm_gather(history: History | None, interp: Interpretation, fb: Any, ffid: int,
                    user: str | None = None) -> int:
     """Confirm every picked trace of shot ``ffid`` of first breaks ``fb``; returns how many."""
@@ -516,5 +532,5 @@ def survey_name(label: Label) -> str:
 
 
 __all__ = ["KINDS", "TASKS", "CdpLabels", "GatherLabels", "HorizonLabels", "Label",
-           "LabelSet", "Location", "SectionLabels", "confirm_gather", "fingerprint",
+           "LabelSet", "Location", "SectionLabels", "confirm_gather", "fingerprint", "first_break_times",
            "model_version", "survey_name", "value_summary"]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from geodesk.core.history import History
-from geodesk.core.labels import LabelSet, confirm_gather, model_version
+from geodesk.core.labels import LabelSet, confirm_gather, first_break_times, model_version
 from geodesk.core.picks import FaultSet, FirstBreaks, Horizon, Interpretation, VelocityFunctions
 from geodesk.core.picks.marks import LabelMarks
 from geodesk.core.project.project import DamagedProjectError, Project
@@ -107,6 +107,18 @@ def test_delete_forgets_the_label_keeps_the_pick_and_undo_brings_it_back():
     fb.set_times(h, [1], 50.0)  # a new correction after a deletion is a new label
     (again,) = [lb for lb in _labels(interp) if lb.kind == "corrected"]
     assert again.model_value.tolist() == [15.0] and again.interpreter_value.tolist() == [50.0]
+
+
+def test_per_trace_times_hold_corrections_and_confirmations_not_erasures():
+    interp, fb, h = _interp()
+    fb.set_times(h, [1], 99.0)
+    fb.erase(h, [2])
+    confirm_gather(h, interp, fb, 8)
+    t = first_break_times(_labels(interp), fb.n_traces)
+    assert np.isnan(t[[0, 2, 3]]).all() and t[1] == 99.0
+    assert t[4:].tolist() == [45.0, 55.0, 65.0, 75.0]
+    with pytest.raises(ValueError, match="survey changed"):
+        first_break_times(_labels(interp), 4)
 
 
 def test_delete_many_is_one_undo_step():
