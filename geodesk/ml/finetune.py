@@ -211,6 +211,19 @@ def _rank(a: dict[str, Any]) -> tuple[float, float]:
 
 
 # -- the fine-tune ----------------------------------------------------------------------------
+def next_version_path(project_folder: str | os.PathLike, task: str = "firstbreaks") -> Path:
+    """``NAME.geodesk/models/<task>-vN.pt`` with N one above every version there (never an
+    existing file); the folder is made on first use (saves leave it alone: they only
+    replace ``gen-*`` folders and the pointer)."""
+    import re
+
+    folder = Path(project_folder) / "models"
+    folder.mkdir(exist_ok=True)
+    pattern = re.compile(rf"{re.escape(task)}-v(\d+)\.pt")
+    used = [int(m.group(1)) for p in folder.iterdir() if (m := pattern.fullmatch(p.name))]
+    return folder / f"{task}-v{max(used, default=0) + 1}.pt"
+
+
 def base_weights(path: str | os.PathLike) -> Path:
     """The base file of a model file: a fine-tuned version names the file it was tuned from
     (when that file is still there); any other file is its own base."""

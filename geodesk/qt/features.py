@@ -53,6 +53,8 @@ FEATURES: tuple[Feature, ...] = (
             "review queue: Next most uncertain (Ctrl+U), uncertainty halo on first breaks"),
     Feature("labels", "geodesk.qt.models.labels_panel:install",
             "the Labels dock (corrections as training labels), Confirm gather, fully interpreted"),
+    Feature("update_model", "geodesk.qt.models.update_model:install",
+            "Pick > Update first-break model: fine-tune on the labels, new version, re-pick"),
 )
 
 
