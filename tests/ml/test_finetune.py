@@ -172,3 +172,27 @@ def test_labelled_gathers_are_the_shots_with_labels(shots, tmp_path):
         t[20] = 30.0
         gs = labelled_gathers(s, t)
     assert len(gs) == 1 and gs[0].n_labels == 1
+
+
+def test_cli_finetunes_from_a_projects_manual_picks(main, base, shots, tmp_path):
+    from geodesk.core.project.project import Project
+
+    src = shots.write(tmp_path / "shots.sgy")
+    proj = Project.create(tmp_path / "p.geodesk", src)
+    with geodesk.open(src, kind="prestack") as s:
+        fb = FirstBreaks.like_survey("FB", s)
+    fb.set_times(None, np.arange(fb.n_traces), np.full(fb.n_traces, 9.0),
+                 provenance="model:firstbreak-unet@4")
+    fb.set_times(None, [0, 1, 2, 20], [30.0, 31.0, 32.0, 40.0])  # corrections: the labels
+    proj.picks.add(None, fb)
+    proj.save()
+    out = tmp_path / "new.pt"
+    assert main(["train", "firstbreaks", "--from", str(base), "--labels", str(proj.folder),
+                 "--out", str(out), "--steps", "3", "--quiet"]) == 0
+    from geodesk.ml.base import read_model_file
+
+    ft = read_model_file(out, meta_only=True)[0]["provenance"]["fine_tune"]
+    assert ft["labels"] == 4 and ft["labelled_gathers"] == 2
+    # the new version may not go into the project folder itself
+    assert main(["train", "firstbreaks", "--from", str(base), "--labels", str(proj.folder),
+                 "--out", str(proj.folder / "models.pt"), "--steps", "3", "--quiet"]) == 2

@@ -112,3 +112,17 @@ def test_cancel_keeps_the_previous_model(qtbot, window, ctrl, demo):
 
 def test_update_needs_labels(window, ctrl):
     assert ctrl.start() is None and "No labels" in ctrl.errors[-1]
+
+
+def test_a_chosen_version_that_is_gone_falls_back_to_the_shipped_base(qtbot, window, ctrl, demo,
+                                                                       tmp_path, monkeypatch):
+    folder, _, shots = demo
+    _correct_two_gathers(window, shots)
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    tiny_model_file("firstbreaks", shipped / "firstbreaks.pt")
+    monkeypatch.setenv("GEODESK_MODELS", str(shipped))
+    ctrl.models.choose(str(tmp_path / "deleted-v3.pt"))
+    _run(qtbot, ctrl.start())
+    ft = read_model_file(folder / "models" / "firstbreaks-v1.pt", meta_only=True)[0]
+    assert ft["provenance"]["fine_tune"]["base_path"] == str((shipped / "firstbreaks.pt").resolve())

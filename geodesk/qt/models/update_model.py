@@ -105,6 +105,9 @@ class UpdateModelController:
                        "tracked picks are not labels).")
             return None
         path = self.models.resolve()
+        if path is not None and not Path(path).is_file() and path == self.models.path:
+            self.models.path = None  # a version that is gone: the shipped base again
+            path = self.models.resolve()
         if path is None:
             return None
         try:
