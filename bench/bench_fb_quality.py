@@ -192,13 +192,21 @@ def evaluation_column(pick: Pickers, args: argparse.Namespace) -> dict:
 
 
 # -- column 3: real shots with human picks ---------------------------------------------------
-def geostack_column(pick: Pickers) -> dict | None:
+def geostack_human() -> dict[tuple[int, int], float] | None:
+    """The geostack human picks: (ffid, channel) -> time (ms); None where the data is absent."""
     if not (GEOSTACK / "picks.csv").exists():
         return None
     human: dict[tuple[int, int], float] = {}
     with open(GEOSTACK / "picks.csv", newline="") as fh:
         for row in csv.DictReader(fh):
             human[(int(row["ffid"]), int(row["channel"]))] = float(row["time_ms"])
+    return human
+
+
+def geostack_column(pick: Pickers) -> dict | None:
+    human = geostack_human()
+    if human is None:
+        return None
     shots = sorted({f for f, _ in human})
     errs = {k: [] for k in pick.funcs}
     per_shot, unpicked = {}, 0

@@ -1,0 +1,234 @@
+"""How unsure a model's picks are: per first-break pick and per fault pixel, by several measures.
+
+Why several: the review queue sends the interpreter where the model is likeliest wrong, and which
+signal ranks the wrong picks first is measured, not assumed (``bench/bench_uncertainty.py``).
+Every first-break measure is "higher = more likely wrong", per trace:
+
+* ``mc_std``: spread (input samples) of the pick over Monte-Carlo dropout passes
+  (``predict(x, mc_samples=N)``; the shipped U-Nets have dropout 0.1);
+* ``margin``: the probability that the second-best onset peak of the network's onset
+  likelihood, more than the tolerance away from the pick, beats the pick (0 to 1; the pick can
+  be a trend re-pick that is not the network's best peak, then it is above 0.5);
+* ``classical``: disagreement (input samples) with the classical picker ``mer_trend``;
+* ``classical_centred``: the same less the gather's median disagreement (the two pickers may
+  place an onset a constant few samples apart: a convention, not an error);
+* ``confidence``: one minus the confidence the workstation already stores per pick.
+
+A trace the model left unpicked gets :data:`CAP` in every measure. torch only through the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+MEASURES = ("mc_std", "margin", "classical", "classical_centred", "confidence")
+#: the measure the workstation ranks by, chosen on validation shots (bench_uncertainty.py, shipped
+#: U-Net, wrong = over 2 samples off; per-trace AUROC on GeoDesk validation seeds 1e9+k /
+#: evaluation seeds 0-11): classical 0.61 / 0.92, confidence 0.65 / 0.78, margin 0.58 / 0.74,
+#: mc_std 0.57 / 0.65; per gather only classical ranks the evaluation shots the right way round
+#: (Spearman 0.63; the network's own measures -0.1 to -0.5: it is confidently wrong there)
+DEFAULT_MEASURE = "classical"
+#: cap (and the value of an unpicked trace) of the sample-valued measures; margin and confidence
+#: are at most 1
+CAP = 50.0
+#: a pick is wrong when it is more than this many input samples off (the issue's tolerance)
+TOLERANCE_SAMPLES = 2.0
+#: Monte-Carlo passes for ``mc_std``
+MC_SAMPLES = 8
+
+
+@dataclass
+class PickUncertainty:
+    """One gather's model picks (ms, NaN unpicked), their stored confidence, the input sample
+    interval and the per-trace score of each measure computed (higher = likelier wrong)."""
+
+    times_ms: np.ndarray
+    confidence: np.ndarray
+    dt_ms: float
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def score(self, measure: str = DEFAULT_MEASURE) -> np.ndarray:
+        """Per-trace score of ``measure``, capped (unpicked traces at the cap)."""
+        return self.scores[measure]
+
+
+def _capped(values: np.ndarray, picked: np.ndarray, cap: float) -> np.ndarray:
+    v = np.asarray(values, dtype=np.float64)
+    v = np.where(np.isfinite(v), np.minimum(v, cap), cap)
+    return np.where(picked, v, cap).astype(np.float32)
+
+
+def peak_margin(loglik: np.ndarray, k: np.ndarray, exclude: int) -> np.ndarray:
+    """Per row of an onset log-likelihood (traces, samples + 1; the last column "no onset"), the
+    probability that the best candidate farther than ``exclude`` samples from ``k`` beats the
+    one at ``k``: 1 / (1 + exp(ll[k] - ll[second])), in [0, 1]."""
+    ll = np.asarray(loglik, dtype=np.float64)
+    n_tr, n1 = ll.shape
+    kk = np.clip(np.round(np.asarray(k, dtype=float)).astype(np.int64), 0, n1 - 1)
+    s = np.arange(n1)[None, :]
+    far = np.abs(s - kk[:, None]) > int(exclude)
+    far[:, n1 - 1] = kk != n1 - 1  # "no onset" is always an alternative to a pick
+    second = np.where(far, ll, -np.inf).max(axis=1)
+    first = ll[np.arange(n_tr), kk]
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = 1.0 / (1.0 + np.exp(np.clip(first - second, -700, 700)))
+    return np.where(np.isfinite(second), p, 0.0)
+
+
+def _network_pass(model: Any, gather: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """One deterministic pass as the workstation picks: (times ms, confidence, margin, dt)."""
+    from geodesk.ml.run.results import change_point_confidence
+
+    prep = model._prepare(gather)
+    model.net_.eval()
+    p = model.probabilities(model._raw(prep.inp, None))
+    onsets = model.combined(p, prep)
+    times = model.onset_times(onsets.k, prep, p.shape[-1])
+    k = np.round(onsets.k).astype(np.int64)
+    conf = change_point_confidence(p, k) * onsets.inside
+    dt = float(prep.meta["dt"])
+    exclude = max(1, int(np.ceil(TOLERANCE_SAMPLES * dt / float(model.work_dt_ms))))
+    margin = peak_margin(model.loglik(p), k, exclude)
+    return np.asarray(times, dtype=np.float64), conf, margin, dt
+
+
+def classical_times(gather: Any) -> np.ndarray:
+    """The classical ``mer_trend`` picks (ms, NaN unpicked) of a gather Section."""
+    from geodesk.core.processing.fb_classical import pick_mer_trend
+
+    t = np.asarray(gather.axis1.values, dtype=float)
+    return pick_mer_trend(gather.data, float(t[1] - t[0]), gather.headers.get("offset"),
+                          t0_ms=float(t[0])).picks_ms
+
+
+def firstbreak_uncertainty(model: Any, gather: Any, *, measures: tuple[str, ...] = MEASURES,
+                           mc_samples: int = MC_SAMPLES,
+                           classical: np.ndarray | None = None) -> PickUncertainty:
+    """Model picks of one gather Section with the per-trace score of each of ``measures``
+    (see the module docstring); ``classical`` are precomputed ``mer_trend`` picks (ms)."""
+    unknown = set(measures) - set(MEASURES)
+    if unknown:
+        raise ValueError(f"unknown uncertainty measure(s) {sorted(unknown)}; "
+                         f"choose from {', '.join(MEASURES)}")
+    times, conf, margin, dt = _network_pass(model, gather)
+    picked = np.isfinite(times)
+    out = PickUncertainty(times.astype(np.float32), np.where(picked, conf, np.nan)
+                          .astype(np.float32), dt)
+    if "margin" in measures:
+        out.scores["margin"] = _capped(margin, picked, 1.0)
+    if "confidence" in measures:
+        out.scores["confidence"] = _capped(1.0 - conf, picked, 1.0)
+    if "mc_std" in measures:
+        _, sd = model.predict(gather, mc_samples=max(int(mc_samples), 2))
+        out.scores["mc_std"] = _capped(np.asarray(sd, dtype=float) / dt, picked, CAP)
+    if "classical" in measures or "classical_centred" in measures:
+        ref = classical_times(gather) if classical is None else np.asarray(classical, float)
+        for m in {"classical", "classical_centred"} & set(measures):
+            out.scores[m] = stored_scores(times, conf, dt, m, ref)
+    return out
+
+
+def gather_score(trace_scores: np.ndarray, live: np.ndarray | None = None,
+                 saturate: float = 1.0) -> float:
+    """A gather's expected-error score from its per-trace scores: the mean over live traces of
+    each score saturated at ``saturate`` (``min(score / saturate, 1)``): for the sample-valued
+    measures with ``saturate`` = the tolerance, about the share of traces off by more than it,
+    so a few wild traces cannot outweigh a gather that is a little off everywhere."""
+    s = np.asarray(trace_scores, dtype=np.float64)
+    if live is not None:
+        s = s[np.asarray(live, dtype=bool)]
+    s = s[np.isfinite(s)]
+    return float(np.minimum(s / float(saturate), 1.0).mean()) if s.size else 0.0
+
+
+def gather_saturation(measure: str) -> float:
+    """The ``saturate`` of :func:`gather_score` for ``measure``: the tolerance (2 samples) for
+    the sample-valued measures (chosen on validation shots: Spearman against the gather's share
+    of wrong picks, classical, 0.65 / 0.63 unsaturated, 0.59 / 0.91 at 2 samples on GeoDesk /
+    evaluation seeds), 1 for the others (they are at most 1)."""
+    return TOLERANCE_SAMPLES if measure in ("classical", "classical_centred", "mc_std") else 1.0
+
+
+def fault_uncertainty(prob: np.ndarray, std: np.ndarray | None = None,
+                      measure: str = "margin") -> np.ndarray:
+    """Per-pixel uncertainty of a fault probability section: ``margin`` = 1 - |2p - 1| (1 where
+    fault and no fault are equally likely) or ``mc_std`` = the Monte-Carlo dropout spread
+    ``std`` of ``predict(x, mc_samples=N)``."""
+    if measure == "margin":
+        p = np.asarray(prob, dtype=np.float32)
+        return np.clip(1.0 - np.abs(2.0 * p - 1.0), 0.0, 1.0)
+    if measure == "mc_std":
+        if std is None:
+            raise ValueError("mc_std needs the spread of predict(x, mc_samples=N)")
+        return np.asarray(std, dtype=np.float32)
+    raise ValueError(f"unknown fault uncertainty measure {measure!r} (margin or mc_std)")
+
+
+def section_score(pixel_uncertainty: np.ndarray, prob: np.ndarray, level: float = 0.5) -> float:
+    """A fault section's expected-error score: the mean pixel uncertainty where the network
+    comes near a fault (probability above a tenth of ``level``), so quiet sections rank low."""
+    u = np.asarray(pixel_uncertainty, dtype=np.float64)
+    near = np.asarray(prob, dtype=np.float64) > 0.1 * float(level)
+    return float(u[near].mean()) if near.any() else 0.0
+
+
+def stored_scores(times_ms: np.ndarray, confidence: np.ndarray, dt_ms: float,
+                  measure: str, classical: np.ndarray | None = None) -> np.ndarray:
+    """Per-trace score of a measure that needs no network pass (``classical``,
+    ``classical_centred`` or ``confidence``) from stored picks and their confidence (NaN where
+    none) and, for the classical ones, the classical picks."""
+    t = np.asarray(times_ms, dtype=np.float64)
+    picked = np.isfinite(t)
+    if measure == "confidence":
+        return _capped(1.0 - np.asarray(confidence, dtype=np.float64), picked, 1.0)
+    if measure in ("classical", "classical_centred"):
+        if classical is None:
+            raise ValueError(f"the {measure} measure needs the classical picks")
+        d = (t - np.asarray(classical, dtype=float)) / dt_ms
+        if measure == "classical_centred" and np.isfinite(d).any():
+            d = d - np.nanmedian(d)
+        return _capped(np.abs(d), picked, CAP)
+    raise ValueError(f"{measure!r} needs the network (use firstbreak_uncertainty)")
+
+
+def survey_scores(survey: Any, times_ms: np.ndarray, confidence: np.ndarray, measure: str,
+                  ctx: Any = None, model: Any = None) -> tuple[np.ndarray, dict[int, float]]:
+    """Per file trace score (NaN on traces without a pick) and per gather (key -> mean score
+    of its picked traces) of a pre-stack ``survey``'s first breaks ``times_ms``, by ``measure``;
+    ``margin`` and ``mc_std`` run ``model`` on every gather, the others use the stored picks.
+    ``ctx`` (a job context) gets progress and may cancel."""
+    times = np.asarray(times_ms, dtype=np.float64).ravel()
+    conf = np.asarray(confidence, dtype=np.float64).ravel()
+    per_trace = np.full(times.size, np.nan, dtype=np.float32)
+    per_gather: dict[int, float] = {}
+    keys = [int(k) for k in survey.gather_keys]
+    for n, key in enumerate(keys):
+        if ctx is not None:
+            ctx.check_cancel()
+            ctx.progress(n / max(len(keys), 1), f"Uncertainty: gather {key} ({n + 1} of "
+                                                f"{len(keys)})")
+        g = survey.gather(key)
+        ti = np.asarray(g.trace_index, dtype=np.int64)
+        ok = (ti >= 0) & (ti < times.size)
+        t = np.full(ti.size, np.nan)
+        t[ok] = times[ti[ok]]
+        if not np.isfinite(t).any():
+            continue
+        axis = np.asarray(g.axis1.values, dtype=float)
+        dt = float(axis[1] - axis[0])
+        if measure in ("margin", "mc_std"):
+            if model is None:
+                raise ValueError(f"the {measure} measure needs a first-break model")
+            s = firstbreak_uncertainty(model, g, measures=(measure,)).scores[measure]
+        else:
+            c = np.full(ti.size, np.nan)
+            c[ok] = conf[ti[ok]]
+            s = stored_scores(t, c, dt, measure, classical_times(g)
+                              if measure.startswith("classical") else None)
+        s = np.where(np.isfinite(t), s, np.nan)
+        per_trace[ti[ok]] = s[ok]
+        per_gather[key] = gather_score(s[np.isfinite(s)], saturate=gather_saturation(measure))
+    return per_trace, per_gather
