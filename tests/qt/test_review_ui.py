@@ -1,0 +1,87 @@
+"""Next most uncertain: scores the model's first breaks in a job, goes to the shot likeliest
+wrong, then (marking it reviewed) to the next; the picks get an uncertainty halo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geodesk.core.picks import FirstBreaks
+from geodesk.core.processing.fb_survey import write_auto_picks
+from geodesk.synth.shots import generate_shots
+
+MODEL = "model:firstbreak-unet@v4#0123456789ab"
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    r = generate_shots((3, 32, 250), seed=5, dt_ms=2.0, snr_db=30.0)
+    return r, r.write(tmp_path_factory.mktemp("review") / "shots.sgy")
+
+
+def test_next_most_uncertain_goes_to_the_worst_shot_then_the_next(qtbot, window, shots):
+    r, path = shots
+    assert window.open_path(path)
+    s = window.survey
+    truth = r.truth["first_break_ms"].reshape(-1).astype(float)
+    fb = FirstBreaks.like_survey("FB model", s)
+    keys = [int(k) for k in s.gather_keys]
+    picks = truth.copy()
+    conf = np.full(picks.size, 0.95)
+    unsure = {keys[2]: 0.1, keys[0]: 0.5}  # the model is unsure on shot 2, less on shot 0
+    for key, c in unsure.items():
+        conf[fb.gather_indices(key)] = c
+    window.picks.add(window.history, fb)
+    write_auto_picks(fb, window.history, np.arange(picks.size), picks, MODEL, "model picks",
+                     confidence=conf)
+    window.set_active_pick(fb)
+    review = window.features["review"]
+    review.measure = "confidence"  # a measure this test sets exactly (the classical one is
+    # tested in tests/ml/test_uncertainty.py)
+    assert review.next_action.shortcut().toString() == "Ctrl+U"
+    assert review.next_action in review.toolbar.actions()
+    window.go_to("gather", keys[1])
+
+    review.next_action.trigger()  # scores first (a job), then goes
+    qtbot.waitUntil(lambda: review.per_trace is not None, timeout=60000)
+    qtbot.waitUntil(lambda: review.current() == keys[2], timeout=10000)
+    assert review.queue.scores[keys[2]] > review.queue.scores[keys[0]] \
+        > review.queue.scores[keys[1]]
+    assert review.halo.isVisible()
+    assert len(review.halo.data) == len(window.section.trace_index)
+
+    assert review.next_most_uncertain() == keys[0]
+    assert review.queue.is_reviewed(keys[2]) and window.navigator.value == keys[0]
+    assert review.next_most_uncertain() == keys[1]
+    assert review.next_most_uncertain() is None  # every shot reviewed
+
+
+def test_new_model_picks_rescore_the_queue_and_keep_reviewed_shots(qtbot, window, shots):
+    r, path = shots
+    assert window.open_path(path)
+    s = window.survey
+    keys = [int(k) for k in s.gather_keys]
+    fb = FirstBreaks.like_survey("FB model", s)
+    times = r.truth["first_break_ms"].reshape(-1).astype(float)
+    window.picks.add(window.history, fb)
+    conf = np.full(times.size, 0.9)
+    conf[fb.gather_indices(keys[1])] = 0.2
+    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model v1",
+                     confidence=conf)
+    window.set_active_pick(fb)
+    review = window.features["review"]
+    review.measure = "confidence"
+    window.go_to("gather", keys[0])
+    review.next_most_uncertain()
+    qtbot.waitUntil(lambda: review.per_trace is not None, timeout=60000)
+    assert review.current() == keys[1]
+    review.queue.mark_reviewed(keys[1])
+    before = review.computed_for
+    # a model update: new picks (shifted) where the new model is unsure on shot 2
+    conf = np.full(times.size, 0.9)
+    conf[fb.gather_indices(keys[2])] = 0.1
+    write_auto_picks(fb, window.history, np.arange(times.size), times + 4.0, MODEL, "model v2",
+                     overwrite=True, confidence=conf)
+    qtbot.waitUntil(lambda: review.computed_for not in (None, before), timeout=60000)
+    assert review.queue.is_reviewed(keys[1])
+    assert review.queue.scores[keys[2]] > 0.8 and review.queue.next() == keys[2]
