@@ -180,6 +180,7 @@ def labels_screenshot(app, paths: dict, weights: Path) -> None:
     drag(keys[2], [40, 41], 6.0)
     w.picking.set_tool("navigate")
     w.go_to("gather", keys[0])
+    w.labels.show()
     app.processEvents()
     w.statusBar().clearMessage()
     screenshot(w, OUT / "labels_panel.png")

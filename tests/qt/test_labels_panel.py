@@ -28,6 +28,7 @@ def corrected(window, shots):
     ffids = sorted(set(fb.ffid.tolist()))
     fb.set_times(window.history, fb.gather_indices(ffids[0])[:3], 110.0)
     fb.erase(window.history, fb.gather_indices(ffids[1])[5])
+    window.features["labels"].toggleViewAction().trigger()  # View ▸ Labels
     return window, fb, ffids
 
 
@@ -105,6 +106,7 @@ def test_mark_section_fully_interpreted_lists_a_no_fault_label_and_jumps_back(qt
     window.set_survey(MemPost3D(n_samples=100))  # inlines 100..109
     window.go_to("inline", 104)
     panel = window.features["labels"]
+    panel.show()
     window.picks.add(window.history, FaultSet("Faults"))
     panel.full_action.trigger()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1)
@@ -127,3 +129,12 @@ def test_a_hidden_dock_reads_the_labels_when_shown_again(qtbot, corrected):
     assert not panel._timer.isActive() and panel.table.rowCount() == 2  # not read while hidden
     panel.show()
     qtbot.waitUntil(lambda: panel.table.rowCount() == 3)
+
+
+def test_the_dock_starts_hidden_and_view_labels_shows_it(window):
+    panel = window.features["labels"]
+    assert not panel.isVisible()
+    toggle = panel.toggleViewAction()
+    assert toggle in window.menu("&View").actions() and toggle.text() == "Labels"
+    toggle.trigger()
+    assert panel.isVisible()

@@ -87,6 +87,7 @@ class LabelsPanel(QDockWidget):
         self.visibilityChanged.connect(self._on_visible)
         self._timer.timeout.connect(self.refresh)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self)
+        self.hide()  # View ▸ Labels shows it; hidden, it costs the section view no space
         window.menu("&View").addAction(self.toggleViewAction())
         self._add_actions(window)
         session.picks_replaced.connect(self._on_replaced)
@@ -255,6 +256,6 @@ def _short_time(iso: str) -> str:
 
 
 def install(session: Any, window: Any) -> LabelsPanel:
-    """Add the Labels dock, Pick ▸ Confirm gather and Interpretation ▸ Mark section fully
-    interpreted (faults) to ``window``."""
+    """Add the Labels dock (hidden until View ▸ Labels), Pick ▸ Confirm gather and
+    Interpretation ▸ Mark section fully interpreted (faults) to ``window``."""
     return LabelsPanel(session, window)
