@@ -27,9 +27,11 @@ import numpy as np
 MEASURES = ("mc_std", "margin", "classical", "classical_centred", "confidence")
 #: the measure the workstation ranks by, chosen on validation shots (bench_uncertainty.py, shipped
 #: U-Net, wrong = over 2 samples off; per-trace AUROC on GeoDesk validation seeds 1e9+k /
-#: evaluation seeds 0-11): classical 0.61 / 0.92, confidence 0.65 / 0.78, margin 0.58 / 0.74,
-#: mc_std 0.57 / 0.65; per gather only classical ranks the evaluation shots the right way round
-#: (Spearman 0.63; the network's own measures -0.1 to -0.5: it is confidently wrong there)
+#: evaluation seeds 0-11): classical 0.61 / 0.92, classical_centred 0.64 / 0.70, confidence
+#: 0.65 / 0.78, margin 0.58 / 0.74, mc_std 0.57 / 0.65; per gather (Spearman against the share
+#: wrong) classical 0.59 / 0.91, confidence 0.85 / -0.22, margin 0.73 / -0.14, mc_std 0.71 /
+#: -0.31: only the classical measures rank the evaluation shots the right way round (the network
+#: is confidently wrong there) and centring loses the gathers wrong as a whole
 DEFAULT_MEASURE = "classical"
 #: cap (and the value of an unpicked trace) of the sample-valued measures; margin and confidence
 #: are at most 1
