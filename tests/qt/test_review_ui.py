@@ -85,3 +85,51 @@ def test_new_model_picks_rescore_the_queue_and_keep_reviewed_shots(qtbot, window
     qtbot.waitUntil(lambda: review.computed_for not in (None, before), timeout=60000)
     assert review.queue.is_reviewed(keys[1])
     assert review.queue.scores[keys[2]] > 0.8 and review.queue.next() == keys[2]
+
+
+def test_choosing_another_measure_rescores(qtbot, window, shots):
+    r, path = shots
+    assert window.open_path(path)
+    s = window.survey
+    keys = [int(k) for k in s.gather_keys]
+    fb = FirstBreaks.like_survey("FB model", s)
+    times = r.truth["first_break_ms"].reshape(-1).astype(float)
+    conf = np.full(times.size, 0.9)
+    conf[fb.gather_indices(keys[0])] = 0.3
+    window.picks.add(window.history, fb)
+    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model",
+                     confidence=conf)
+    window.set_active_pick(fb)
+    review = window.features["review"]
+    assert review.measure == "classical" and review.measure_actions["classical"].isChecked()
+    review.next_most_uncertain()
+    qtbot.waitUntil(lambda: review.per_trace is not None, timeout=60000)
+    assert max(review.queue.scores.values()) > 0.2  # classical: mer_trend disagrees somewhere
+    handle = review.set_measure("confidence")
+    with qtbot.waitSignal(handle.done, timeout=60000):
+        pass
+    assert review.measure_actions["confidence"].isChecked()
+    assert review.queue.scores[keys[0]] == pytest.approx(0.7, abs=1e-5)
+    assert review.queue.scores[keys[1]] == pytest.approx(0.1, abs=1e-5)
+
+
+def test_a_network_measure_runs_the_auto_pick_model_in_the_job(qtbot, window, shots, tmp_path):
+    from tests.qt.models import tiny_model_file
+
+    r, path = shots
+    assert window.open_path(path)
+    fb = FirstBreaks.like_survey("FB model", window.survey)
+    times = r.truth["first_break_ms"].reshape(-1).astype(float)
+    window.picks.add(window.history, fb)
+    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model",
+                     confidence=np.full(times.size, 0.9))
+    window.set_active_pick(fb)
+    window.features["autopick"].models.choose(str(tiny_model_file("firstbreaks",
+                                                                  tmp_path / "fb.pt")))
+    review = window.features["review"]
+    review.measure = "margin"
+    review.next_most_uncertain()
+    qtbot.waitUntil(lambda: review.per_trace is not None, timeout=60000)
+    u = review.per_trace[np.isfinite(review.per_trace)]
+    assert u.size and np.all((u >= 0) & (u <= 1))
+    assert review.current() in review.queue.scores

@@ -2,8 +2,10 @@
 button, Ctrl+U, Interpretation menu) and each pick's uncertainty as a coloured halo.
 
 The per-trace uncertainty of the active first-break object is computed in a background job
-(:func:`geodesk.ml.uncertainty.survey_scores`, the measure chosen on validation shots,
-:data:`geodesk.ml.uncertainty.DEFAULT_MEASURE`) over the model's own picks (a corrected pick counts at the model's original); each shot's
+(:func:`geodesk.ml.uncertainty.survey_scores`; by default the measure chosen on validation
+shots, :data:`geodesk.ml.uncertainty.DEFAULT_MEASURE`, Interpretation ▸ Uncertainty measure
+chooses another; those that run the network use the auto-pick's model) over the model's own
+picks (a corrected pick counts at the model's original); each shot's
 saturated mean
 feeds a :class:`~geodesk.core.review.ReviewQueue`. "Next most uncertain" marks the shot on screen
 reviewed and goes to the next one of the queue; when the model's picks change (a new auto-pick
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
 from geodesk.core.jobs import JobContext
@@ -28,6 +30,13 @@ from geodesk.core.review import ReviewQueue
 from geodesk.core.segy.reader import private_survey
 
 SHORTCUT = "Ctrl+U"
+MEASURES = ("classical", "classical_centred", "confidence", "margin", "mc_std")
+MEASURE_LABELS = {"classical": "Disagreement with the classical picker (default)",
+                  "classical_centred": "Disagreement with the classical picker, centred",
+                  "confidence": "The model's stored confidence",
+                  "margin": "Margin to the second-best onset (runs the model)",
+                  "mc_std": "Monte-Carlo dropout spread (runs the model 8 times)"}
+NEEDS_MODEL = ("margin", "mc_std")
 #: halo colours from certain to uncertain (green, yellow, red) and the score of full red per
 #: measure (sample-valued measures: 4 samples off, twice the tolerance)
 HALO_COLOURS = ((0, 176, 80), (255, 215, 0), (230, 0, 0))
@@ -87,7 +96,18 @@ class ReviewController:
                                     f"first breaks are likeliest wrong ({SHORTCUT})")
         self.next_action.triggered.connect(self.next_most_uncertain)
         window.addAction(self.next_action)  # the shortcut works with the toolbar hidden
-        window.menu("&Interpretation").addAction(self.next_action)
+        menu = window.menu("&Interpretation")
+        menu.addAction(self.next_action)
+        self.measure_menu = menu.addMenu("Uncertainty &measure")
+        self.measure_group = QActionGroup(window)
+        self.measure_actions: dict[str, QAction] = {}
+        for name in MEASURES:
+            act = self.measure_menu.addAction(MEASURE_LABELS[name])
+            act.setCheckable(True)
+            act.setChecked(name == self.measure)
+            act.triggered.connect(lambda _c=False, n=name: self.set_measure(n))
+            self.measure_group.addAction(act)
+            self.measure_actions[name] = act
         self.toolbar = QToolBar("Review", window)
         self.toolbar.setObjectName("Review toolbar")
         self.toolbar.addAction(self.next_action)
@@ -146,6 +166,13 @@ class ReviewController:
         if self.per_trace is not None and self.stale():
             self.refresh()
 
+    def set_measure(self, name: str) -> Any:
+        """Rank by measure ``name`` from now on: the scores are computed again (reviewed marks
+        stay); returns the job."""
+        self.measure = name
+        self.measure_actions[name].setChecked(True)
+        return self.refresh() if self.per_trace is not None else None
+
     # -- work --------------------------------------------------------------------------------
     def refresh(self) -> Any:
         """Compute the uncertainty of the target's model picks in a background job."""
@@ -161,11 +188,17 @@ class ReviewController:
         times, conf = model_picks(fb)
         times, conf = times.copy(), conf.copy()
         measure = self.measure
+        load = None
+        if measure in NEEDS_MODEL:  # the auto-pick's model, read in the job
+            load = w.features["autopick"].models.loader()
+            if load is None:
+                return None
 
         def job(ctx: JobContext) -> tuple[np.ndarray, dict[int, float]]:
+            model = load(ctx) if load is not None else None
             with private_survey(s) as own:
                 shots = own if own.gather_key == "ffid" else own.regroup("ffid")
-                return survey_scores(shots, times, conf, measure, ctx)
+                return survey_scores(shots, times, conf, measure, ctx, model)
 
         handle = w.runner.submit(job, "Uncertainty of the first breaks")
         handle.finished.connect(lambda r: self._scored(handle, fb, times, r))
