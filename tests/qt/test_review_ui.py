@@ -1,5 +1,6 @@
 """Next most uncertain: scores the model's first breaks in a job, goes to the shot likeliest
-wrong, then (marking it reviewed) to the next; the picks get an uncertainty halo."""
+wrong, then (marking it reviewed) to the next; the picks get an uncertainty halo; another
+measure or new model picks rescore the queue and keep what was reviewed."""
 
 from __future__ import annotations
 
@@ -19,22 +20,26 @@ def shots(tmp_path_factory):
     return r, r.write(tmp_path_factory.mktemp("review") / "shots.sgy")
 
 
-def test_next_most_uncertain_goes_to_the_worst_shot_then_the_next(qtbot, window, shots):
+def model_picks_on(window, shots, unsure: dict[int, float]):
+    """Open the shots with true model picks, confidence 0.95 except ``unsure`` (shot number ->
+    confidence), active; returns (first breaks, FFIDs, true times)."""
     r, path = shots
     assert window.open_path(path)
-    s = window.survey
-    truth = r.truth["first_break_ms"].reshape(-1).astype(float)
-    fb = FirstBreaks.like_survey("FB model", s)
-    keys = [int(k) for k in s.gather_keys]
-    picks = truth.copy()
-    conf = np.full(picks.size, 0.95)
-    unsure = {keys[2]: 0.1, keys[0]: 0.5}  # the model is unsure on shot 2, less on shot 0
-    for key, c in unsure.items():
-        conf[fb.gather_indices(key)] = c
+    fb = FirstBreaks.like_survey("FB model", window.survey)
+    keys = [int(k) for k in window.survey.gather_keys]
+    times = r.truth["first_break_ms"].reshape(-1).astype(float)
+    conf = np.full(times.size, 0.95)
+    for n, c in unsure.items():
+        conf[fb.gather_indices(keys[n])] = c
     window.picks.add(window.history, fb)
-    write_auto_picks(fb, window.history, np.arange(picks.size), picks, MODEL, "model picks",
+    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model picks",
                      confidence=conf)
     window.set_active_pick(fb)
+    return fb, keys, times
+
+
+def test_next_most_uncertain_goes_to_the_worst_shot_then_the_next(qtbot, window, shots):
+    _fb, keys, _t = model_picks_on(window, shots, {2: 0.1, 0: 0.5})
     review = window.features["review"]
     review.measure = "confidence"  # a measure this test sets exactly (the classical one is
     # tested in tests/ml/test_uncertainty.py)
@@ -57,18 +62,7 @@ def test_next_most_uncertain_goes_to_the_worst_shot_then_the_next(qtbot, window,
 
 
 def test_new_model_picks_rescore_the_queue_and_keep_reviewed_shots(qtbot, window, shots):
-    r, path = shots
-    assert window.open_path(path)
-    s = window.survey
-    keys = [int(k) for k in s.gather_keys]
-    fb = FirstBreaks.like_survey("FB model", s)
-    times = r.truth["first_break_ms"].reshape(-1).astype(float)
-    window.picks.add(window.history, fb)
-    conf = np.full(times.size, 0.9)
-    conf[fb.gather_indices(keys[1])] = 0.2
-    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model v1",
-                     confidence=conf)
-    window.set_active_pick(fb)
+    fb, keys, times = model_picks_on(window, shots, {1: 0.2})
     review = window.features["review"]
     review.measure = "confidence"
     window.go_to("gather", keys[0])
@@ -88,18 +82,7 @@ def test_new_model_picks_rescore_the_queue_and_keep_reviewed_shots(qtbot, window
 
 
 def test_choosing_another_measure_rescores(qtbot, window, shots):
-    r, path = shots
-    assert window.open_path(path)
-    s = window.survey
-    keys = [int(k) for k in s.gather_keys]
-    fb = FirstBreaks.like_survey("FB model", s)
-    times = r.truth["first_break_ms"].reshape(-1).astype(float)
-    conf = np.full(times.size, 0.9)
-    conf[fb.gather_indices(keys[0])] = 0.3
-    window.picks.add(window.history, fb)
-    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model",
-                     confidence=conf)
-    window.set_active_pick(fb)
+    _fb, keys, _t = model_picks_on(window, shots, {0: 0.3})
     review = window.features["review"]
     assert review.measure == "classical" and review.measure_actions["classical"].isChecked()
     review.next_most_uncertain()
@@ -110,20 +93,13 @@ def test_choosing_another_measure_rescores(qtbot, window, shots):
         pass
     assert review.measure_actions["confidence"].isChecked()
     assert review.queue.scores[keys[0]] == pytest.approx(0.7, abs=1e-5)
-    assert review.queue.scores[keys[1]] == pytest.approx(0.1, abs=1e-5)
+    assert review.queue.scores[keys[1]] == pytest.approx(0.05, abs=1e-5)
 
 
 def test_a_network_measure_runs_the_auto_pick_model_in_the_job(qtbot, window, shots, tmp_path):
     from tests.qt.models import tiny_model_file
 
-    r, path = shots
-    assert window.open_path(path)
-    fb = FirstBreaks.like_survey("FB model", window.survey)
-    times = r.truth["first_break_ms"].reshape(-1).astype(float)
-    window.picks.add(window.history, fb)
-    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model",
-                     confidence=np.full(times.size, 0.9))
-    window.set_active_pick(fb)
+    model_picks_on(window, shots, {})
     window.features["autopick"].models.choose(str(tiny_model_file("firstbreaks",
                                                                   tmp_path / "fb.pt")))
     review = window.features["review"]
