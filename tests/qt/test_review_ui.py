@@ -109,3 +109,31 @@ def test_a_network_measure_runs_the_auto_pick_model_in_the_job(qtbot, window, sh
     u = review.per_trace[np.isfinite(review.per_trace)]
     assert u.size and np.all((u >= 0) & (u <= 1))
     assert review.current() in review.queue.scores
+
+
+def test_fault_uncertainty_overlay_follows_the_fault_probability(qtbot, window, tmp_path):
+    from geodesk.ml.uncertainty import fault_uncertainty
+    from geodesk.qt.models.review_ui import uncertainty_rgba
+    from geodesk.synth.post3d import generate_post3d
+
+    rgba = uncertainty_rgba(np.array([[0.0, 0.5, 1.0]]))
+    assert rgba[0, 0, 3] == 0 and 0 < rgba[0, 1, 3] < rgba[0, 2, 3]
+    path = generate_post3d((4, 32, 64), seed=21, n_faults=2, n_horizons=0).write(
+        tmp_path / "v.sgy")
+    assert window.open_path(path)
+    overlay = window.features["review"].fault_overlay
+    fo = window.features["fault_overlay"]
+    overlay.toggle(True)
+    assert fo.shown and overlay.shown and overlay.item in window.view.overlays
+    qtbot.waitUntil(lambda: fo.prob is not None and overlay.item.image is not None,
+                    timeout=60000)
+    expected = uncertainty_rgba(fault_uncertainty(fo.prob)).transpose(1, 0, 2)
+    np.testing.assert_array_equal(overlay.item.image, expected)
+    window.step(1)  # the next inline: drawn again from its probability
+    first = fo.prob
+    qtbot.waitUntil(lambda: fo.prob is not None and fo.prob is not first, timeout=60000)
+    qtbot.waitUntil(lambda: np.array_equal(
+        overlay.item.image, uncertainty_rgba(fault_uncertainty(fo.prob)).transpose(1, 0, 2)),
+        timeout=10000)
+    overlay.toggle(False)
+    assert overlay.item not in window.view.overlays

@@ -10,7 +10,8 @@ saturated mean
 feeds a :class:`~geodesk.core.review.ReviewQueue`. "Next most uncertain" marks the shot on screen
 reviewed and goes to the next one of the queue; when the model's picks change (a new auto-pick
 or a model update) the scores are computed again and the queue keeps what was reviewed. The
-reviewed marks last for the session (see :mod:`geodesk.core.review`).
+reviewed marks last for the session (see :mod:`geodesk.core.review`). Processing ▸ Fault
+uncertainty overlay draws where the fault network is unsure over the section.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ NEEDS_MODEL = ("margin", "mc_std")
 HALO_COLOURS = ((0, 176, 80), (255, 215, 0), (230, 0, 0))
 FULL_SCALE = {"classical": 4.0, "classical_centred": 4.0, "mc_std": 4.0, "margin": 1.0, "confidence": 1.0}
 Z_HALO = 19.0  # just below the picks (picking.overlays.Z_PICKS)
+#: fault pixels less uncertain than this are not drawn (margin 0.4: p below 0.2 or above 0.8)
+FAULT_FLOOR = 0.4
 
 
 def halo_colours(scores: np.ndarray, full: float) -> list[tuple[int, int, int, int]]:
@@ -277,6 +280,71 @@ class ReviewController:
         self.halo.setVisible(bool(sel.any()))
 
 
+def uncertainty_rgba(uncertainty: np.ndarray, floor: float = FAULT_FLOOR) -> np.ndarray:
+    """RGBA image (traces, samples, 4) of a fault pixel uncertainty in [0, 1]: magenta, opaque
+    as it nears 1, transparent below ``floor``."""
+    u = np.clip(np.nan_to_num(np.asarray(uncertainty, dtype=np.float32)), 0.0, 1.0)
+    rgba = np.zeros(u.shape + (4,), dtype=np.uint8)
+    rgba[..., 0], rgba[..., 2] = 230, 230
+    rgba[..., 3] = np.where(u >= floor, 60 + 180 * (u - floor) / max(1.0 - floor, 1e-6),
+                            0).astype(np.uint8)
+    return rgba
+
+
+class FaultUncertaintyOverlay:
+    """Processing > Fault uncertainty overlay: where the fault overlay's network is unsure
+    (:func:`geodesk.ml.uncertainty.fault_uncertainty`, margin: 1 - |2p - 1|), drawn over the
+    section from the probability the fault overlay computed for it (turned on with it)."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.item = pg.ImageItem(axisOrder="row-major")
+        self.shown = False
+        self.action = window.menu("&Processing").addAction("Fault &uncertainty overlay",
+                                                           self.toggle)
+        self.action.setCheckable(True)
+        # connected after the fault overlay's own slot: its new job exists when this runs
+        window.sig_section_changed.connect(lambda _s: self._follow())
+
+    def _faults(self) -> Any:
+        return self.window.features.get("fault_overlay")
+
+    def toggle(self, on: bool | None = None) -> None:
+        on = (not self.shown) if on is None else bool(on)
+        fo = self._faults()
+        if on and fo is not None and not fo.shown:
+            fo.toggle(True)
+        self.shown = bool(on and fo is not None and fo.shown)
+        self.action.setChecked(self.shown)
+        if self.shown:
+            self.window.view.add_overlay(self.item, z=6)
+            self._follow()
+        else:
+            self.window.view.remove_overlay(self.item)
+
+    def _follow(self) -> None:
+        fo = self._faults()
+        if not self.shown or fo is None:
+            return
+        self.item.clear()
+        if fo.job is not None and fo.job.running:
+            fo.job.finished.connect(lambda _r: self.draw())
+        self.draw()
+
+    def draw(self) -> None:
+        from geodesk.ml.uncertainty import fault_uncertainty
+
+        fo = self._faults()
+        if not self.shown or fo is None or fo.prob is None:
+            return
+        rgba = uncertainty_rgba(fault_uncertainty(fo.prob))
+        self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
+        self.item.setRect(self.window.view.image_rect())
+
+
 def install(session: Any, window: Any) -> ReviewController:
-    """Add the review queue ("Next most uncertain") to ``window``."""
-    return ReviewController(session, window)
+    """Add the review queue ("Next most uncertain") and the fault uncertainty overlay to
+    ``window``."""
+    controller = ReviewController(session, window)
+    controller.fault_overlay = FaultUncertaintyOverlay(window)
+    return controller
