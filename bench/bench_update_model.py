@@ -5,7 +5,8 @@ first breaks picked by the shipped model, the true first breaks written by hand 
 on the first ``--labelled`` shots while the last (unlabelled) shot is on screen, then Pick ▸ Update first-break model with
 the default fine-tune settings on one torch thread. Reports the seconds until the re-picked
 shown gather is drawn (the job's first published shot reaching the GUI thread), until every
-shot is re-picked, the held-back agreement and the event-loop lateness of a 20 ms timer while
+shot is re-picked, the held-back agreement, the shown (unlabelled) shot's picks against the
+truth beside the base model's and the event-loop lateness of a 20 ms timer while
 the job runs. Offscreen Qt; machine shared: say so.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_update_model.py --labelled 10
@@ -65,6 +66,13 @@ def main() -> None:
                      provenance="model:firstbreak-unet@4")
         fb.set_times(win.history, labelled, truth[labelled])
         win.set_active_pick(fb)
+        from geodesk.ml.registry import load_model
+        from geodesk.ml.run.results import firstbreak_picks
+
+        shown = np.asarray(win.section.trace_index)
+        base_model = load_model(win.features["autopick"].models.current_path(),
+                                task="firstbreaks", device="cpu")
+        base_err = np.abs(firstbreak_picks(base_model, win.section)[0] - truth[shown])
         ctrl = win.features["update_model"]
         if args.steps:
             ctrl.settings.steps = args.steps
@@ -102,6 +110,7 @@ def main() -> None:
                "stopped": ctrl.last.get("stopped"),
                "held_back_agreement": ctrl.last.get("agreement"),
                "shown_gather_within_2ms_of_truth": round(float((err <= 2.0).mean()), 3),
+               "shown_gather_within_2ms_base_model": round(float((base_err <= 2.0).mean()), 3),
                "event_loop_lateness_ms": {
                    "p95": round(1000 * float(np.percentile(late, 95)), 1) if late else None,
                    "max": round(1000 * float(np.max(late)), 1) if late else None}}
