@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("--labels", default=None, metavar="PICKS.csv|PROJECT.geodesk",
                    help="fine-tune --from on the interpreter's labels (firstbreaks): a first-"
                    "break CSV (ffid,channel[,trace,offset],time_ms; empty time = unlabelled, "
-                   "with --survey) or a project (its manual / corrected picks)")
+                   "with --survey) or a project (its corrected, drawn and confirmed picks)")
     q.add_argument("--survey", default=None, metavar="SHOTS.sgy",
                    help="the shots a --labels CSV belongs to")
     q.add_argument("--steps", type=int, default=None,

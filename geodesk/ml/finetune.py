@@ -1,4 +1,4 @@
-"""Fine-tuning a first-break model on the interpreter's labels (manual / corrected picks).
+"""Fine-tuning a first-break model on the interpreter's labels (corrected, drawn, confirmed).
 
 Always from the BASE weights (the shipped or chosen file, never the last fine-tuned version:
 repeated fine-tunes would drift), on all labels plus synthetic gathers (a ``synthetic_fraction``
@@ -25,11 +25,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.jobs import JobContext
-from geodesk.core.picks import CORRECTED, MANUAL
 from geodesk.core.section import Section
-
-#: Provenances that make a first-break pick a label (what the interpreter set or corrected).
-LABEL_PROVENANCES = (MANUAL, CORRECTED)
 
 
 class FineTuneDiverged(RuntimeError):
@@ -88,26 +84,16 @@ class FineTuneResult:
 
 
 # -- labels ---------------------------------------------------------------------------------
-def label_times(picks: Any) -> np.ndarray:
-    """Per file trace of a FirstBreaks object: the pick time where the interpreter set or
-    corrected it (provenance manual / corrected), NaN elsewhere (machine picks are no labels)."""
-    names = picks.provenance_table.names
-    codes = [names.index(p) for p in LABEL_PROVENANCES if p in names]
-    is_label = np.isin(picks.provenance, codes) & np.isfinite(picks.times)
-    return np.where(is_label, picks.times, np.nan).astype(np.float32)
-
-
 def interpretation_label_times(interp: Any, n_traces: int) -> np.ndarray:
-    """Per file trace: the labels of every first-break object of a survey's picks (an object
-    named later wins where two label one trace); objects of another trace count are refused."""
-    out = np.full(int(n_traces), np.nan, dtype=np.float32)
-    for name, fb in interp.first_breaks.items():
-        if fb.n_traces != int(n_traces):
-            raise FineTuneRefused(f"first breaks {name!r} have {fb.n_traces} traces, the survey "
-                                  f"{n_traces}: the survey changed since they were picked")
-        t = label_times(fb)
-        out = np.where(np.isfinite(t), t, out)
-    return out
+    """Per file trace: the first-break label in force of a survey's picks
+    (:func:`geodesk.core.labels.first_break_times`: corrected, drawn by hand or confirmed;
+    deleted and superseded labels and machine picks left out), NaN where unlabelled."""
+    from geodesk.core.labels import LabelSet, first_break_times
+
+    try:
+        return first_break_times(LabelSet.from_interpretation(interp), int(n_traces))
+    except ValueError as exc:  # labels beyond the survey's traces: it changed since
+        raise FineTuneRefused(str(exc).splitlines()[0]) from None
 
 
 def csv_label_times(path: str | os.PathLike, survey: Any) -> np.ndarray:

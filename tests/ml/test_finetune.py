@@ -14,7 +14,7 @@ from geodesk.ml.finetune import (
     FineTuneSettings,
     LabelledGather,
     finetune_firstbreaks,
-    label_times,
+    interpretation_label_times,
     labelled_gathers,
     split_holdout,
 )
@@ -123,11 +123,15 @@ def test_cancel_writes_nothing(base, shots, tmp_path):
 
 
 def test_labels_are_the_manual_and_corrected_picks_only():
+    from geodesk.core.picks import Interpretation
+
     fb = FirstBreaks("fb", [1, 1, 1, 1], [1, 2, 3, 4])
     fb.set_times(None, [0, 1, 2], [10.0, 11.0, 12.0], provenance="model:firstbreak-unet@4")
     fb.set_times(None, [1], [15.0])  # corrects a model pick
     fb.set_times(None, [3], [20.0])  # a manual pick
-    t = label_times(fb)
+    interp = Interpretation("s")
+    interp.add(None, fb)
+    t = interpretation_label_times(interp, 4)
     assert np.isnan(t[[0, 2]]).all() and t[1] == 15.0 and t[3] == 20.0
 
 

@@ -1,8 +1,9 @@
 """Pick ▸ Update first-break model: fine-tune on the project's labels in a background job.
 
 The job (:func:`update_job`) fine-tunes the BASE weights of the model the auto-pick uses (a
-fine-tuned version names its base) on every manual / corrected first-break pick of the shown
-survey plus synthetic gathers (:mod:`geodesk.ml.finetune`), writes the result as a new version
+fine-tuned version names its base) on every first-break label of the shown survey (corrected,
+drawn or confirmed: :mod:`geodesk.core.labels`) plus synthetic gathers
+(:mod:`geodesk.ml.finetune`), writes the result as a new version
 ``NAME.geodesk/models/firstbreaks-vN.pt`` (never over an existing file), then re-picks the shots
 on screen first (drawn as a preview at once) and the rest. When it finishes the new version is
 the model the auto-pick uses and its picks are written as ONE undo step (manual and corrected
@@ -101,8 +102,8 @@ class UpdateModelController:
             self.error(str(exc))
             return None
         if not np.isfinite(times).any():
-            self.error("No labels yet: correct or pick first breaks by hand first (model and "
-                       "tracked picks are not labels).")
+            self.error("No labels yet: correct, pick by hand or confirm first breaks first "
+                       "(model and tracked picks are not labels).")
             return None
         path = self.models.resolve()
         if path is not None and not Path(path).is_file() and path == self.models.path:
