@@ -200,3 +200,17 @@ def test_cli_finetunes_from_a_projects_manual_picks(main, base, shots, tmp_path)
     # the new version may not go into the project folder itself
     assert main(["train", "firstbreaks", "--from", str(base), "--labels", str(proj.folder),
                  "--out", str(proj.folder / "models.pt"), "--steps", "3", "--quiet"]) == 2
+
+
+def test_a_confirmed_gather_is_labels_as_it_stands():
+    from geodesk.core.labels import confirm_gather
+    from geodesk.core.picks import Interpretation
+
+    fb = FirstBreaks("fb", [1, 1, 2, 2], [1, 2, 1, 2])
+    fb.set_times(None, [0, 1, 2, 3], [10.0, 11.0, 12.0, 13.0],
+                 provenance="model:firstbreak-unet@4")
+    interp = Interpretation("s")
+    interp.add(None, fb)
+    confirm_gather(None, interp, fb, 2)
+    t = interpretation_label_times(interp, 4)
+    assert np.isnan(t[:2]).all() and list(t[2:]) == [12.0, 13.0]
