@@ -15,9 +15,13 @@ Columns (validation data only; never the scored seeds):
 * evaluation: ``evalgen.shots.make_shot`` at validation seeds 0..N-1 (< 1000);
 * geostack: the real shots with human picks (read only), reported, not used to choose.
 
+With ``--faults``, the fault measures (margin 1 - |2p - 1| and the MC dropout spread) per pixel
+against the calls wrong with one sample of tolerance, and per section, on GeoDesk's fault
+validation draws and evaluation-family seeds 0..N-1 (sections without faults count).
+
 Prints one JSON object (machine shared; one torch thread):
 
-    .venv/bin/python bench/bench_uncertainty.py --model resources/models/firstbreaks.pt
+    .venv/bin/python bench/bench_uncertainty.py --faults
 """
 
 from __future__ import annotations
@@ -163,15 +167,75 @@ def geostack_column(model, args) -> dict | None:
             **col.figures(), "within_2ms": col.figures(2.0)}
 
 
+# -- faults: per-pixel uncertainty -------------------------------------------------------------
+def fault_errors(prob: np.ndarray, truth: np.ndarray, level: float = 0.5) -> np.ndarray:
+    """Per pixel, wrong with one sample of tolerance: called a fault with no true fault within
+    one sample, or a true fault with no call within one sample."""
+    from geodesk.ml.tasks.common import dilate
+
+    call, true = prob >= level, np.asarray(truth) > 0.5
+    return (call & ~dilate(true, 1)) | (true & ~dilate(call, 1))
+
+
+def fault_figures(model, sections: list[np.ndarray], truths: list[np.ndarray], mc: int) -> dict:
+    """AUROC per pixel of each fault measure against :func:`fault_errors`, and Spearman per
+    section of :func:`~geodesk.ml.uncertainty.section_score` against the section's share of
+    wrong pixels among those called or true (sections without faults count)."""
+    from geodesk.ml.uncertainty import fault_uncertainty, section_score
+
+    pix = {"margin": [], "mc_std": []}
+    sec = {"margin": [], "mc_std": []}
+    wrong_all, share = [], []
+    for x, y in zip(sections, truths):
+        prob = np.asarray(model.predict(x), dtype=np.float32)
+        _, sd = model.predict(x, mc_samples=mc)
+        wrong = fault_errors(prob, y)
+        wrong_all.append(wrong.ravel())
+        near = (prob >= 0.5) | (np.asarray(y) > 0.5)
+        share.append(float(wrong[near].mean()) if near.any() else 0.0)
+        for m, u in (("margin", fault_uncertainty(prob)), ("mc_std", fault_uncertainty(prob, sd,
+                                                                                      "mc_std"))):
+            pix[m].append(u.ravel())
+            sec[m].append(section_score(u, prob))
+    wrong = np.concatenate(wrong_all)
+    out = {"sections": len(sections), "pixels": int(wrong.size),
+           "wrong_share": round(float(wrong.mean()), 4)}
+    for m in pix:
+        out[m] = {"pixel_auroc": _auroc(wrong, np.concatenate(pix[m])),
+                  "section_spearman": _rho(np.array(sec[m]), np.array(share))}
+    return out
+
+
+def fault_columns(args) -> dict:
+    """GeoDesk's fault validation draws (seeds 1e9 + k) and evaluation-family seeds 0..N-1."""
+    from evalgen.faults import fault_suite
+
+    from geodesk.ml.data.datasets import validation_set
+    from geodesk.ml.registry import load_model
+
+    model = load_model(args.fault_model, task="faults", device="cpu")
+    X, y = validation_set("faults", args.fault_draws)
+    out = {"model": args.fault_model, "geodesk": fault_figures(model, X, y, args.mc)}
+    suite = fault_suite(0, args.fault_sections, 10.0)
+    out["evaluation"] = {"seeds": f"0..{args.fault_sections - 1}", "snr_db": 10.0,
+                         **fault_figures(model, [s.data for s in suite],
+                                         [s.labels for s in suite], args.mc)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="resources/models/firstbreaks.pt")
     ap.add_argument("--mc", type=int, default=8, help="Monte-Carlo dropout passes")
-    ap.add_argument("--geodesk-shots", type=int, default=6)
+    ap.add_argument("--geodesk-shots", type=int, default=12)
     ap.add_argument("--geodesk-snr", type=float, nargs="+", default=[5.0, 15.0])
     ap.add_argument("--eval-shots", type=int, default=12)
     ap.add_argument("--eval-snr", type=float, nargs="+", default=[5.0, 10.0])
     ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--faults", action="store_true", help="also the fault pixel measures")
+    ap.add_argument("--fault-model", default="resources/models/faults.pt")
+    ap.add_argument("--fault-draws", type=int, default=12)
+    ap.add_argument("--fault-sections", type=int, default=24)
     ap.add_argument("--dump", help="also write per-trace arrays to DUMP_<column>.npz")
     ap.add_argument("--threads", type=int, default=1)
     args = ap.parse_args()
@@ -184,6 +248,8 @@ def main() -> None:
            "geodesk": geodesk_column(model, args), "evaluation": evaluation_column(model, args)}
     if not args.no_real:
         out["geostack"] = geostack_column(model, args)
+    if args.faults:
+        out["faults"] = fault_columns(args)
     out["seconds"] = round(time.perf_counter() - t, 1)
     print(json.dumps(out, indent=1))
 
