@@ -200,8 +200,8 @@ def fault_figures(model, sections: list[np.ndarray], truths: list[np.ndarray], m
     wrong = np.concatenate(wrong_all)
     out = {"sections": len(sections), "pixels": int(wrong.size),
            "wrong_share": round(float(wrong.mean()), 4)}
-    for m in pix:
-        out[m] = {"pixel_auroc": _auroc(wrong, np.concatenate(pix[m])),
+    for m, maps in pix.items():
+        out[m] = {"pixel_auroc": _auroc(wrong, np.concatenate(maps)),
                   "section_spearman": _rho(np.array(sec[m]), np.array(share))}
     return out
 
