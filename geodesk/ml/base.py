@@ -14,7 +14,6 @@ output → task answer), plus ``score`` (its validation metrics).
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ import numpy as np
 
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.ml.data.tiling import pad_to, tiled_apply
+from geodesk.ml.params import HyperParams
 from geodesk.ml.run.device import cpu_fallback_notice, is_out_of_memory, resolve_device
 
 #: Version of the model-file layout; files written by a newer GeoDesk are refused.
@@ -45,7 +45,7 @@ class Prepared:
     meta: dict[str, Any]
 
 
-class SeismicModel:
+class SeismicModel(HyperParams):
     """Base of the registered models; see the module docstring for the contract."""
 
     task: ClassVar[str] = ""
@@ -64,21 +64,7 @@ class SeismicModel:
     device: str
     dropout: float
 
-    # -- scikit-learn style parameters -----------------------------------------------------------
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
-
-    def get_params(self) -> dict[str, Any]:
-        """Hyper-parameters by name (JSON-able)."""
-        out = {}
-        for k in self._param_names():
-            v = getattr(self, k)
-            out[k] = list(v) if isinstance(v, tuple) else v
-        return out
-
+    # -- scikit-learn style parameters: geodesk.ml.params.HyperParams ----------------------------
     def continue_with(self, **params: Any) -> SeismicModel:
         """Change hyper-parameters of a trained model before training it further (``--from``
         with ``--param``); models whose network shape depends on a parameter override this to
@@ -89,19 +75,6 @@ class SeismicModel:
             for group in self.optimizer_.param_groups:
                 group["lr"] = float(self.lr)
         return self
-
-    def set_params(self, **params: Any) -> SeismicModel:
-        """Change hyper-parameters (before ``fit``); returns self."""
-        unknown = set(params) - set(self._param_names())
-        if unknown:
-            raise ValueError(f"unknown parameter(s) for {self.name}: {', '.join(sorted(unknown))}")
-        for k, v in params.items():
-            setattr(self, k, tuple(v) if isinstance(v, list) else v)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     # -- hooks for the task subclasses ----------------------------------------------------------
     def _build(self):  # -> torch.nn.Module

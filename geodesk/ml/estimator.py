@@ -10,7 +10,6 @@ Subclasses list their state arrays in ``state_names`` and implement ``fit`` and 
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import zipfile
@@ -21,6 +20,7 @@ import numpy as np
 
 from geodesk.core.atomic import atomic_path
 from geodesk.ml.base import ModelFileError
+from geodesk.ml.params import HyperParams
 
 #: Version of the ``.npz`` estimator-file layout; newer files are refused.
 ESTIMATOR_FORMAT = 1
@@ -43,39 +43,13 @@ class ModelContract(Protocol):
     def save(self, path: str | os.PathLike) -> Path: ...
 
 
-class ArrayEstimator:
+class ArrayEstimator(HyperParams):
     """Base of the estimators whose fitted state is a few named numpy arrays."""
 
     task: ClassVar[str] = ""
     name: ClassVar[str] = ""
     version: ClassVar[int] = 1
     state_names: ClassVar[tuple[str, ...]] = ()  # fitted arrays, e.g. ("dictionary_",)
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p.name for p in sig.parameters.values()
-                if p.kind is inspect.Parameter.KEYWORD_ONLY]
-
-    def get_params(self) -> dict[str, Any]:
-        """Hyper-parameters by name (JSON-able)."""
-        out = {}
-        for k in self._param_names():
-            v = getattr(self, k)
-            out[k] = list(v) if isinstance(v, tuple) else v
-        return out
-
-    def set_params(self, **params: Any) -> ArrayEstimator:
-        unknown = set(params) - set(self._param_names())
-        if unknown:
-            raise ValueError(f"unknown parameter(s) for {self.name}: {', '.join(sorted(unknown))}")
-        for k, v in params.items():
-            setattr(self, k, tuple(v) if isinstance(v, list) else v)
-        return self
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
 
     def fit(self, X: list, y: list | None = None) -> ArrayEstimator:  # pragma: no cover
         raise NotImplementedError
