@@ -32,3 +32,11 @@ def tiny_model_file(task: str, path: Path) -> Path:
             last = model.net_.body[-1]
             last.weight.copy_(0.05 * torch.randn(last.weight.shape, generator=gen))
     return model.save(path)
+
+
+def wait_done(qtbot, handle, timeout_ms: int = 60000):
+    """Wait until a job handle has finished, failed or been cancelled; returns the handle."""
+    assert handle is not None
+    with qtbot.waitSignal(handle.done, timeout=timeout_ms):
+        pass
+    return handle

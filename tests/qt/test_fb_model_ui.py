@@ -11,7 +11,7 @@ from geodesk.core.picks import FirstBreaks
 from geodesk.ml.registry import weight_id
 from geodesk.qt.models.autopick_ui import AutopickDialog, AutopickParams
 from geodesk.synth.shots import generate_shots
-from tests.qt.models import tiny_model_file
+from tests.qt.models import tiny_model_file, wait_done
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +38,7 @@ def ctrl(window, shots_file, tmp_path, monkeypatch):
 
 
 def run(qtbot, handle):
-    assert handle is not None
-    with qtbot.waitSignal(handle.done, timeout=30000):
-        pass
-    return handle
+    return wait_done(qtbot, handle, 30000)
 
 
 def test_model_picks_the_shown_shot_first_then_all_as_one_undo_step(qtbot, window, ctrl,

@@ -12,7 +12,7 @@ from geodesk.ml.finetune import FineTuneSettings
 from geodesk.qt.project.project_ui import demo_project
 from geodesk.synth import generate_post3d
 from geodesk.synth.shots import generate_shots
-from tests.qt.models import tiny_model_file
+from tests.qt.models import tiny_model_file, wait_done
 
 
 @pytest.fixture
@@ -38,10 +38,7 @@ def ctrl(window, demo, tmp_path, monkeypatch):
 
 
 def _run(qtbot, handle):
-    assert handle is not None
-    with qtbot.waitSignal(handle.done, timeout=60000):
-        pass
-    return handle
+    return wait_done(qtbot, handle, 60000)
 
 
 def _correct_two_gathers(window, shots):
