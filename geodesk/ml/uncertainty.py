@@ -83,19 +83,14 @@ def peak_margin(loglik: np.ndarray, k: np.ndarray, exclude: int) -> np.ndarray:
 
 def _network_pass(model: Any, gather: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """One deterministic pass as the workstation picks: (times ms, confidence, margin, dt)."""
-    from geodesk.ml.run.results import change_point_confidence
+    from geodesk.ml.run.results import decode_first_breaks
 
-    prep = model._prepare(gather)
-    model.net_.eval()
-    p = model.probabilities(model._raw(prep.inp, None))
-    onsets = model.combined(p, prep)
-    times = model.onset_times(onsets.k, prep, p.shape[-1])
-    k = np.round(onsets.k).astype(np.int64)
-    conf = change_point_confidence(p, k) * onsets.inside
-    dt = float(prep.meta["dt"])
+    d = decode_first_breaks(model, gather)
+    k = np.round(d.onsets.k).astype(np.int64)
+    dt = float(d.prep.meta["dt"])
     exclude = max(1, int(np.ceil(TOLERANCE_SAMPLES * dt / float(model.work_dt_ms))))
-    margin = peak_margin(model.loglik(p), k, exclude)
-    return np.asarray(times, dtype=np.float64), conf, margin, dt
+    margin = peak_margin(model.loglik(d.prob), k, exclude)
+    return np.asarray(d.times, dtype=np.float64), d.confidence, margin, dt
 
 
 def classical_times(gather: Any) -> np.ndarray:

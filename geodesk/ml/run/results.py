@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,26 @@ def firstbreak_picks(model: Any, gather: Section,
     if not all(hasattr(model, a) for a in ("_prepare", "_raw", "combined", "net_")):
         times = np.asarray(model.predict(gather, ctx=ctx), dtype=np.float32)
         return times, np.full(times.shape, np.nan, dtype=np.float32)
+    d = decode_first_breaks(model, gather, ctx)
+    return d.times, np.where(np.isfinite(d.times), d.confidence, np.nan).astype(np.float32)
+
+
+@dataclass
+class DecodedFirstBreaks:
+    """One network pass over a gather as the workstation picks it (see :func:`firstbreak_picks`):
+    the prepared input, the class probabilities, the combined onsets, times (ms) and confidence."""
+
+    prep: Any
+    prob: np.ndarray
+    onsets: Any
+    times: np.ndarray
+    confidence: np.ndarray
+
+
+def decode_first_breaks(model: Any, gather: Section,
+                        ctx: JobContext | None = None) -> DecodedFirstBreaks:
+    """The one decoding of a first-break network's answer, shared by the picks and by the
+    uncertainty measures (so both always describe the same picks)."""
     prep = model._prepare(gather)
     model.net_.eval()
     raw = model._raw(prep.inp, ctx)
@@ -76,7 +97,7 @@ def firstbreak_picks(model: Any, gather: Section,
     onsets = model.combined(p, prep)
     times = model.onset_times(onsets.k, prep, p.shape[-1])
     conf = change_point_confidence(p, np.round(onsets.k).astype(np.int64)) * onsets.inside
-    return times, np.where(np.isfinite(times), conf, np.nan).astype(np.float32)
+    return DecodedFirstBreaks(prep, p, onsets, times, conf)
 
 
 def pick_first_breaks_model(survey: Survey, model: Any, ctx: JobContext,
