@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from geodesk.commands.outputs import declare_io
 
@@ -89,6 +90,12 @@ def _route_qt_messages(verbose: bool) -> None:
     def handler(kind, _context, message: str) -> None:
         if verbose or kind in (QtMsgType.QtCriticalMsg, QtMsgType.QtFatalMsg):
             print(f"geodesk: qt: {(message.splitlines() or [''])[0]}", file=sys.stderr)
+        if kind == QtMsgType.QtFatalMsg and "platform plugin" in message:
+            from geodesk.qt.platform_check import hint
+
+            print(hint(), file=sys.stderr)  # what to install, instead of Qt's abort
+            sys.stderr.flush()
+            os._exit(1)
 
     qInstallMessageHandler(handler)
 
@@ -120,6 +127,13 @@ def run(args: argparse.Namespace) -> int:
             getattr(args, k) is not None for k in ("inline", "crossline", "time", "gather")):
         raise CommandError("--inline/--crossline/--time/--gather need a FILE")
 
+    from geodesk.qt import platform_check
+
+    if platform_check.uses_xcb():  # Qt would abort without them: name the packages instead
+        missing = platform_check.missing_libraries()
+        if missing:
+            print(platform_check.hint(missing), file=sys.stderr)
+            return 1
     from geodesk.ml.run.device import limit_threads_beside_gui
     from geodesk.qt.app import get_app, install_excepthook, screenshot
     from geodesk.qt.main_window import MainWindow
