@@ -55,6 +55,12 @@ FEATURES: tuple[Feature, ...] = (
             "the Labels dock (corrections as training labels), Confirm gather, fully interpreted"),
     Feature("update_model", "geodesk.qt.models.update_model:install",
             "Pick > Update first-break model: fine-tune on the labels, new version, re-pick"),
+    Feature("maps", "geodesk.qt.views.map_ui:install",
+            "the Map dock: horizon time structure, amplitude, any inline x crossline map, "
+            "contours, the line on screen, click to jump"),
+    Feature("desktop", "geodesk.qt.desktop:install",
+            "welcome page (Open / Project / Demo, recent files) until a survey; ask before "
+            "quitting during a job"),
 )
 
 

@@ -1,0 +1,256 @@
+"""Maps over a 3D survey's inline × crossline grid: horizon time structure, amplitude along a
+horizon, any other 2D array (facies…), their gridding, contour levels and contour lines.
+
+Qt-free so the map dock, the CLI and tests share one computation. A :class:`MapGrid` holds
+``values[i, j]`` at ``inlines[i]``, ``crosslines[j]`` (NaN where there is no value) with how to
+show it (colormap, continuous or categorical with class names).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from geodesk.core.jobs import JobContext
+
+#: traces read per block when extracting amplitudes (bounded memory on big volumes)
+AMPLITUDE_BLOCK_TRACES = 4096
+
+#: colours of categorical classes 0, 1, 2… (Tableau 10: distinct for the colour-blind too)
+CLASS_COLOURS: tuple[tuple[int, int, int], ...] = (
+    (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+    (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207))
+
+
+@dataclass(frozen=True)
+class MapGrid:
+    """A named inline × crossline array with its display: ``categorical`` maps hold integer
+    classes named by ``categories`` (class → name), continuous maps a ``unit``."""
+
+    name: str
+    values: np.ndarray
+    inlines: np.ndarray
+    crosslines: np.ndarray
+    colormap: str = "viridis"
+    unit: str = ""
+    categorical: bool = False
+    categories: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        v = np.asarray(self.values, dtype=np.float64)
+        il = np.asarray(self.inlines, dtype=np.int64).ravel()
+        xl = np.asarray(self.crosslines, dtype=np.int64).ravel()
+        if v.shape != (il.size, xl.size):
+            raise ValueError(f"map {self.name!r}: values {v.shape} do not match "
+                             f"{il.size} inlines x {xl.size} crosslines")
+        object.__setattr__(self, "values", v)
+        object.__setattr__(self, "inlines", il)
+        object.__setattr__(self, "crosslines", xl)
+
+    def node(self, inline: float, crossline: float) -> tuple[int, int]:
+        """Row and column of the grid node nearest to (inline, crossline)."""
+        return (int(np.argmin(np.abs(self.inlines - inline))),
+                int(np.argmin(np.abs(self.crosslines - crossline))))
+
+    def value_at(self, inline: float, crossline: float) -> float:
+        """The value at the node nearest to (inline, crossline) (NaN where none)."""
+        return float(self.values[self.node(inline, crossline)])
+
+    def class_name(self, value: float) -> str:
+        """Name of a categorical value ('class N' when unnamed, '' for NaN)."""
+        if not np.isfinite(value):
+            return ""
+        return self.categories.get(int(value), f"class {int(value)}")
+
+
+def map_levels(grid: MapGrid) -> tuple[float, float]:
+    """Colour range of a map: the classes of a categorical map, a symmetric 99 % clip for
+    amplitudes (seismic colormaps are centred on zero), else the finite values' range."""
+    v = grid.values[np.isfinite(grid.values)]
+    if v.size == 0:
+        return 0.0, 1.0
+    if grid.categorical:
+        return float(v.min()), float(v.max())
+    if grid.unit == "amplitude":
+        lo, hi = (float(p) for p in np.percentile(v, (1.0, 99.0)))
+        if lo < 0.0 < hi:  # both polarities: centred on zero for a diverging colormap
+            c = max(-lo, hi)
+            return -c, c
+        return (lo, hi) if hi > lo else (lo, lo + 1.0)
+    lo, hi = float(v.min()), float(v.max())
+    return lo, hi if hi > lo else lo + 1.0
+
+
+def class_colour(value: int) -> tuple[int, int, int]:
+    """The colour of categorical class ``value`` (the palette repeats after ten classes)."""
+    return CLASS_COLOURS[int(value) % len(CLASS_COLOURS)]
+
+
+def map_rgba(grid: MapGrid, lut: np.ndarray, levels: tuple[float, float] | None = None
+             ) -> np.ndarray:
+    """RGBA uint8 image (n_inlines, n_crosslines, 4) of ``grid``: continuous values through
+    ``lut`` between ``levels``, classes in :data:`CLASS_COLOURS`; transparent where NaN."""
+    v = grid.values
+    ok = np.isfinite(v)
+    out = np.zeros(v.shape + (4,), dtype=np.uint8)
+    if grid.categorical:
+        palette = np.array(CLASS_COLOURS, dtype=np.uint8)
+        out[ok, :3] = palette[v[ok].astype(np.int64) % len(palette)]
+    else:
+        lo, hi = levels if levels is not None else map_levels(grid)
+        k = np.clip((v[ok] - lo) / max(hi - lo, 1e-12) * (len(lut) - 1), 0, len(lut) - 1)
+        out[ok, :3] = lut[np.round(k).astype(np.int64), :3]
+    out[ok, 3] = 255
+    return out
+
+
+def fill_gaps(values: np.ndarray, max_gap: float) -> np.ndarray:
+    """Grid a sparsely picked map: nodes without a value that lie within ``max_gap`` nodes of a
+    value get a linear interpolation between the picks around them (Delaunay, as interpreters'
+    gridding of every-Nth-line picks); nodes further away or outside the picks stay NaN."""
+    v = np.asarray(values, dtype=np.float64)
+    known = np.isfinite(v)
+    if max_gap <= 0 or known.all() or known.sum() < 3:
+        return v.copy()
+    from scipy.interpolate import griddata
+    from scipy.ndimage import distance_transform_edt
+
+    near = (distance_transform_edt(~known) <= max_gap) & ~known
+    out = v.copy()
+    if not near.any():
+        return out
+    pts = np.argwhere(known)
+    try:
+        out[near] = griddata(pts, v[known], np.argwhere(near), method="linear")
+    except (ValueError, RuntimeError):  # picks on one line: no triangulation (QhullError)
+        return v.copy()
+    return out
+
+
+def horizon_time_map(horizon: Any, max_gap: float = 0.0) -> MapGrid:
+    """The time-structure map of a 3D :class:`~geodesk.core.picks.Horizon` (ms), its unpicked
+    gaps up to ``max_gap`` nodes wide gridded by :func:`fill_gaps`."""
+    return MapGrid(f"{horizon.name}: time", fill_gaps(horizon.times, max_gap), horizon.inlines,
+                   horizon.crosslines, colormap="viridis", unit="ms")
+
+
+def cubic_at(traces: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Value of each trace (row) at a fractional sample ``positions[row]``, by Catmull-Rom
+    cubic interpolation (exact for quadratics: no peak loss between samples, which linear
+    interpolation shows as rings on a peak-tracked amplitude map); edges repeat the end sample."""
+    d = np.asarray(traces, dtype=np.float64)
+    pos = np.asarray(positions, dtype=np.float64)
+    ns = d.shape[1]
+    k = np.clip(np.floor(pos).astype(np.int64), 0, max(ns - 2, 0))
+    w = pos - k
+    rows = np.arange(d.shape[0])
+    p0, p1, p2, p3 = (d[rows, np.clip(k + o, 0, ns - 1)] for o in (-1, 0, 1, 2))
+    return p1 + 0.5 * w * (p2 - p0 + w * (2 * p0 - 5 * p1 + 4 * p2 - p3
+                                          + w * (3 * (p1 - p2) + p3 - p0)))
+
+
+def horizon_amplitude_map(survey: Any, horizon: Any, ctx: JobContext | None = None,
+                          block: int = AMPLITUDE_BLOCK_TRACES) -> MapGrid:
+    """Amplitude of a post-stack 3D ``survey`` along ``horizon`` (:func:`cubic_at` the picked
+    time), read block by block in file order; NaN where the horizon is
+    unpicked, the node has no trace or the time is off the record."""
+    times = np.asarray(horizon.times, dtype=np.float64)
+    out = np.full(times.shape, np.nan)
+    i = np.searchsorted(survey.inlines, horizon.inlines).clip(0, len(survey.inlines) - 1)
+    j = np.searchsorted(survey.crosslines, horizon.crosslines).clip(0, len(survey.crosslines) - 1)
+    on_i = survey.inlines[i] == horizon.inlines
+    on_j = survey.crosslines[j] == horizon.crosslines
+    trace = np.where(on_i[:, None] & on_j[None, :], survey.trace_grid[np.ix_(i, j)], -1)
+    t0, dt, ns = float(survey.delay_ms), float(survey.dt_ms), int(survey.n_samples)
+    s = (times - t0) / dt
+    todo = np.flatnonzero(((trace >= 0) & np.isfinite(s) & (s >= 0) & (s <= ns - 1)).ravel())
+    todo = todo[np.argsort(trace.ravel()[todo], kind="stable")]  # file order: sequential reads
+    for start in range(0, todo.size, block):
+        if ctx is not None:
+            ctx.check_cancel()
+            ctx.progress(start / max(todo.size, 1), f"Amplitude along {horizon.name}")
+        nodes = todo[start:start + block]
+        data = np.asarray(survey.traces(trace.ravel()[nodes]), dtype=np.float64)
+        out.ravel()[nodes] = cubic_at(data, s.ravel()[nodes])
+    lo, hi = (np.nanpercentile(out, (1.0, 99.0)) if np.isfinite(out).any() else (0.0, 0.0))
+    return MapGrid(f"{horizon.name}: amplitude", out, horizon.inlines, horizon.crosslines,
+                   colormap="seismic" if lo < 0.0 < hi else "viridis", unit="amplitude")
+
+
+def contour_levels(values: np.ndarray, target: int = 10) -> np.ndarray:
+    """About ``target`` round contour levels (steps of 1, 2 or 5 × 10^k) inside the finite
+    range of ``values``; empty for a flat or empty map."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return np.zeros(0)
+    lo, hi = float(v.min()), float(v.max())
+    if hi <= lo:
+        return np.zeros(0)
+    raw = (hi - lo) / max(target, 1)
+    mag = 10.0 ** np.floor(np.log10(raw))
+    step = next(m * mag for m in (1.0, 2.0, 5.0, 10.0) if m * mag >= raw)
+    first = np.ceil(lo / step) * step
+    levels = np.arange(first, hi + step * 1e-9, step)
+    return levels[(levels > lo) & (levels < hi)] if levels.size > 2 else levels
+
+
+def _crossings(a: np.ndarray, b: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the edge from ``a`` to ``b`` crosses ``level`` and where (fraction from a)."""
+    cross = (a >= level) != (b >= level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(cross, (level - a) / (b - a), np.nan)
+    return cross & np.isfinite(a) & np.isfinite(b), frac
+
+
+def contour_segments(values: np.ndarray, level: float) -> np.ndarray:
+    """Line segments (n, 2, 2) of the ``level`` contour of ``values`` by marching squares, as
+    (row, column) fractional grid indices; cells with a NaN corner draw nothing (no false
+    contours along the edge of the picked area); saddles are split by the cell's mean."""
+    z = np.asarray(values, dtype=np.float64)
+    if z.ndim != 2 or min(z.shape) < 2:
+        return np.zeros((0, 2, 2))
+    tl, tr, bl, br = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
+    ok = np.isfinite(tl) & np.isfinite(tr) & np.isfinite(bl) & np.isfinite(br)
+    rows, cols = np.meshgrid(np.arange(z.shape[0] - 1, dtype=float),
+                             np.arange(z.shape[1] - 1, dtype=float), indexing="ij")
+    # edges in order top (tl→tr), right (tr→br), bottom (bl→br), left (tl→bl): (row, col)
+    edges = []
+    for a, b, r0, c0, along_col in ((tl, tr, 0, 0, True), (tr, br, 0, 1, False),
+                                    (bl, br, 1, 0, True), (tl, bl, 0, 0, False)):
+        cross, f = _crossings(a, b, level)
+        r = rows + r0 + (0 if along_col else f)
+        c = cols + c0 + (f if along_col else 0)
+        edges.append((cross & ok, np.stack([r, c], axis=-1)))
+    hit = np.stack([e[0] for e in edges], axis=-1)  # (..., 4)
+    pts = np.stack([e[1] for e in edges], axis=-2)  # (..., 4, 2)
+    n = hit.sum(axis=-1)
+    segs = []
+    two = n == 2
+    if two.any():
+        h, p = hit[two], pts[two]
+        order = np.argsort(~h, axis=-1, kind="stable")[:, :2]
+        segs.append(np.take_along_axis(p, order[..., None], axis=1))
+    four = n == 4
+    if four.any():
+        p = pts[four]
+        centre = ((tl + tr + bl + br) / 4.0)[four]
+        high_tl = (tl[four] >= level) == (centre >= level)
+        # the centre on tl's side joins tl's region: cut the corners tr and bl off
+        first = np.where(high_tl[:, None], [0, 1], [0, 3])  # top-right or top-left
+        second = np.where(high_tl[:, None], [2, 3], [1, 2])  # bottom-left or right-bottom
+        rows4 = np.arange(p.shape[0])[:, None]
+        segs.append(p[rows4, first])
+        segs.append(p[rows4, second])
+    return np.concatenate(segs) if segs else np.zeros((0, 2, 2))
+
+
+def index_to_keys(grid: MapGrid, rc: np.ndarray) -> np.ndarray:
+    """(…, 2) fractional (row, column) indices to (inline, crossline) numbers (linear between
+    nodes, as the grid's numbers are regular or nearly so)."""
+    rc = np.asarray(rc, dtype=np.float64)
+    il = np.interp(rc[..., 0], np.arange(grid.inlines.size), grid.inlines.astype(float))
+    xl = np.interp(rc[..., 1], np.arange(grid.crosslines.size), grid.crosslines.astype(float))
+    return np.stack([il, xl], axis=-1)

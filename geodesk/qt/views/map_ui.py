@@ -1,0 +1,175 @@
+"""The Map dock: each 3D horizon's time structure and amplitude, and maps other features hand in
+(:meth:`MapController.add_map`, e.g. a facies map), following the picks and the line on screen.
+
+Time maps are recomputed from the horizon as it is tracked or edited (debounced); amplitude
+maps are read along the horizon in a background job (latest wins). A click on the map shows the
+inline (or, on a crossline, the crossline) through that node.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDockWidget
+
+from geodesk.core.jobs import JobContext
+from geodesk.core.maps import MapGrid, horizon_amplitude_map, horizon_time_map
+from geodesk.core.picks import Horizon
+from geodesk.core.segy.reader import private_survey
+from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.views.map_view import MapView
+
+TIME, AMPLITUDE = "time", "amplitude"
+#: delay (ms) between a horizon edit and the map's redraw (a track writes many edits)
+REFRESH_MS = 250
+
+
+class MapController:
+    """The map dock of one window: which maps exist, which is shown, keeping it current."""
+
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.view = MapView()
+        self.dock = QDockWidget("Map", window)
+        self.dock.setObjectName("Map")
+        self.dock.setWidget(self.view)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.dock.visibilityChanged.connect(lambda shown: self.refresh() if shown else None)
+        self.extra: dict[str, MapGrid] = {}  # maps handed in by other features
+        self.job: JobHandle | None = None
+        self._picks = None
+        self._timer = QTimer(self.view)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.action = window.menu("&Interpretation").addAction("Horizon &map", self.open_map)
+        self.action.setShortcut("Ctrl+M")
+        self.action.setToolTip("Time structure, amplitude or any other map of the survey; "
+                               "click it to show that inline")
+        window.menu("&View").addAction(self.dock.toggleViewAction())
+        self.view.sig_chosen.connect(lambda _name: self.refresh())
+        self.view.sig_gap_changed.connect(lambda _n: self.refresh())
+        self.view.sig_jump.connect(window._jump_3d)
+        window.sig_section_changed.connect(lambda _s: self._show_line())
+        window.sig_picks_replaced.connect(lambda picks, _h: self._follow(picks))
+        window.sig_survey_changed.connect(self._on_survey)
+        self._follow(window.picks)
+        self._on_survey(window.survey)
+
+    # -- what there is to show ----------------------------------------------------------------
+    def horizons(self) -> dict[str, Horizon]:
+        return {n: h for n, h in self.window.picks.horizons.items() if h.geometry == "3d"}
+
+    def names(self) -> list[str]:
+        """Map names offered: '<horizon>: time', '<horizon>: amplitude', then handed-in maps."""
+        out = [f"{n}: {what}" for n in self.horizons() for what in (TIME, AMPLITUDE)]
+        return out + [n for n in self.extra if n not in out]
+
+    def add_map(self, grid: MapGrid, show: bool = True) -> None:
+        """Offer ``grid`` (any inline × crossline array: facies…) in the dock, shown now if
+        ``show``; a map of the same name is replaced."""
+        self.extra[grid.name] = grid
+        self._offer(grid.name if show else None)
+        if show:
+            self.dock.show()
+            self.refresh()
+
+    def open_map(self) -> None:
+        """Show the dock with the active (or first) horizon's time structure."""
+        active = self.window.active_pick
+        name = active.name if isinstance(active, Horizon) and active.geometry == "3d" else \
+            next(iter(self.horizons()), None)
+        if name is None and not self.extra:
+            self.window.statusBar().showMessage(
+                "No 3D horizon yet: pick a seed and track it (Pick menu), then open the map.", 6000)
+            return
+        self._offer(f"{name}: {TIME}" if name else None)
+        self.dock.show()
+        self.refresh()
+
+    # -- keeping it current -------------------------------------------------------------------
+    def _on_survey(self, survey: Any) -> None:
+        self.action.setEnabled(survey is not None and survey.kind == "post3d")
+        self.extra.clear()  # handed-in maps belong to the survey they were made on
+        self._offer(None)
+        self.refresh()
+
+    def _follow(self, picks: Any) -> None:
+        if self._picks is not None:
+            self._picks.changed.disconnect(self._on_change)
+        self._picks = picks
+        picks.changed.connect(self._on_change)
+        self._offer(None)
+        self.refresh()
+
+    def _on_change(self, change: Any) -> None:
+        if change.source is self._picks:  # added / removed / renamed objects
+            self._offer(None)
+            self._timer.start()
+        elif isinstance(change.source, Horizon) and change.what == "times" \
+                and self.view.chosen.startswith(f"{change.source.name}: "):
+            self._timer.start()
+
+    def _offer(self, current: str | None) -> None:
+        names = self.names()
+        keep = current if current in names else self.view.chosen
+        self.view.set_choices(names, keep if keep in names else (names[0] if names else None))
+
+    def _show_line(self) -> None:
+        sec = self.window.section
+        if sec is not None and sec.kind in ("inline", "crossline"):
+            self.view.show_position(sec.kind, self.window.navigator.value)
+        else:
+            self.view.show_position("", 0.0)
+
+    def refresh(self) -> None:
+        """Draw the chosen map again from its source (amplitudes in a job)."""
+        self._timer.stop()
+        if not self.dock.isVisible():
+            return
+        name = self.view.chosen
+        horizon, _, what = name.rpartition(": ")
+        h = self.horizons().get(horizon)
+        if name in self.extra:
+            self.view.show_map(self.extra[name])
+        elif h is not None and what == TIME:
+            self.view.show_map(horizon_time_map(h, max_gap=self.view.gap_box.value()))
+        elif h is not None and what == AMPLITUDE:
+            self._amplitude(h)
+            return
+        else:
+            self.view.show_map(None)
+        self._show_line()
+
+    def _amplitude(self, horizon: Horizon) -> JobHandle | None:
+        """Amplitude along ``horizon`` read in the background; shown when it arrives."""
+        survey = self.window.survey
+        if survey is None or survey.kind != "post3d":
+            return None
+        if self.job is not None and self.job.running:
+            self.job.cancel()  # latest wins
+        chosen = self.view.chosen
+
+        def job(ctx: JobContext) -> MapGrid:
+            with private_survey(survey) as own:  # never share the GUI thread's file handle
+                return horizon_amplitude_map(own, horizon, ctx)
+
+        handle = self.window.runner.submit(job, f"Amplitude along {horizon.name}")
+
+        def show(grid: MapGrid) -> None:
+            if handle is self.job and self.view.chosen == chosen:
+                self.view.show_map(grid, horizon_time_map(horizon, self.view.gap_box.value()))
+                self._show_line()
+
+        handle.finished.connect(show)
+        handle.failed.connect(lambda exc: self.window.statusBar().showMessage(
+            f"Amplitude map failed: {str(exc).splitlines()[0] if str(exc) else exc!r}", 8000))
+        self.job = handle
+        return handle
+
+
+def install(session: Any, window: Any) -> MapController:
+    """Add the Map dock (Interpretation > Horizon map, View > Map) to ``window``."""
+    return MapController(window)
