@@ -1,6 +1,7 @@
-"""``geodesk train firstbreaks --from MODEL.pt --labels …``: the fine-tune on the interpreter's
-labels (a first-break CSV with ``--survey``, or a project's manual / corrected picks), through
-the same :func:`geodesk.ml.finetune.finetune_firstbreaks` the window's Update model runs."""
+"""``geodesk train TASK --from MODEL.pt --labels …``: the fine-tune on the interpreter's labels
+(first breaks, faults, velocities), from a project's picks or from label files with
+``--survey``, through the same :mod:`geodesk.ml.finetune_sources` the window's Update model
+runs."""
 
 from __future__ import annotations
 
@@ -10,52 +11,45 @@ import sys
 from pathlib import Path
 
 
-def _labels(args: argparse.Namespace):
-    """(survey, label times per file trace, survey name) from ``--labels`` / ``--survey``."""
-    import geodesk
+def _labels(args: argparse.Namespace, ctx):
+    """The labelled items of ``--labels`` (a project, or files with ``--survey``)."""
     from geodesk.commands import CommandError
-    from geodesk.ml.finetune import csv_label_times, interpretation_label_times
+    from geodesk.ml.finetune_sources import file_items, project_items
 
     lab = Path(args.labels)
+    interpreted = getattr(args, "interpreted", None)
     if lab.is_dir() or lab.name == "project.json":
         from geodesk.core.project.project import Project
 
-        if args.survey is not None:
-            raise CommandError("--survey is for a --labels CSV; a project names its own survey")
-        project = Project.open(lab)
-        survey = project.open_survey()
-        return survey, interpretation_label_times(project.picks, survey.n_traces), \
-            Path(project.survey_path()).name
+        if args.survey is not None or interpreted is not None:
+            raise CommandError("--survey and --interpreted are for label files; a project "
+                               "names its own surveys and fully interpreted sections")
+        return project_items(Project.open(lab), args.task, ctx)
     if args.survey is None:
-        raise CommandError("--labels PICKS.csv needs --survey SHOTS.sgy (the shots it labels)")
-    survey = geodesk.open(args.survey, kind="prestack")
-    try:
-        return survey, csv_label_times(lab, survey), Path(args.survey).name
-    except BaseException:
-        survey.close()
-        raise
+        what = {"faults": "POST.sgy (the sections the sticks are on)",
+                "velocities": "CMPS.sgy (the CMP gathers)"}.get(args.task, "SHOTS.sgy (the shots "
+                                                                           "it labels)")
+        raise CommandError(f"--labels {lab.name} needs --survey {what}")
+    return file_items(args.task, args.survey, lab, interpreted, ctx)
 
 
 def run_finetune(args: argparse.Namespace) -> int:
     from geodesk.commands import CommandError
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.finetune import (
-        FineTuneSettings,
-        finetune_firstbreaks,
-        labelled_gathers,
-    )
+    from geodesk.ml.finetune_sources import TUNABLE, default_settings, finetune
     from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.training import check_output_path
 
-    if args.task != "firstbreaks":
-        raise CommandError(f"--labels fine-tunes first-break models only, not {args.task}")
+    if args.task not in TUNABLE:
+        raise CommandError(f"--labels fine-tunes {', '.join(TUNABLE)} models, not {args.task}")
     if args.labels is None:
-        raise CommandError("--survey goes with --labels PICKS.csv")
+        raise CommandError("--survey and --interpreted go with --labels")
     if args.init_from is None:
         raise CommandError("--labels needs --from MODEL.pt (the base weights to fine-tune)")
     if args.threads is not None and args.threads < 1:
         raise CommandError(f"--threads must be at least 1, got {args.threads}")
-    settings = FineTuneSettings(seed=args.seed, threads=args.threads or 1)
+    settings = default_settings(args.task)
+    settings.seed, settings.threads = args.seed, args.threads or 1
     if args.steps is not None:
         if args.steps < 1:
             raise CommandError(f"--steps must be at least 1, got {args.steps}")
@@ -65,21 +59,31 @@ def run_finetune(args: argparse.Namespace) -> int:
             raise CommandError("--synthetic-fraction must be in [0, 1)")
         settings.synthetic_fraction = args.synthetic_fraction
     out = check_output_path(args.out)
-    bar = TerminalProgress("fine-tune firstbreaks", quiet=args.quiet)
+    bar = TerminalProgress(f"fine-tune {args.task}", quiet=args.quiet)
     ctx = JobContext(on_progress=bar, min_interval_s=0.2)
-    survey, times, name = _labels(args)
-    try:
-        gathers = labelled_gathers(survey, times, ctx)
-    finally:
-        survey.close()
+    labels = _labels(args, ctx)
+    for note in labels.notes:
+        print(f"geodesk: note: {note}", file=sys.stderr)
     command = "geodesk " + shlex.join(["train", *sys.argv[2:]]) if sys.argv[1:2] == ["train"] \
-        else f"geodesk train firstbreaks --from {args.init_from} --labels {args.labels}"
-    res = finetune_firstbreaks(args.init_from, gathers, out, survey_name=name,
-                               settings=settings, command=command, ctx=ctx)
-    a = res.agreement
-    held = ("no labels held back" if a.get("within_2_samples") is None else
-            f"held-back agreement {a['within_2_samples']:.0%} within 2 samples "
-            f"(base {res.base_agreement['within_2_samples']:.0%})")
-    bar.done(f"wrote {out}: {res.n_labels} labels on {len(gathers)} shots, {held}, "
-             f"{res.stopped}, {res.seconds:.0f} s")
+        else f"geodesk train {args.task} --from {args.init_from} --labels {args.labels}"
+    res = finetune(args.task, args.init_from, labels, out, settings=settings, command=command,
+                   ctx=ctx)
+    bar.done(f"wrote {out}: {res.n_labels} labels on {len(labels.items)} "
+             f"{ITEMS[args.task]}, {held_text(res)}, {res.stopped}, {res.seconds:.0f} s")
     return 0
+
+
+ITEMS = {"firstbreaks": "shots", "faults": "sections", "velocities": "CMPs"}
+
+
+def held_text(res) -> str:
+    """'held-back agreement 87 % … (base 80 %)' of a fine-tune result, whatever its task."""
+    key = next((k for k in ("within_2_samples", "f1", "within_2pct") if k in res.agreement),
+               None)
+    if key is None or res.agreement.get(key) is None:
+        return "no labels held back"
+    name = {"within_2_samples": "within 2 samples", "f1": "F1",
+            "within_2pct": "within 2 %"}[key]
+    base = res.base_agreement.get(key)
+    return (f"held-back agreement {res.agreement[key]:.0%} {name}"
+            + (f" (base {base:.0%})" if base is not None else ""))

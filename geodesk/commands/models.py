@@ -45,17 +45,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="model hyper-parameter, e.g. depth=3 or width=8 (repeatable; JSON value)")
     q.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
     q.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    q.add_argument("--labels", default=None, metavar="PICKS.csv|PROJECT.geodesk",
-                   help="fine-tune --from on the interpreter's labels (firstbreaks): a first-"
-                   "break CSV (ffid,channel[,trace,offset],time_ms; empty time = unlabelled, "
-                   "with --survey) or a project (its corrected, drawn and confirmed picks)")
-    q.add_argument("--survey", default=None, metavar="SHOTS.sgy",
-                   help="the shots a --labels CSV belongs to")
+    q.add_argument("--labels", default=None, metavar="FILE.csv|PROJECT.geodesk",
+                   help="fine-tune --from on the interpreter's labels (firstbreaks, faults, "
+                   "velocities): a project (its corrected, drawn and confirmed picks, sticks, "
+                   "fully interpreted sections, knots) or, with --survey, a first-break CSV "
+                   "(ffid,channel[,trace,offset],time_ms; empty time = unlabelled), a fault-"
+                   "stick CSV or a velocity CSV")
+    q.add_argument("--survey", default=None, metavar="FILE.sgy",
+                   help="the shots, post-stack sections or CMPs a --labels CSV belongs to")
+    q.add_argument("--interpreted", default=None, metavar="SECTIONS.txt",
+                   help="faults with a stick CSV: the fully interpreted sections ('inline N', "
+                   "'crossline N' or 'line' per line); those without a stick say 'no fault'")
     q.add_argument("--steps", type=int, default=None,
-                   help="fine-tuning steps with --labels (default 300)")
+                   help="fine-tuning steps with --labels (default 300 first breaks, 120 faults, "
+                   "150 velocities)")
     q.add_argument("--synthetic-fraction", type=float, default=None,
-                   help="share of synthetic batches with --labels (default 0.1)")
-    declare_io(q, inputs=("init_from", "labels", "survey"), outputs={"out": "model"})
+                   help="share of synthetic batches with --labels (default 0.1 first breaks, "
+                   "0.2 faults and velocities)")
+    declare_io(q, inputs=("init_from", "labels", "survey", "interpreted"),
+               outputs={"out": "model"})
     q.set_defaults(func=run_train)
 
 
@@ -136,7 +144,7 @@ def run_train(args: argparse.Namespace) -> int:
     from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.training import PRIMARY_METRIC, check_output_path, train
 
-    if args.labels is not None or args.survey is not None:
+    if args.labels is not None or args.survey is not None or args.interpreted is not None:
         from geodesk.commands.finetune_run import run_finetune
 
         return run_finetune(args)

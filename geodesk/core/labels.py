@@ -142,6 +142,7 @@ class SectionLabels:
     section_number: float
     sticks: list[np.ndarray]
     fully_interpreted: bool
+    model_sticks: list[np.ndarray] = field(default_factory=list)  # what corrections replaced
 
 
 @dataclass(frozen=True)
@@ -448,6 +449,7 @@ def _velocity_training(labels: list[Label], _ls: LabelSet) -> list[CdpLabels]:
 
 def _fault_training(labels: list[Label], _ls: LabelSet) -> list[SectionLabels]:
     sections: dict[tuple, list] = {}
+    replaced: dict[tuple, list] = {}
     full: set[tuple] = set()
     for lb in labels:
         key = (lb.survey_id, lb.location.mode, float(lb.location.value))
@@ -456,8 +458,11 @@ def _fault_training(labels: list[Label], _ls: LabelSet) -> list[SectionLabels]:
             full.add(key)
         else:
             sticks.append(np.asarray(lb.interpreter_value, dtype=np.float64).copy())
-    return [SectionLabels(mode, value, sticks, (sid, mode, value) in full)
-            for (sid, mode, value), sticks in sorted(sections.items())]
+            if lb.model_value is not None:
+                replaced.setdefault(key, []).append(
+                    np.asarray(lb.model_value, dtype=np.float64).copy())
+    return [SectionLabels(mode, value, sticks, key in full, replaced.get(key, []))
+            for key, sticks in sorted(sections.items()) for _, mode, value in [key]]
 
 
 def _horizon_training(labels: list[Label], ls: LabelSet) -> list[HorizonLabels]:

@@ -140,6 +140,18 @@ def labelled_gathers(survey: Any, times: np.ndarray,
     return out
 
 
+def split_whole(items: list, fraction: float, seed: int = 0) -> tuple[list, list]:
+    """(training, held-back) whole items: ``fraction`` of them held back, at least one, never
+    all (none when ``fraction`` is 0 or there are fewer than two)."""
+    if fraction <= 0 or len(items) < 2:
+        return list(items), []
+    rng = np.random.default_rng(seed)
+    n_held = min(max(round(fraction * len(items)), 1), len(items) - 1)
+    held = set(rng.choice(len(items), n_held, replace=False).tolist())
+    return ([x for k, x in enumerate(items) if k not in held],
+            [x for k, x in enumerate(items) if k in held])
+
+
 def split_holdout(gathers: list[LabelledGather], fraction: float, seed: int = 0
                   ) -> tuple[list[LabelledGather], list[LabelledGather]]:
     """(training, held-back) labels: whole gathers (at least one of three or more), or every
@@ -147,11 +159,7 @@ def split_holdout(gathers: list[LabelledGather], fraction: float, seed: int = 0
     if fraction <= 0 or not gathers:
         return list(gathers), []
     if len(gathers) >= 3:
-        rng = np.random.default_rng(seed)
-        n_held = min(max(round(fraction * len(gathers)), 1), len(gathers) - 1)
-        held = set(rng.choice(len(gathers), n_held, replace=False).tolist())
-        return ([g for k, g in enumerate(gathers) if k not in held],
-                [g for k, g in enumerate(gathers) if k in held])
+        return split_whole(gathers, fraction, seed)
     train, test = [], []
     for g in gathers:
         lab = np.flatnonzero(np.isfinite(g.times))
@@ -225,60 +233,74 @@ def base_weights(path: str | os.PathLike) -> Path:
 
 
 def _synthetic(model: Any, settings: FineTuneSettings, ctx: JobContext) -> list:
+    """Prepared synthetic examples of the model's task (drawn once per run)."""
     from geodesk.ml.data.datasets import examples, training_seed
 
     preps = []
     for k in range(int(settings.n_synthetic)):
-        ctx.progress(0.02 * k / max(settings.n_synthetic, 1), "synthetic gathers")
-        X, y = examples("firstbreaks", training_seed(settings.seed + 7919, k),
+        ctx.progress(0.02 * k / max(settings.n_synthetic, 1), f"synthetic {model.task}")
+        X, y = examples(model.task, training_seed(settings.seed + 7919, k),
                         size=int(settings.synthetic_size))
         preps += [model._prepare(a, b) for a, b in zip(X, y)]
     return preps
 
 
-def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],
-                         out: str | os.PathLike, *, survey_name: str = "",
-                         settings: FineTuneSettings | None = None, command: str = "",
-                         ctx: JobContext | None = None) -> FineTuneResult:
-    """Fine-tune the first-break model file ``base`` on ``gathers`` (labels) and synthetic
-    gathers, keep the best step on the held-back labels and write it to ``out`` (atomic; only
-    when the run completes: a cancel or a divergence writes nothing)."""
+@dataclass
+class TuneOutcome:
+    """What :func:`tune` ended with: the best held-back agreement (its weights are in the
+    model), the base's, the step it came from, why it stopped and the evaluations."""
+
+    best: dict[str, Any]
+    base: dict[str, Any]
+    best_step: int
+    stopped: str
+    history: list[dict[str, float]]
+
+
+def focus(prep: Any, patch: tuple[int, int], margin: int = 8) -> Any:
+    """``prep`` cut to the box around its labelled (mask > 0) part, at least ``patch`` large:
+    random training crops of a sparsely labelled section then always hold labels."""
+    from geodesk.ml.base import Prepared
+
+    rows, cols = np.nonzero(prep.mask > 0)
+    if rows.size == 0:
+        return prep
+    h, w = prep.mask.shape
+    box = []
+    for lo, hi, size, n in ((rows.min(), rows.max(), patch[0], h),
+                            (cols.min(), cols.max(), patch[1], w)):
+        lo, hi = max(int(lo) - margin, 0), min(int(hi) + margin + 1, n)
+        grow = max(int(size) - (hi - lo), 0)
+        lo = max(lo - grow // 2, 0)
+        hi = min(max(hi, lo + int(size)), n)
+        lo = max(min(lo, hi - int(size)), 0)
+        box.append(slice(lo, hi))
+    sl = tuple(box)
+    return Prepared(prep.inp[(slice(None), *sl)], None if prep.target is None else
+                    prep.target[(slice(None), *sl)], prep.mask[sl], prep.meta)
+
+
+def tune(model: Any, labelled: list, held: list, score: Any, rank: Any, synthetic: list,
+         s: FineTuneSettings, ctx: JobContext, what: str = "agreement") -> TuneOutcome:
+    """Optimiser steps on ``labelled`` (Prepared examples, masked) and a ``synthetic_fraction``
+    of ``synthetic`` ones; every ``eval_every`` steps ``score(model, held, ctx)`` (a dict) is
+    ranked by ``rank`` (larger is better), the best weights are kept and a run of ``patience``
+    evaluations without improvement stops. NaN or exploding loss: :class:`FineTuneDiverged`."""
     import torch
 
-    from geodesk.ml.registry import load_model, weight_id
-
-    ctx = ctx or JobContext()
-    s = settings or FineTuneSettings()
-    if s.steps < 1:
-        raise FineTuneRefused("a fine-tune needs at least one step")
-    n_labels = sum(g.n_labels for g in gathers)
-    if n_labels == 0:
-        raise FineTuneRefused("no first-break labels (manual or corrected picks) to train on")
-    if s.threads:
-        torch.set_num_threads(int(s.threads))
-    t_start = time.monotonic()
-    ctx.progress(0.0, "loading the base model")
-    model = load_model(base, task="firstbreaks", device="cpu")
-    base_id = model.weight_id_
-    base_prov = dict(getattr(model, "provenance_", {}) or {})
-    torch.manual_seed(int(s.seed))
-    model.rng_ = np.random.default_rng(int(s.seed))
-    for group in model.optimizer_.param_groups:
-        group["lr"] = float(s.lr)
-    train_g, held_g = split_holdout(gathers, s.holdout, s.seed)
-    labelled = [model._prepare(g.gather, g.times) for g in train_g if g.n_labels]
-    synthetic = _synthetic(model, s, ctx) if s.synthetic_fraction > 0 else []
-    base_score = agreement(model, held_g, ctx)
+    base_score = score(model, held, ctx)
     best, best_state, best_step = base_score, copy.deepcopy(model.net_.state_dict()), 0
     history: list[dict[str, float]] = []
     first_losses: list[float] = []
     stale, stopped = 0, f"{s.steps} steps"
     losses: list[float] = []
+    step = 0
     for step in range(1, int(s.steps) + 1):
+        shown = best.get(what)
         ctx.progress(0.05 + 0.9 * (step - 1) / s.steps,
                      f"fine-tuning step {step}/{s.steps}"
-                     + (f", held-back agreement {best['within_2_samples']:.0%}"
-                        if best.get("within_2_samples") is not None else ""))
+                     + (f", held-back {what.replace('_', ' ')} {shown:.0%}"
+                        if shown is not None else ""))
         use_synth = bool(synthetic) and model.rng_.random() < float(s.synthetic_fraction)
         loss = model._step(synthetic if use_synth or not labelled else labelled)
         if not np.isfinite(loss):
@@ -291,31 +313,59 @@ def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],
                                    f"{step} (it started near {np.median(first_losses):.3g}); "
                                    "nothing was written, the previous model stays")
         losses.append(loss)
-        if held_g and (step % int(s.eval_every) == 0 or step == s.steps):
-            score = agreement(model, held_g, ctx)
+        if held and (step % int(s.eval_every) == 0 or step == s.steps):
+            sc = score(model, held, ctx)
             history.append({"step": step, "loss": float(np.mean(losses)),
-                            **{k: v for k, v in score.items() if v is not None}})
+                            **{k: v for k, v in sc.items()
+                               if isinstance(v, (int, float)) and v is not None}})
             losses = []
-            if _rank(score) > _rank(best):
-                best, best_step, stale = score, step, 0
+            if rank(sc) > rank(best):
+                best, best_step, stale = sc, step, 0
                 best_state = copy.deepcopy(model.net_.state_dict())
             else:
                 stale += 1
                 if stale >= s.patience:
                     stopped = f"early stop at step {step} (best at step {best_step})"
                     break
-    if held_g:
+    if held:
         model.net_.load_state_dict(best_state)
     else:
-        best_step = step
-        best = {"labels": 0, "within_2_samples": None, "within_2ms": None,
-                "median_abs_error_ms": None}
+        best_step, best = step, {k: (0 if k == "labels" else None) for k in base_score}
     if not all(torch.isfinite(v).all() for v in model.net_.state_dict().values()
                if v.is_floating_point()):
         raise FineTuneDiverged("fine-tune diverged: the weights hold NaN; nothing was written, "
                                "the previous model stays")
+    return TuneOutcome(best, base_score, best_step, stopped, history)
+
+
+def start_model(base: str | os.PathLike, task: str, s: FineTuneSettings) -> Any:
+    """The base model file loaded on the CPU, seeded, with the fine-tune's learning rate."""
+    import torch
+
+    from geodesk.ml.registry import load_model
+
+    if s.steps < 1:
+        raise FineTuneRefused("a fine-tune needs at least one step")
+    if s.threads:
+        torch.set_num_threads(int(s.threads))
+    model = load_model(base, task=task, device="cpu")
+    torch.manual_seed(int(s.seed))
+    model.rng_ = np.random.default_rng(int(s.seed))
+    for group in model.optimizer_.param_groups:
+        group["lr"] = float(s.lr)
+    return model
+
+
+def write_version(model: Any, base: str | os.PathLike, out: str | os.PathLike,
+                  outcome: TuneOutcome, s: FineTuneSettings, *, base_id: str | None,
+                  base_prov: dict[str, Any], n_labels: int, details: dict[str, Any],
+                  command: str, seconds: float, ctx: JobContext) -> Path:
+    """Record the fine-tune in the model's provenance and save it to ``out`` (atomic; a cancel
+    before this point writes nothing); the model's weight id becomes the new file's."""
+    from geodesk.ml.registry import weight_id
+
     ctx.progress(0.97, "writing the new model version")
-    seconds = time.monotonic() - t_start
+    best = outcome.best
     model.provenance_ = {
         **{k: base_prov[k] for k in ("generator", "generator_version") if k in base_prov},
         "validation": {f"held_back_{k}": v for k, v in best.items()
@@ -327,25 +377,93 @@ def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],
         "fine_tune": {
             "base_weights": base_id,
             "base_path": str(Path(base).resolve()),
-            "survey": survey_name,
-            "labels": n_labels,
-            "labelled_gathers": len(gathers),
-            "held_back_gathers": [g.key for g in held_g] if len(gathers) >= 3 else [],
-            "held_back_labels": int(sum(g.n_labels for g in held_g)),
+            "labels": int(n_labels),
+            **details,
             "held_back_agreement": best,
-            "base_held_back_agreement": base_score,
-            "best_step": best_step,
-            "stopped": stopped,
+            "base_held_back_agreement": outcome.base,
+            "best_step": outcome.best_step,
+            "stopped": outcome.stopped,
             "steps": int(s.steps),
             "lr": float(s.lr),
             "synthetic_fraction": float(s.synthetic_fraction),
             "seed": int(s.seed),
             "seconds": round(seconds, 1),
-            "history": history,
+            "history": outcome.history,
         },
     }
     ctx.check_cancel()
     path = model.save(out)
     model.weight_id_ = weight_id(path, model.name, model.version)
     ctx.progress(1.0, "fine-tuned")
-    return FineTuneResult(model, path, n_labels, best, base_score, stopped, seconds, history)
+    return path
+
+
+@dataclass(frozen=True)
+class TaskTuning:
+    """What differs between the tasks' fine-tunes: how labelled items are split, turned into
+    masked examples and scored (``score`` ranked by ``rank``, ``what`` its headline key),
+    what an item is called in the provenance, and the message when there are no labels."""
+
+    task: str
+    split: Any
+    prepare: Any
+    score: Any
+    rank: Any
+    what: str
+    items: str
+    no_labels: str
+
+
+def finetune_items(tuning: TaskTuning, base: str | os.PathLike, items: list,
+                   out: str | os.PathLike, *, survey_name: str = "",
+                   settings: FineTuneSettings | None = None, command: str = "",
+                   ctx: JobContext | None = None) -> FineTuneResult:
+    """Fine-tune the model file ``base`` of ``tuning.task`` on labelled ``items`` and synthetic
+    examples, keep the best step on the held-back items and write it to ``out`` (atomic; only
+    when the run completes: a cancel or a divergence writes nothing)."""
+    ctx = ctx or JobContext()
+    s = settings or FineTuneSettings()
+    n_labels = sum(x.n_labels for x in items)
+    if s.steps >= 1 and n_labels == 0:
+        raise FineTuneRefused(tuning.no_labels)
+    t_start = time.monotonic()
+    ctx.progress(0.0, "loading the base model")
+    model = start_model(base, tuning.task, s)
+    base_id, base_prov = model.weight_id_, dict(getattr(model, "provenance_", {}) or {})
+    train, held = tuning.split(items, s.holdout, s.seed)
+    labelled = [tuning.prepare(model, x) for x in train if x.n_labels]
+    synthetic = _synthetic(model, s, ctx) if s.synthetic_fraction > 0 else []
+    outcome = tune(model, labelled, held, tuning.score, tuning.rank, synthetic, s, ctx,
+                   tuning.what)
+    seconds = time.monotonic() - t_start
+    whole = {id(x) for x in items}
+    details = {"survey": survey_name, f"labelled_{tuning.items}": len(items),
+               f"held_back_{tuning.items}": [_key(x) for x in held if id(x) in whole],
+               "held_back_labels": int(sum(x.n_labels for x in held))}
+    path = write_version(model, base, out, outcome, s, base_id=base_id, base_prov=base_prov,
+                         n_labels=n_labels, details=details, command=command,
+                         seconds=seconds, ctx=ctx)
+    return FineTuneResult(model, path, n_labels, outcome.best, outcome.base, outcome.stopped,
+                          seconds, outcome.history)
+
+
+def _key(item: Any) -> Any:
+    """A JSON-able name of a labelled item (shot FFID, CDP, section kind and number)."""
+    for name in ("key", "cdp"):
+        if hasattr(item, name):
+            k = getattr(item, name)
+            return list(k) if isinstance(k, tuple) else k
+    return None
+
+
+FIRST_BREAKS = TaskTuning("firstbreaks", split_holdout,
+                          lambda model, g: model._prepare(g.gather, g.times), agreement, _rank,
+                          "within_2_samples", "gathers",
+                          "no first-break labels (manual or corrected picks) to train on")
+
+
+def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],
+                         out: str | os.PathLike, **kw: Any) -> FineTuneResult:
+    """Fine-tune the first-break model file ``base`` on labelled ``gathers`` into ``out``
+    (:func:`finetune_items`; keywords ``survey_name``, ``settings``, ``command``, ``ctx``)."""
+    return finetune_items(FIRST_BREAKS, base, gathers, out, **kw)
