@@ -105,7 +105,7 @@ def test_contour_levels_are_round_and_inside_the_range():
 
 
 def test_contour_of_a_plane_is_a_straight_line_at_the_level():
-    rows, cols = np.meshgrid(np.arange(6.0), np.arange(8.0), indexing="ij")
+    _rows, cols = np.meshgrid(np.arange(6.0), np.arange(8.0), indexing="ij")
     z = 10.0 * cols  # increases along crossline: the 25 contour is column 2.5
     segs = contour_segments(z, 25.0)
     assert len(segs) == 5  # one per row of cells

@@ -48,14 +48,14 @@ def test_map_draws_contours_and_the_line_on_screen(window, dome):
     window.maps.open_map()
     view = window.maps.view
     assert view.contour_count() > 20 and view.levels.size >= 3
-    x, y = view.current.getData()
+    _x, y = view.current.getData()
     assert list(y) == [window.navigator.value] * 2  # the inline across the map
     view.contours_box.setChecked(False)
     assert view.contour_count() == 0
 
 
 def test_map_follows_an_edit_of_the_horizon(qtbot, window, dome):
-    h, times = dome
+    h, _times = dome
     window.maps.open_map()
     view = window.maps.view
     idx = h.flat_index_of([h.inlines[3]], [h.crosslines[4]])
@@ -78,7 +78,7 @@ def test_clicking_the_map_shows_that_inline(qtbot, window, dome):
 
 
 def test_amplitude_map_is_read_along_the_horizon(qtbot, window, dome):
-    h, times = dome
+    h, _times = dome
     survey = window.survey
     i, j, k = 4, 9, 57  # one node picked exactly on sample k of its trace
     h.set_times(window.history, h.flat_index_of([h.inlines[i]], [h.crosslines[j]]),

@@ -34,6 +34,7 @@ from geodesk.core.processing.velpick import auto_pick
 from geodesk.core.section import Axis, Section
 from geodesk.core.survey import Prestack
 from geodesk.core.tools.velocity_tool import VelocityPickTool
+from geodesk.qt.velocity.pick_table import PickTable
 from geodesk.qt.velocity.semblance_view import SemblanceView
 from geodesk.qt.views.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 
@@ -124,10 +125,12 @@ class VelocityPanel(QWidget):
         self.nmo_view.set_mode("density")
         self.strip_view.set_mode("density")
         self.semblance_view = SemblanceView()
+        self.pick_table = PickTable()
         split = QSplitter(Qt.Orientation.Horizontal)
-        for w in (self.gather_view, self.semblance_view, self.nmo_view, self.strip_view):
+        for w in (self.gather_view, self.semblance_view, self.nmo_view, self.strip_view,
+                  self.pick_table):
             split.addWidget(w)
-        split.setSizes([300, 300, 300, 160])
+        split.setSizes([300, 300, 300, 160, 230])
         for v in (self.gather_view, self.nmo_view, self.strip_view):  # one time axis for all
             v.view_box.setYLink(self.semblance_view.getPlotItem().getViewBox())
         self.warning = QLabel("")
@@ -136,6 +139,10 @@ class VelocityPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
+        under = QHBoxLayout()
+        under.addWidget(self.semblance_view.readout, 1)
+        under.addWidget(self.semblance_view.legend_label)
+        lay.addLayout(under)
         lay.addWidget(self.warning)
         self.cdp_box.valueChanged.connect(lambda c: self.go_to(int(c)))
         prev_b.clicked.connect(lambda: self.step(-1))
@@ -145,6 +152,11 @@ class VelocityPanel(QWidget):
             box.valueChanged.connect(self.recompute)
         self.mute.valueChanged.connect(self.refresh_function)
         self.semblance_view.sig_edited.connect(self.refresh_function)
+        self.pick_table.sig_move.connect(self.type_pick)
+        self.pick_table.sig_add.connect(
+            lambda t, v: self.functions.add_pick(self.history, self.cdp, t, v,
+                                                 label=f"Add velocity pick CDP {self.cdp}"))
+        self.pick_table.sig_rejected.connect(self.warning.setText)
         self.display_box.currentIndexChanged.connect(
             lambda _i: self.set_display(self.display_box.currentData()))
 
@@ -220,10 +232,16 @@ class VelocityPanel(QWidget):
                                           f.provenance if f is not None and len(f) else None)
         guide = self.function(self.previous_cdp) if self.previous_cdp is not None else None
         self.semblance_view.show_guide(*(guide if guide else (None, None)))
+        self.pick_table.show_function(f)
         notes = list(getattr(self, "panel_warnings", [])) + (
             self.functions.validate(self.cdp) if t.size else [])
         self.warning.setText("   ".join(notes))
         self._refresh_nmo()
+
+    def type_pick(self, k: int, time_ms: float, vrms_mps: float) -> None:
+        """Move knot ``k`` of this CDP to a typed (time, Vrms): one undo step."""
+        self.functions.move_pick(self.history, self.cdp, k, time_ms, vrms_mps,
+                                 label=f"Edit velocity pick CDP {self.cdp}")
 
     def _mute_pct(self) -> float | None:
         return self.mute.value() or None

@@ -14,7 +14,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from geodesk.core import display
 from geodesk.core.processing.semblance import SemblancePanel
@@ -37,6 +37,16 @@ def knot_brush(provenance: str):
         return pg.mkBrush(HAND_COLOUR)
     return pg.mkBrush(OTHER_COLOUR)
 
+#: The legend, drawn under the plot (over the spectrum it hid the deep picks).
+LEGEND_HTML = "&nbsp;&nbsp;".join((
+    '<span style="color:#ffffff">━━</span> Vrms picks',
+    '<span style="color:#ff9f1c">━━</span> Vint (Dix)',
+    '<span style="color:#ffffff">╍╍</span> previous CDP',
+    f'<span style="color:{HAND_COLOUR}">●</span> by hand',
+    f'<span style="color:{MODEL_COLOUR}">●</span> by a model',
+    f'<span style="color:{OTHER_COLOUR}">●</span> imported / tracked'))
+
+
 class SemblanceView(QWidget):
     """Semblance image + function line/knots + interval-velocity steps + previous-CDP guide.
 
@@ -45,6 +55,7 @@ class SemblanceView(QWidget):
     """
 
     sig_edited = Signal()  # after each tool event that may have changed the function
+    sig_cursor = Signal(float, float, float)  # time (ms), Vrms (m/s), semblance under the mouse
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +65,11 @@ class SemblanceView(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot_widget)
+        # legend and readout: the panel lays them out under all its views (outside the data,
+        # and the linked time axes keep one height)
+        self.legend_label = QLabel(LEGEND_HTML)
+        self.legend_label.setStyleSheet("background: #2b2b2b; color: white; padding: 2px 4px")
+        self.readout = QLabel("time –   Vrms –   semblance –")
         plot = self.plot_widget.getPlotItem()
         plot.invertY(True)
         # title and velocity axis on top, as the gather views have, so the linked time axes
@@ -85,13 +101,6 @@ class SemblanceView(QWidget):
                                   self.selected)):
             item.setZValue(10 + z)
             plot.addItem(item)
-        legend = plot.addLegend(offset=(-10, -10), labelTextColor="w")
-        for item, name in ((self.line, "Vrms picks"), (self.interval, "Vint (Dix)"),
-                           (self.guide, "previous CDP")):
-            legend.addItem(item, name)
-        for name, colour in (("by hand", HAND_COLOUR), ("by a model", MODEL_COLOUR)):
-            legend.addItem(pg.ScatterPlotItem(size=9, brush=pg.mkBrush(colour),
-                                              pen=pg.mkPen("w", width=1)), name)
         self._dragging = False
         self._right_used = False
         self._filter = _Filter(self)
@@ -149,6 +158,25 @@ class SemblanceView(QWidget):
         else:
             self.guide.setData(vrms, times)
 
+    def semblance_at(self, v: float, t: float) -> float | None:
+        """Semblance of the panel's node nearest to (Vrms, time); None off the panel."""
+        p = self.panel
+        if p is None or p.values.size == 0 or not (
+                p.velocities[0] <= v <= p.velocities[-1] and p.times_ms[0] <= t <= p.times_ms[-1]):
+            return None
+        i = int(np.argmin(np.abs(p.velocities - v)))
+        j = int(np.argmin(np.abs(p.times_ms - t)))
+        return float(p.values[i, j])
+
+    def _hover(self, v: float, t: float) -> None:
+        """The readout under the plot: time, Vrms and semblance at the mouse."""
+        s = self.semblance_at(v, t)
+        if s is None:
+            self.readout.setText("time –   Vrms –   semblance –")
+            return
+        self.readout.setText(f"time {t:.0f} ms   Vrms {v:.0f} m/s   semblance {s:.3f}")
+        self.sig_cursor.emit(t, v, s)
+
     # -- events -------------------------------------------------------------------------------
     def data_xy(self, pos: QPointF) -> tuple[float, float]:
         p = self.getPlotItem().getViewBox().mapSceneToView(
@@ -160,6 +188,8 @@ class SemblanceView(QWidget):
             return False
         v, t = self.data_xy(ev.position())
         kind = ev.type()
+        if kind == QEvent.Type.MouseMove:
+            self._hover(v, t)
         if kind == QEvent.Type.MouseButtonPress:
             self.plot_widget.setFocus()
             if ev.button() == Qt.MouseButton.LeftButton:
@@ -219,6 +249,11 @@ class SemblanceView(QWidget):
         pos = self.widget_pos(v, t)
         self._send(QEvent.Type.MouseButtonPress, pos, button, button)
         self._send(QEvent.Type.MouseButtonRelease, pos, button, Qt.MouseButton.NoButton)
+
+    def hover_data(self, v: float, t: float) -> None:
+        """Move the mouse (no button) to (Vrms, time)."""
+        self._send(QEvent.Type.MouseMove, self.widget_pos(v, t), Qt.MouseButton.NoButton,
+                   Qt.MouseButton.NoButton)
 
     def drag_data(self, points: list[tuple[float, float]]) -> None:
         """Left-press at the first (Vrms, time), move through the others, release at the last."""
