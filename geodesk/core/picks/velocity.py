@@ -18,6 +18,7 @@ import numpy as np
 from geodesk.core.history import FunctionCommand, History, apply_command
 from geodesk.core.picks.arrays import STATE_FORMAT
 from geodesk.core.picks.base import (
+    CORRECTED,
     MANUAL,
     Change,
     EditStamp,
@@ -208,6 +209,25 @@ class VelocityFunctions:
         self.set_function(history, cdp, f.times_ms[keep], f.vrms_mps[keep],
                           [p for n, p in enumerate(f.provenance) if n != k],
                           label or f"Delete velocity pick CDP {cdp}")
+
+    def add_beside(self, history: History | None, cdp: int, times_ms: Any, vrms_mps: Any,
+                   provenance: str, min_gap_ms: float = 20.0,
+                   label: str | None = None) -> list[str]:
+        """Write a model's knots beside the interpreter's: the CDP's manual and corrected picks
+        stay, its other knots are replaced by the new ones, minus those within ``min_gap_ms``
+        of a kept pick; the new knots become the model original. Returns the warnings."""
+        t = np.asarray(times_ms, dtype=np.float64).ravel()
+        v = np.asarray(vrms_mps, dtype=np.float64).ravel()
+        old = self.functions.get(int(cdp))
+        hand = [k for k, p in enumerate(old.provenance if old else ()) if p in (MANUAL, CORRECTED)]
+        kt = old.times_ms[hand] if old else np.zeros(0)
+        far = np.array([not np.any(np.abs(kt - x) < min_gap_ms) for x in t], dtype=bool)
+        self.set_function(history, cdp, np.concatenate([kt, t[far]]),
+                          np.concatenate([old.vrms_mps[hand] if old else [], v[far]]),
+                          [old.provenance[k] for k in hand] + [provenance] * int(far.sum()),
+                          label or f"Add model velocity picks CDP {cdp}",
+                          model_original=(t, v, (provenance,) * t.size))
+        return self.validate(cdp)
 
     def remove_function(self, history: History | None, cdp: int,
                         label: str | None = None) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtWidgets import QMenu, QToolButton
+from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
 
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import CORRECTED, MANUAL, VelocityFunctions
@@ -75,13 +75,18 @@ class VelocityModelPicker:
         if panel.gather is None:
             self.error("No CMP gather is shown in the panel.")
             return None
+        functions, cdp = panel.functions, panel.cdp
+        f = functions.functions.get(cdp)
+        hand = sum(p in (MANUAL, CORRECTED) for p in f.provenance) if f is not None else 0
+        how = self.ask_hand_picks(cdp, hand) if hand else "replace"
+        if how == "cancel":
+            return None
         load = self.models.loader()
         if load is None:
             return None
         if self.cmp_job is not None and self.cmp_job.running:
             self.cmp_job.cancel()  # latest wins
         gather, demultiple = panel.gather, panel.demultiple_box.isChecked()
-        functions, cdp = panel.functions, panel.cdp
 
         def job(ctx: JobContext) -> tuple[Any, np.ndarray, np.ndarray]:
             from geodesk.ml.run.results import model_velocity_function
@@ -90,16 +95,32 @@ class VelocityModelPicker:
             return (model, *model_velocity_function(model, gather, demultiple=demultiple))
 
         handle = self.window.runner.submit(job, f"Auto-pick velocities with model CDP {cdp}")
-        handle.finished.connect(lambda out: self._write_cmp(functions, cdp, *out)
+        handle.finished.connect(lambda out: self._write_cmp(functions, cdp, *out, how=how)
                                 if handle is self.cmp_job else None)
         handle.failed.connect(lambda exc: self._failed("The velocity model failed", exc)
                               if handle is self.cmp_job else None)
         self.cmp_job = handle
         return handle
 
+    def ask_hand_picks(self, cdp: int, n_hand: int) -> str:
+        """Whether the model's knots replace the CDP's ``n_hand`` hand picks ("replace"), go
+        beside them ("beside") or nothing is done ("cancel"). Tests replace it."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Model picks",
+                          f"CDP {cdp} has {n_hand} pick(s) made by hand.\n"
+                          "Replace them with the model's picks, or add the model's picks "
+                          "beside them (hand picks kept)?", parent=self.window)
+        beside = box.addButton("Add beside", QMessageBox.ButtonRole.AcceptRole)
+        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(beside)
+        box.exec()
+        return {id(beside): "beside", id(replace): "replace"}.get(id(box.clickedButton()),
+                                                                  "cancel")
+
     def _write_cmp(self, functions: VelocityFunctions, cdp: int, model: Any, t: np.ndarray,
-                   v: np.ndarray) -> list[str]:
-        """Write one CDP's model knots (one undo step); the warnings about the function."""
+                   v: np.ndarray, how: str = "replace") -> list[str]:
+        """Write one CDP's model knots (one undo step), replacing its function or beside its
+        hand picks (``how``); the warnings about the function."""
         from geodesk.ml.run.results import provenance_of
 
         self.models.delivered(model)
@@ -111,9 +132,12 @@ class VelocityModelPicker:
         if t.size == 0:
             panel.warning.setText(f"CDP {cdp}: the model found no reflections to pick")
             return []
-        warnings = functions.set_function(
-            panel.history, cdp, t, v, provenance_of(model),
-            label=f"Auto-pick velocities with model CDP {cdp}")
+        if how == "beside":
+            warnings = functions.add_beside(panel.history, cdp, t, v, provenance_of(model))
+        else:
+            warnings = functions.set_function(
+                panel.history, cdp, t, v, provenance_of(model),
+                label=f"Auto-pick velocities with model CDP {cdp}")
         if panel.cdp == cdp:
             panel.refresh_function()
         return warnings
