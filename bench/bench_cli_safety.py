@@ -91,6 +91,8 @@ def cases(p: dict[str, Path]) -> list[Case]:
                           "--quiet"], p["post3d"]),
         Case(("adapt",), ["adapt", "denoise", s["post3d"], "--from", s["denoise_model"], "--out",
                           "{OUT}", "--steps", "1", "--quiet"], p["denoise_model"]),
+        Case(("facies",), ["facies", s["post3d"], "{OUT}", "--clusters", "2", "--quiet"],
+             p["post3d"]),
     ]
     for words, src in (("faults", "post3d"), ("denoise", "post3d"), ("firstbreaks", "shots")):
         out.append(Case((words,), [words, s[src], "{OUT}", "--quiet"], p[src]))
