@@ -6,8 +6,10 @@ holds ``app_version``, ``created``/``modified`` (ISO UTC),
 ``save_id``, ``surveys`` (id, absolute path, path relative to the project folder, size and
 mtime_ns, checked on open), ``objects`` (the pick-object index: survey id, HDF5 group, kind,
 name), ``labels`` (the survey ids whose label marks picks.h5 holds under ``/labels``, see
-:mod:`geodesk.core.picks.marks`), ``display`` settings and ``axes`` (order and units). Picks live
-in ``picks.h5`` (see :mod:`geodesk.core.project.store`), one :class:`Interpretation` per survey.
+:mod:`geodesk.core.picks.marks`), ``models`` (fine-tuned model versions, the one in use per
+task, reviewed marks: :mod:`geodesk.core.model_history`), ``display`` settings and ``axes``
+(order and units). Picks live in ``picks.h5`` (see :mod:`geodesk.core.project.store`), one
+:class:`Interpretation` per survey.
 
 Every save is one atomic step (a new checksummed generation committed by the pointer written
 last, see :mod:`geodesk.core.project.store`); a failed or killed save leaves the previous one.
@@ -31,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.history import History
+from geodesk.core.model_history import ModelHistory
 from geodesk.core.picks.marks import LabelMarks
 from geodesk.core.picks.store import KINDS, Interpretation
 from geodesk.core.project.loading import (
@@ -126,6 +129,8 @@ class Project:
         self._saved_revision = 0
         self._recovered = False
         self.unsaved_objects: list[str] = []  # objects the last save could not write, and why
+        self.model_history = ModelHistory()  # fine-tuned versions, reviewed marks (saved)
+        self.model_history.changed.connect(self._bump)
 
     # -- creation / opening ------------------------------------------------------------------
     @classmethod
@@ -195,6 +200,7 @@ class Project:
                 raise ValueError("picks.h5 holds objects the index does not list")
             for sid, marks in _label_marks(doc, groups, interps).items():
                 interps.setdefault(sid, Interpretation(sid)).set_label_marks(marks)
+            models = ModelHistory.from_doc(doc.get("models"))
         except Exception as exc:  # noqa: BLE001 - whatever a damaged state raises is refused
             raise ProjectError(f"{self.folder}: damaged project ({type(exc).__name__}: "
                                f"{str(exc)[:200]})") from None
@@ -203,6 +209,8 @@ class Project:
         self.interpretations = {}
         for sid, interp in interps.items():
             self._attach(sid, interp)
+        self.model_history = models
+        models.changed.connect(self._bump)
 
     def _survey_name(self, sid: str) -> str:
         ref = self.survey(sid) if any(s.id == sid for s in self.surveys) else None
@@ -306,6 +314,7 @@ class Project:
                "created": self.created, "modified": modified, "save_id": save_id,
                "surveys": [asdict(s) for s in self.surveys], "objects": index,
                "labels": [sid for sid, _, _ in labels],
+               "models": self.model_history.to_doc(),
                "display": clean_display(self.display), "axes": axes}
         return doc, objects, labels
 
