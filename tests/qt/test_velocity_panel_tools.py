@@ -68,3 +68,19 @@ def test_legend_is_outside_the_spectrum(panel):
     assert plot.legend is None  # nothing drawn over the data
     legend = panel.semblance_view.legend_label
     assert legend.isVisible() and "by hand" in legend.text() and "Vint" in legend.text()
+
+
+def test_cdp_is_shared_by_the_main_view_and_the_panel(window, panel):
+    assert window.survey.gather_key == "cdp"
+    assert window.navigator.value == panel.cdp  # opening the panel showed its CDP
+    keys = list(panel.keys)
+    steps = list(window.history.labels)
+    window.go_to("gather", keys[3])  # chosen in the main view
+    assert panel.cdp == keys[3] and panel.cdp_box.value() == keys[3]
+    window.step(1)  # PgDn in the main view
+    assert panel.cdp == keys[4]
+    panel.step(-1)  # Prev in the panel
+    assert window.navigator.value == keys[3] and window.section.title.endswith(str(keys[3]))
+    panel.cdp_box.setValue(int(keys[5]))
+    assert window.navigator.value == keys[5]
+    assert window.history.labels == steps  # moving records nothing

@@ -31,6 +31,7 @@ from geodesk.core.processing.velpick import pick_survey
 from geodesk.core.segy.reader import private_survey
 from geodesk.core.survey import SurveyError
 from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.velocity.cdp_sync import CdpSync
 from geodesk.qt.velocity.panel import VelocityPanel
 
 
@@ -50,6 +51,7 @@ class VelocityController:
         from geodesk.qt.velocity.model_ui import VelocityModelPicker
 
         self.model_picker = VelocityModelPicker(self)
+        self.cdp_sync = CdpSync(self)  # one CDP for the panel and the main view
         window.sig_survey_changed.connect(self._on_survey)
         window.sig_picks_replaced.connect(lambda *_: self.close_panel())
         window.close_hooks.append(self.shutdown)
@@ -113,6 +115,8 @@ class VelocityController:
         else:
             self.panel.bind(cmps, self.functions(), self.window.history)
         self.dock.show()
+        self.cdp_sync.attach(self.panel)
+        self.cdp_sync.from_panel(self.panel.cdp)
         return self.panel
 
     @property
