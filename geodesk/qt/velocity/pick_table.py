@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 from geodesk.core.picks.velocity import VelocityFunction, dix
 
-COLUMNS = ("time (ms)", "Vrms (m/s)", "Vint (m/s)", "by")
+COLUMNS = ("t ms", "Vrms", "Vint", "by")
+TIPS = ("pick time (ms): type to move the knot", "RMS velocity (m/s): type to change it",
+        "Dix interval velocity above the knot (m/s)", "who made the knot")
 TIME, VRMS = 0, 1
 
 
@@ -22,6 +24,11 @@ def parse_value(text: str) -> float | None:
     except ValueError:
         return None
     return value if np.isfinite(value) and value >= 0 else None
+
+
+def time_text(t_ms: float) -> str:
+    """A knot time to 0.1 ms, without a trailing '.0' ('324', '1498.7')."""
+    return f"{t_ms:.1f}".removesuffix(".0")
 
 
 class PickTable(QTableWidget):
@@ -35,6 +42,8 @@ class PickTable(QTableWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(0, len(COLUMNS), parent)
         self.setHorizontalHeaderLabels(COLUMNS)
+        for c, tip in enumerate(TIPS):
+            self.horizontalHeaderItem(c).setToolTip(tip)
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -57,7 +66,7 @@ class PickTable(QTableWidget):
             self.setRowCount(self.times.size + 1)
             for k in range(self.times.size):
                 who = prov[k].split("@")[0].removeprefix("model:")
-                cells = (f"{self.times[k]:.1f}", f"{self.vrms[k]:.0f}",
+                cells = (time_text(self.times[k]), f"{self.vrms[k]:.0f}",
                          "" if not np.isfinite(vint[k]) else f"{vint[k]:.0f}", who)
                 for c, text in enumerate(cells):
                     item = QTableWidgetItem(text)
@@ -95,6 +104,6 @@ class PickTable(QTableWidget):
 
     def _restore(self, k: int, c: int) -> None:
         text = "" if k >= self.times.size else (
-            f"{self.times[k]:.1f}" if c == TIME else f"{self.vrms[k]:.0f}")
+            time_text(self.times[k]) if c == TIME else f"{self.vrms[k]:.0f}")
         with QSignalBlocker(self):
             self.item(k, c).setText(text)

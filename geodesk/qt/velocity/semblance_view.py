@@ -115,6 +115,7 @@ class SemblanceView(QWidget):
     def set_panel(self, panel: SemblancePanel, title: str = "semblance") -> None:
         """Show a semblance panel (colour clipped at its 99.5th percentile)."""
         self.panel = panel
+        self.readout.setText("time –   Vrms –   semblance –")  # until the mouse moves here
         self.getPlotItem().setTitle(title, color="k")
         v, t = panel.velocities, panel.times_ms
         # clip at a high percentile: a few near-1 peaks would otherwise leave the rest dark

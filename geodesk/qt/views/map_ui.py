@@ -40,6 +40,7 @@ class MapController:
         self.extra: dict[str, MapGrid] = {}  # maps handed in by other features
         self.job: JobHandle | None = None
         self._picks = None
+        self._sized = False  # the dock got its first size
         self._timer = QTimer(self.view)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
@@ -86,7 +87,12 @@ class MapController:
                 "No 3D horizon yet: pick a seed and track it (Pick menu), then open the map.", 6000)
             return
         self._offer(f"{name}: {TIME}" if name else None)
+        first = not self.dock.isVisible() and not self._sized
         self.dock.show()
+        if first:  # half the window's height the first time; the user's size after that
+            self._sized = True
+            QTimer.singleShot(0, lambda: self.window.resizeDocks(
+                [self.dock], [self.window.height() // 2], Qt.Orientation.Vertical))
         self.refresh()
 
     # -- keeping it current -------------------------------------------------------------------
