@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import numpy as np
-from make_screenshots import OUT, _velocity_window, _wait, _window
+from make_screenshots import OUT, _velocity_window, _wait, _window, track_demo_horizon
 
-from geodesk.core.processing.tracking import TrackParams
 from geodesk.qt.app import get_app, screenshot
 from geodesk.synth.demo import demo_paths
 from geodesk.synth.truth import load_truth
@@ -28,22 +25,8 @@ def map_screenshots(app, paths: dict) -> None:
     """The tracked horizon's time structure (whole window) and its amplitude map (dock)."""
     w = _window(app)
     w.open_path(paths["post3d"])
-    s = w.survey
-    i = len(s.inlines) // 2
-    w.go_to("inline", s.inlines[i])
-    truth = load_truth(paths["post3d"])
-    hz = truth["horizon_ms"]
-    h = int(np.argmin(np.isnan(hz).mean(axis=(1, 2))))
-    pol = truth["horizon_polarity"][h]
-    c = w.picking
-    c.set_params(replace(c.params, track=TrackParams(event="peak" if pol > 0 else "trough"),
-                         auto_track_seed=False))
-    c.set_tool("horizon_seed")
-    for j in (40, 150):
-        if np.isfinite(hz[h, i, j]):
-            w.view.click_data(s.crosslines[j], float(hz[h, i, j]))
-    _wait(c.track_3d())
-    c.set_tool("navigate")
+    track_demo_horizon(app, w, load_truth(paths["post3d"]), len(w.survey.inlines) // 2)
+    w.picking.set_tool("navigate")
     w.maps.action.trigger()
     screenshot(w, OUT / "map_time_structure.png")
     w.maps.view.chooser.setCurrentText(f"{w.active_pick.name}: amplitude")

@@ -55,14 +55,10 @@ def _velocity_window(app, paths: dict):
     return w, panel
 
 
-def main() -> int:
-    app = get_app()
-    paths = demo_paths()
-    truth = load_truth(paths["post3d"])
-    w = _window(app)
-    w.open_path(paths["post3d"])
+def track_demo_horizon(app, w: MainWindow, truth: dict, i: int) -> tuple[np.ndarray, int]:
+    """Seed the demo's best marker on the ``i``-th inline by two clicks and track it in
+    3D; returns the truth horizons and the marker's index."""
     s = w.survey
-    i = len(s.inlines) // 2
     w.go_to("inline", s.inlines[i])
     app.processEvents()
     hz = truth["horizon_ms"]
@@ -76,6 +72,19 @@ def main() -> int:
         if np.isfinite(hz[h, i, j]):
             w.view.click_data(s.crosslines[j], float(hz[h, i, j]))
     _wait(c.track_3d())
+    return hz, h
+
+
+def main() -> int:
+    app = get_app()
+    paths = demo_paths()
+    truth = load_truth(paths["post3d"])
+    w = _window(app)
+    w.open_path(paths["post3d"])
+    s = w.survey
+    i = len(s.inlines) // 2
+    hz, h = track_demo_horizon(app, w, truth, i)
+    c = w.picking
     c.set_tool("faults")  # a stick along the first fault the synthetic truth has on this inline
     labels = truth["fault_labels"][i]
     points = []
