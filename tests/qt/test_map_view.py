@@ -105,3 +105,12 @@ def test_a_handed_in_categorical_map_gets_a_legend_and_no_contours(window, dome)
     assert names[:2] == ["shale", "sand"] and "class 2" in names
     assert view.contour_count() == 0
     assert "Dome: time" in window.maps.names()
+
+
+def test_the_mouse_on_the_section_is_marked_on_the_map(window, dome):
+    h, _ = dome
+    window.maps.open_map()
+    xl = float(h.crosslines[25])
+    window.view.move_data(xl, 300.0)
+    x, y = window.maps.view.cursor.getData()
+    assert list(x) == [xl] and list(y) == [window.navigator.value]

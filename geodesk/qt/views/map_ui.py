@@ -54,6 +54,7 @@ class MapController:
         self.view.sig_gap_changed.connect(lambda _n: self.refresh())
         self.view.sig_jump.connect(window._jump_3d)
         window.sig_section_changed.connect(lambda _s: self._show_line())
+        window.view.sig_cursor.connect(self._follow_cursor)
         window.sig_picks_replaced.connect(lambda picks, _h: self._follow(picks))
         window.sig_survey_changed.connect(self._on_survey)
         self._follow(window.picks)
@@ -129,6 +130,13 @@ class MapController:
             self.view.show_position(sec.kind, self.window.navigator.value)
         else:
             self.view.show_position("", 0.0)
+
+    def _follow_cursor(self, fields: dict) -> None:
+        """The mouse on an inline, crossline or time slice, marked on the map."""
+        nav = self.window.navigator
+        il = fields.get("inline", nav.value if nav.mode == "inline" else None)
+        xl = fields.get("crossline", nav.value if nav.mode == "crossline" else None)
+        self.view.show_cursor(il, xl)
 
     def refresh(self) -> None:
         """Draw the chosen map again from its source (amplitudes in a job)."""

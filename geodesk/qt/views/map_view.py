@@ -212,6 +212,13 @@ class MapView(QWidget):
         else:
             self.current.setData([value, value], [g.inlines[0], g.inlines[-1]])
 
+    def show_cursor(self, inline: float | None, crossline: float | None) -> None:
+        """Mark (inline, crossline) on the map (the mouse on the section); None hides it."""
+        if self.grid is None or inline is None or crossline is None:
+            self.cursor.setData([], [])
+        else:
+            self.cursor.setData([crossline], [inline])
+
     # -- mouse --------------------------------------------------------------------------------
     def _keys_at(self, scene_pos: QPointF) -> tuple[float, float] | None:
         vb = self.plot.getViewBox()
@@ -242,7 +249,7 @@ class MapView(QWidget):
         text = g.class_name(v) if g.categorical else (
             f"{v:.5g} {g.unit}" if np.isfinite(v) else "no value")
         self.readout.setText(f"inline {g.inlines[i]}   crossline {g.crosslines[j]}   {text}")
-        self.cursor.setData([g.crosslines[j]], [g.inlines[i]])
+        self.show_cursor(g.inlines[i], g.crosslines[j])
 
     # -- test hooks (inline, crossline) -------------------------------------------------------
     def widget_pos(self, inline: float, crossline: float) -> QPoint:
