@@ -60,7 +60,7 @@ def test_typing_time_and_vrms_in_the_last_row_adds_a_knot_and_junk_is_refused(pa
     assert list(f.times_ms) == [1000.0] and list(f.vrms_mps) == [2600.0]
     table.item(0, 0).setText("fast")
     assert list(panel.functions.function(panel.cdp).times_ms) == [1000.0]
-    assert table.item(0, 0).text() == "1000.0" and "not a time" in panel.warning.text()
+    assert table.item(0, 0).text() == "1000" and "not a time" in panel.warning.text()
 
 
 def test_legend_is_outside_the_spectrum(panel):
@@ -84,3 +84,17 @@ def test_cdp_is_shared_by_the_main_view_and_the_panel(window, panel):
     panel.cdp_box.setValue(int(keys[5]))
     assert window.navigator.value == keys[5]
     assert window.history.labels == steps  # moving records nothing
+
+
+def test_delete_on_a_row_of_the_pick_table_removes_that_knot(qtbot, window, panel):
+    panel.semblance_view.click_data(2100.0, 500.0)
+    panel.semblance_view.click_data(2500.0, 1200.0)
+    table = panel.pick_table
+    table.setFocus()
+    table.setCurrentCell(1, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    f = panel.functions.function(panel.cdp)
+    assert len(f) == 1 and f.times_ms[0] == pytest.approx(500.0, abs=20)
+    assert table.rowCount() == 2
+    window.picking.undo()
+    assert len(panel.functions.function(panel.cdp)) == 2

@@ -157,6 +157,9 @@ class VelocityPanel(QWidget):
             lambda t, v: self.functions.add_pick(self.history, self.cdp, t, v,
                                                  label=f"Add velocity pick CDP {self.cdp}"))
         self.pick_table.sig_rejected.connect(self.warning.setText)
+        self.pick_table.sig_delete.connect(
+            lambda k: self.functions.remove_pick(self.history, self.cdp, k,
+                                                 label=f"Delete velocity pick CDP {self.cdp}"))
         self.display_box.currentIndexChanged.connect(
             lambda _i: self.set_display(self.display_box.currentData()))
 

@@ -37,6 +37,7 @@ class PickTable(QTableWidget):
 
     sig_move = Signal(int, float, float)
     sig_add = Signal(float, float)
+    sig_delete = Signal(int)  # Delete on a knot's row
     sig_rejected = Signal(str)  # a typed value that is not a number
 
     def __init__(self, parent=None) -> None:
@@ -50,7 +51,7 @@ class PickTable(QTableWidget):
                              | QAbstractItemView.EditTrigger.AnyKeyPressed
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setToolTip("Type a time or Vrms over a knot to move it; type both in the last "
-                        "row to add one (Ctrl+Z undoes)")
+                        "row to add one; Delete removes the knot (Ctrl+Z undoes)")
         self.times = np.zeros(0)
         self.vrms = np.zeros(0)
         self.itemChanged.connect(self._on_item)
@@ -80,6 +81,16 @@ class PickTable(QTableWidget):
                     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.setItem(new, c, item)
             self.item(new, TIME).setToolTip("type a time and a Vrms here to add a knot")
+
+    def keyPressEvent(self, event) -> None:
+        """Delete / Backspace on a knot's row (not while typing in a cell) removes the knot."""
+        k = self.currentRow()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) \
+                and self.state() != QAbstractItemView.State.EditingState \
+                and 0 <= k < self.times.size:
+            self.sig_delete.emit(k)
+            return
+        super().keyPressEvent(event)
 
     def _on_item(self, item: QTableWidgetItem) -> None:
         k, c = item.row(), item.column()
