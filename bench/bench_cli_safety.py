@@ -93,6 +93,7 @@ def cases(p: dict[str, Path]) -> list[Case]:
                           "{OUT}", "--steps", "1", "--quiet"], p["denoise_model"]),
         Case(("facies",), ["facies", s["post3d"], "{OUT}", "--clusters", "2", "--quiet"],
              p["post3d"]),
+        Case(("interpolate",), ["interpolate", s["post3d"], "{OUT}", "--quiet"], p["post3d"]),
     ]
     for words, src in (("faults", "post3d"), ("denoise", "post3d"), ("firstbreaks", "shots")):
         out.append(Case((words,), [words, s[src], "{OUT}", "--quiet"], p[src]))

@@ -18,7 +18,7 @@ from geodesk.commands.outputs import check_io
 
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
-                   "apply_models", "adapt", "facies")
+                   "apply_models", "interpolate", "adapt", "facies")
 
 #: Exit codes: 1 = unexpected failure, 2 = bad input / usage, 130 = interrupted.
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130

@@ -14,6 +14,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
+from geodesk.commands.interpolate import add_ddtf_options
 from geodesk.commands.outputs import declare_io
 from geodesk.ml.task_table import task_spec
 
@@ -62,10 +63,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q.add_argument("input", help="SEG-Y/SU file")
     q.add_argument("output", help="SEG-Y file to write")
     q.add_argument("--method", choices=task_spec("denoise").methods,
-                   default=task_spec("denoise").default_method, help="denoiser (dncnn)")
+                   default=task_spec("denoise").default_method,
+                   help="denoiser: dncnn (the shipped network, default) or ddtf (a tight frame "
+                   "learned from the input itself; --model FRAME.npz reuses a saved one)")
     add_model_options(q, "denoising model file (default: the shipped weights)")
+    add_ddtf_options(q)
     add_block_options(q)
-    declare_io(q, inputs=("input", "model"), outputs={"output": "segy"})
+    declare_io(q, inputs=("input", "model"), outputs={"output": "segy", "save_frame": "npz"})
     q.set_defaults(func=run_denoise)
 
     r = subparsers.add_parser(
@@ -189,6 +193,11 @@ def run_faults(args: argparse.Namespace) -> int:
 def run_denoise(args: argparse.Namespace) -> int:
     import geodesk
     from geodesk.ml.run.apply import map_blocks
+
+    if args.method == "ddtf":
+        from geodesk.commands.interpolate import run_ddtf
+
+        return run_ddtf(args, interpolate=False)
 
     model = resolve_model_ref("denoise", args.model, args.device)
     ctx, bar = _context("denoise", args.quiet)

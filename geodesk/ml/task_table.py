@@ -44,7 +44,7 @@ TASK_TABLE: dict[str, TaskSpec] = {
         TaskSpec("denoise", "denoise-dncnn", "snr_gain_db", True,
                  "geodesk.synth.generate_post3d (noise-free, peaks 8-60 Hz) + white, low-band "
                  "or band-limited noise at -5 to 40 dB, 7 neighbouring inlines",
-                 ("dncnn",), "dncnn", "random-noise attenuation of post-stack data"),
+                 ("dncnn", "ddtf"), "dncnn", "random-noise attenuation of post-stack data"),
     )
 }
 

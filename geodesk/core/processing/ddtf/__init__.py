@@ -1,0 +1,1 @@
+"""Data-driven tight frames (DDTF): learning, denoising and trace interpolation (numpy only)."""

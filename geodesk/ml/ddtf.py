@@ -1,0 +1,288 @@
+"""DDTF as a model: a tight frame learned from a survey, saved as ``.npz``, run in blocks.
+
+:class:`DDTF` follows the non-torch estimator contract (:mod:`geodesk.ml.estimator`): ``fit``
+learns the frame from arrays, ``predict`` denoises one section or volume, ``save``/``load``
+keep the frame. Survey-wide runs reuse the models' block machinery
+(:func:`geodesk.ml.run.apply.map_blocks`: blocks of inlines with a halo, here or on a Dask
+cluster with ``--scheduler``); the algorithm itself is :mod:`geodesk.core.processing.ddtf`.
+No torch import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geodesk.core.jobs import JobContext
+from geodesk.core.processing.ddtf.apply import (
+    DDTFSettings,
+    FrameFit,
+    candidate_patches,
+    check_finite,
+    denoise_array,
+    fit_frame,
+    interpolate_array,
+)
+from geodesk.core.processing.ddtf.patches import check_patch
+from geodesk.core.section import Section
+from geodesk.core.survey import Survey, SurveyError
+from geodesk.ml.estimator import ArrayEstimator
+from geodesk.ml.run.blocks import ModelRef
+
+
+class DDTF(ArrayEstimator):
+    """Data-driven tight frame: ``frame_`` (n × n, columns = atoms), ``threshold_``, ``sigma_``."""
+
+    task = "ddtf"
+    name = "ddtf"
+    version = 1
+    state_names = ("frame_", "threshold_", "sigma_")
+
+    def __init__(self, *, patch: tuple[int, ...] = (8, 8, 8), step: tuple[int, ...] | None = None,
+                 iterations: int = 20, n_patches: int = 20000, threshold: float | None = None,
+                 factor: float = 3.0, seed: int = 0, pocs_iterations: int = 30) -> None:
+        self.patch, self.step, self.iterations = tuple(patch), step, int(iterations)
+        self.n_patches, self.threshold, self.factor = int(n_patches), threshold, float(factor)
+        self.seed, self.pocs_iterations = int(seed), int(pocs_iterations)
+
+    def settings(self) -> DDTFSettings:
+        return DDTFSettings(patch=tuple(int(p) for p in self.patch),
+                            step=None if self.step is None else tuple(self.step),
+                            iterations=self.iterations, n_patches=self.n_patches,
+                            threshold=self.threshold, factor=self.factor, seed=self.seed,
+                            pocs_iterations=self.pocs_iterations)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.patch)
+
+    def fit(self, X: Sequence[np.ndarray], y: Any = None, *, ctx: JobContext | None = None
+            ) -> DDTF:
+        """Learn the frame from patches drawn from every array of ``X`` (same dimension as
+        the patch), the noise level from their finest coefficients."""
+        ctx = ctx or JobContext()
+        s = self.settings()
+        arrays = [np.asarray(a, dtype=np.float32) for a in X]
+        if not arrays:
+            raise ValueError("DDTF needs data to learn from")
+        pools = []
+        for a in arrays:
+            check_finite(a)
+            check_patch(a.shape, s.patch)
+            pools.append(candidate_patches(a, s, max(4 * s.n_patches // len(arrays), 1)))
+        fit = fit_frame(np.concatenate(pools), s, check=ctx.check_cancel)
+        self._set(fit)
+        return self
+
+    def _set(self, fit: FrameFit) -> None:
+        self.frame_ = np.asarray(fit.frame, dtype=np.float64)
+        self.threshold_ = np.asarray(fit.threshold, dtype=np.float64)
+        self.sigma_ = np.asarray(fit.sigma, dtype=np.float64)
+        self.report_ = fit.report
+
+    def fitted(self) -> FrameFit:
+        return FrameFit(self.frame_, float(self.threshold_), float(self.sigma_))
+
+    def atoms(self) -> np.ndarray:
+        """The atoms as patches (n_atoms, *patch), for display."""
+        return np.asarray(self.frame_).T.reshape(-1, *[int(p) for p in self.patch])
+
+    def predict(self, x: Any, *, ctx: JobContext | None = None, **edges: Any) -> np.ndarray:
+        """Denoise one array (or :class:`Section`) of the frame's dimension with the frame."""
+        data = x.data if isinstance(x, Section) else x
+        ctx = ctx or JobContext()
+        out, _ = denoise_array(np.asarray(data, dtype=np.float32), self.settings(),
+                               fit=self.fitted(), check=ctx.check_cancel, **edges)
+        return out
+
+    def interpolate(self, x: np.ndarray, mask: np.ndarray, *, ctx: JobContext | None = None
+                    ) -> np.ndarray:
+        """Fill the traces of ``x`` where ``mask`` is False (POCS, frames learned on the way
+        from the data; this model's threshold is the last step unless set)."""
+        ctx = ctx or JobContext()
+        s = self.settings()
+        out, _ = interpolate_array(x, mask, s, check=ctx.check_cancel)
+        return out
+
+
+@dataclass(frozen=True)
+class FrameRef(ModelRef):
+    """A DDTF frame file as a block worker receives it (loaded once per worker thread)."""
+
+    task: str = "ddtf"
+
+    def load(self) -> DDTF:
+        st = os.stat(self.path)
+        key = (self.path, st.st_mtime_ns, st.st_size)
+        cache = _LOADED.__dict__.setdefault("frames", {})
+        if key not in cache:
+            cache.clear()
+            cache[key] = DDTF.load(self.path)
+        return cache[key]
+
+
+_LOADED = threading.local()
+
+
+# -- survey-wide runs ------------------------------------------------------------------------
+def survey_shape(survey: Survey) -> tuple[int, ...]:
+    """The data's shape as DDTF sees it: (inlines, crosslines, samples), (traces, samples),
+    or (largest gather, samples) for pre-stack files."""
+    if survey.kind == "post3d":
+        return (len(survey.inlines), len(survey.crosslines), survey.n_samples)
+    if survey.kind == "post2d":
+        return (survey.n_traces, survey.n_samples)
+    return (int(np.max(survey.gather_sizes)), survey.n_samples)
+
+
+def model_for(survey: Survey, *, patch: Sequence[int] | None = None, **params: Any) -> DDTF:
+    """A DDTF of the survey's dimension (3D patches on volumes, 2D on lines and gathers)."""
+    nd = 3 if survey.kind == "post3d" else 2
+    patch = tuple(int(p) for p in (patch or (8,) * nd))
+    if len(patch) == 3 and nd == 2:
+        patch = patch[1:]
+    elif len(patch) != nd:
+        raise ValueError(f"a {len(patch)}D patch does not fit {survey.name} ({survey.kind}): "
+                         f"give {nd} sizes")
+    shape = survey_shape(survey)
+    check_patch(shape, patch)
+    return DDTF(patch=patch, **params)
+
+
+def learning_data(survey: Survey, model: DDTF, ctx: JobContext, windows: int = 8
+                  ) -> list[np.ndarray]:
+    """Arrays to learn from without reading the whole survey: ``windows`` slabs of 2 patches
+    of inlines spread through a volume, the 2D line, or up to 16 gathers spread evenly."""
+    if survey.kind == "post3d":
+        n, p = len(survey.inlines), int(model.patch[0])
+        width = min(2 * p, n)
+        starts = np.unique(np.linspace(0, n - width, min(windows, n - width + 1)).astype(int))
+        out = []
+        for k, a in enumerate(starts):
+            ctx.progress(0.1 * k / len(starts), "reading patches to learn from")
+            out.append(np.stack([survey.inline(int(il)).data
+                                 for il in survey.inlines[a:a + width]]))
+        return out
+    if survey.kind == "post2d":
+        return [survey.line().data]
+    keys = survey.gather_keys[np.asarray(survey.gather_sizes) >= int(model.patch[0])]
+    pick = keys[np.unique(np.linspace(0, len(keys) - 1, min(16, len(keys))).astype(int))]
+    return [survey.gather(int(k)).data for k in pick]
+
+
+def learn_from_survey(survey: Survey, model: DDTF, ctx: JobContext | None = None) -> DDTF:
+    """``model`` fitted on patches drawn from ``survey`` (see :func:`learning_data`)."""
+    ctx = ctx or JobContext()
+    data = learning_data(survey, model, ctx)
+    ctx.progress(0.1, "learning the frame")
+    return model.fit(data, ctx=ctx)
+
+
+def ddtf_sections(model: DDTF, sections: list[Section], core: slice, ctx: JobContext, *,
+                  halo: int = 0, mask: np.ndarray | None = None) -> list[np.ndarray]:
+    """Block op of :func:`geodesk.ml.run.blocks.run_block`: DDTF of a block of inlines as one
+    volume (3D frame) or of each section (2D frame); ``mask`` (one bool per file trace):
+    interpolate the traces it marks False instead of denoising. Halo sides are not padded and
+    patches keep the whole survey's grid, so blocks join without seams."""
+    if model.ndim == 3:
+        vol = np.stack([np.asarray(s.data, dtype=np.float32) for s in sections])
+        if mask is not None:
+            out = model.interpolate(vol, _section_mask(sections, mask), ctx=ctx)
+        else:
+            s = model.settings().for_ndim(3)
+            p0, s0 = int(s.patch[0]), int(s.step[0])
+            edges = [(core.start < halo, len(sections) - core.stop < halo), (True, True),
+                     (True, True)]
+            starts = [(halo - p0) % s0, 0, 0]
+            out = model.predict(vol, ctx=ctx, edges=edges, starts=starts)
+        return list(out[core])
+    res = []
+    for k, sec in enumerate(sections[core]):
+        ctx.progress(k / max(core.stop - core.start, 1))
+        data = np.asarray(sec.data, dtype=np.float32)
+        if any(n < p for n, p in zip(data.shape, model.patch)):
+            res.append(data)  # a gather smaller than the patch is left as it is
+        elif mask is not None:
+            res.append(model.interpolate(data, _section_mask([sec], mask)[0], ctx=ctx))
+        else:
+            res.append(model.predict(data, ctx=ctx))
+    return res
+
+
+def _section_mask(sections: list[Section], mask: np.ndarray) -> np.ndarray:
+    """Observed (True) per trace of each section; traces missing from the file count as gaps."""
+    rows = []
+    for sec in sections:
+        idx = sec.trace_index if sec.trace_index is not None else np.arange(sec.shape[0])
+        idx = np.asarray(idx, dtype=np.int64)
+        rows.append(np.where(idx >= 0, mask[np.clip(idx, 0, None)], False))
+    return np.stack(rows)
+
+
+def block_plan(survey: Survey, model: DDTF, runner: Any, block: int | None) -> tuple[int, int]:
+    """(sections per block, halo) for a 3D frame: blocks a multiple of the patch step and a
+    halo of whole steps covering the patch, so every block sees the survey's patch grid."""
+    from geodesk.ml.run.blocks import default_block_size
+
+    if model.ndim != 3:
+        return block or 0, 0
+    s = model.settings().for_ndim(3)
+    p0, s0 = int(s.patch[0]), int(s.step[0])
+    n = len(survey.inlines)
+    size = block or default_block_size(n, survey.n_traces, survey.n_samples)
+    if getattr(runner, "threads", 1) > 1:
+        size = min(size, max(-(-n // (2 * runner.threads)), 1))
+    size = max(size // s0, 1) * s0
+    return size, -(-p0 // s0) * s0
+
+
+@contextlib.contextmanager
+def _as_ref(model: DDTF, runner: Any) -> Iterator[DDTF | FrameRef]:
+    """The model itself for a local run, a :class:`FrameRef` to a temporary file for Dask."""
+    if getattr(runner, "client", None) is None:
+        yield model
+        return
+    with tempfile.TemporaryDirectory(prefix="geodesk-ddtf-") as tmp:
+        yield FrameRef(str(model.save(Path(tmp) / "frame.npz")))
+
+
+def run_survey(survey: Survey, model: DDTF, out_path: str | os.PathLike, ctx: JobContext, *,
+               runner: Any = None, block: int | None = None, mask: np.ndarray | None = None
+               ) -> Path:
+    """Denoise (or, with ``mask``, interpolate) every section of ``survey`` with the fitted
+    ``model`` and write SEG-Y like the input, in blocks (here or on ``runner``'s cluster)."""
+    from geodesk.ml.run.apply import map_blocks
+    from geodesk.ml.run.cluster import LocalRunner
+
+    runner = runner or LocalRunner()
+    size, halo = block_plan(survey, model, runner, block)
+    op = functools.partial(ddtf_sections, halo=halo, mask=mask)
+    label = "interpolate (DDTF)" if mask is not None else "denoise (DDTF)"
+    with _as_ref(model, runner) as ref:
+        return map_blocks(survey, ref, out_path, ctx, runner=runner,
+                          prestack=survey.kind == "prestack", block=size or None, halo=halo,
+                          op=op, label=label)
+
+
+def check_survey_mask(survey: Survey, mask: np.ndarray) -> None:
+    """Refuse a mask of the wrong length, one that removes every trace, or one that removes
+    none (nothing to interpolate)."""
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != (survey.n_traces,):
+        raise SurveyError(f"the mask has {mask.size} values, {survey.name} has "
+                          f"{survey.n_traces} traces")
+    if not mask.any():
+        raise SurveyError(f"the mask removes all {survey.n_traces} traces of {survey.name}: "
+                          "nothing is left to interpolate from")
+    if mask.all():
+        raise SurveyError(f"the mask marks no trace of {survey.name} as missing: nothing to "
+                          "interpolate")
