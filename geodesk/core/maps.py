@@ -106,6 +106,23 @@ def map_rgba(grid: MapGrid, lut: np.ndarray, levels: tuple[float, float] | None 
     return out
 
 
+def metres_per_line_number(gx: np.ndarray, gy: np.ndarray, inlines: np.ndarray,
+                           crosslines: np.ndarray) -> tuple[float, float] | None:
+    """Ground distance (m, or the survey's X/Y unit) per unit of inline number and per unit of
+    crossline number, from the grid nodes' X/Y; None when the coordinates do not tell (all
+    zero, one line). What a map in line numbers needs to keep its true shape."""
+    gx, gy = np.asarray(gx, dtype=np.float64), np.asarray(gy, dtype=np.float64)
+    if gx.shape[0] < 2 or gx.shape[1] < 2:
+        return None
+    d_il = np.median(np.hypot(np.diff(gx, axis=0), np.diff(gy, axis=0))) / np.median(
+        np.diff(np.asarray(inlines, dtype=np.float64)))
+    d_xl = np.median(np.hypot(np.diff(gx, axis=1), np.diff(gy, axis=1))) / np.median(
+        np.diff(np.asarray(crosslines, dtype=np.float64)))
+    if not (np.isfinite(d_il) and np.isfinite(d_xl) and d_il > 0 and d_xl > 0):
+        return None
+    return float(d_il), float(d_xl)
+
+
 def fill_gaps(values: np.ndarray, max_gap: float) -> np.ndarray:
     """Grid a sparsely picked map: nodes without a value that lie within ``max_gap`` nodes of a
     value get a linear interpolation between the picks around them (Delaunay, as interpreters'

@@ -161,3 +161,17 @@ def test_map_colours_are_transparent_where_there_is_no_value_and_classes_keep_th
     facies = MapGrid("f", np.array([[0.0, 3.0]]), [1], [1, 2], categorical=True)
     rgba = map_rgba(facies, colormap_lut("gray"))
     assert tuple(rgba[0, 1, :3]) == CLASS_COLOURS[3]
+
+
+def test_ground_spacing_per_line_number_comes_from_the_node_coordinates():
+    from geodesk.core.maps import metres_per_line_number
+
+    inlines, crosslines = np.arange(100, 110), np.arange(200, 240, 2)
+    il, xl = np.meshgrid(inlines, crosslines, indexing="ij")
+    angle = np.deg2rad(30.0)  # a rotated grid: 25 m between inlines, 12.5 m per crossline step
+    u, v = 25.0 * (il - 100), 6.25 * (xl - 200)
+    gx = 1000 + u * np.cos(angle) - v * np.sin(angle)
+    gy = 5000 + u * np.sin(angle) + v * np.cos(angle)
+    d_il, d_xl = metres_per_line_number(gx, gy, inlines, crosslines)
+    assert d_il == pytest.approx(25.0) and d_xl == pytest.approx(6.25)
+    assert metres_per_line_number(np.zeros((3, 3)), np.zeros((3, 3)), [1, 2, 3], [1, 2, 3]) is None

@@ -114,3 +114,13 @@ def test_the_mouse_on_the_section_is_marked_on_the_map(window, dome):
     window.view.move_data(xl, 300.0)
     x, y = window.maps.view.cursor.getData()
     assert list(x) == [xl] and list(y) == [window.navigator.value]
+
+
+def test_the_map_keeps_the_surveys_true_shape(window, dome):
+    from geodesk.core.maps import metres_per_line_number
+
+    window.maps.open_map()
+    s = window.survey
+    d_il, d_xl = metres_per_line_number(*s.grid_xy(), s.inlines, s.crosslines)
+    per_px_xl, per_px_il = window.maps.view.plot.getViewBox().viewPixelSize()
+    assert per_px_xl * d_xl == pytest.approx(per_px_il * d_il, rel=0.02)  # metres per pixel

@@ -14,7 +14,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from geodesk.core.jobs import JobContext
-from geodesk.core.maps import MapGrid, horizon_amplitude_map, horizon_time_map
+from geodesk.core.maps import (
+    MapGrid,
+    horizon_amplitude_map,
+    horizon_time_map,
+    metres_per_line_number,
+)
 from geodesk.core.picks import Horizon
 from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
@@ -98,7 +103,11 @@ class MapController:
 
     # -- keeping it current -------------------------------------------------------------------
     def _on_survey(self, survey: Any) -> None:
-        self.action.setEnabled(survey is not None and survey.kind == "post3d")
+        is_3d = survey is not None and survey.kind == "post3d"
+        self.action.setEnabled(is_3d)
+        self.view.set_ground_spacing(
+            metres_per_line_number(*survey.grid_xy(), survey.inlines, survey.crosslines)
+            if is_3d else None)
         self.extra.clear()  # handed-in maps belong to the survey they were made on
         self._offer(None)
         self.refresh()

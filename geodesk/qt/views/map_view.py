@@ -201,6 +201,15 @@ class MapView(QWidget):
         x, _ = self.contours.getData()
         return 0 if x is None else len(x) // 2
 
+    def set_ground_spacing(self, spacing: tuple[float, float] | None) -> None:
+        """Keep the map's true shape: (m per inline number, m per crossline number) of the
+        survey (:func:`~geodesk.core.maps.metres_per_line_number`); None: free aspect."""
+        vb = self.plot.getViewBox()
+        if spacing is None:
+            vb.setAspectLocked(False)
+        else:  # pyqtgraph's ratio is (y units per pixel) / (x units per pixel)
+            vb.setAspectLocked(True, ratio=spacing[1] / spacing[0])
+
     def show_position(self, mode: str, value: float) -> None:
         """Draw the inline or crossline on screen across the map (nothing for a time slice)."""
         g = self.grid
