@@ -36,7 +36,7 @@ def _labels(args: argparse.Namespace, ctx):
 def run_finetune(args: argparse.Namespace) -> int:
     from geodesk.commands import CommandError
     from geodesk.core.jobs import JobContext
-    from geodesk.ml.finetune_sources import TUNABLE, default_settings, finetune
+    from geodesk.ml.finetune_sources import TUNABLE, default_settings, finetune, held_text
     from geodesk.ml.run.progress import TerminalProgress
     from geodesk.ml.training import check_output_path
 
@@ -75,15 +75,3 @@ def run_finetune(args: argparse.Namespace) -> int:
 
 ITEMS = {"firstbreaks": "shots", "faults": "sections", "velocities": "CMPs"}
 
-
-def held_text(res) -> str:
-    """'held-back agreement 87 % … (base 80 %)' of a fine-tune result, whatever its task."""
-    key = next((k for k in ("within_2_samples", "f1", "within_2pct") if k in res.agreement),
-               None)
-    if key is None or res.agreement.get(key) is None:
-        return "no labels held back"
-    name = {"within_2_samples": "within 2 samples", "f1": "F1",
-            "within_2pct": "within 2 %"}[key]
-    base = res.base_agreement.get(key)
-    return (f"held-back agreement {res.agreement[key]:.0%} {name}"
-            + (f" (base {base:.0%})" if base is not None else ""))

@@ -191,3 +191,16 @@ def finetune(task: str, base: str | os.PathLike, labels: LabelItems, out: str | 
     else:
         from geodesk.ml.finetune_velocities import finetune_velocities as run
     return run(base, labels.items, out, survey_name=name, settings=s, command=command, ctx=ctx)
+
+
+def held_text(res: FineTuneResult) -> str:
+    """'held-back agreement 87 % … (base 80 %)' of a fine-tune result, whatever its task."""
+    key = next((k for k in ("within_2_samples", "f1", "within_2pct") if k in res.agreement),
+               None)
+    if key is None or res.agreement.get(key) is None:
+        return "no labels held back"
+    name = {"within_2_samples": "within 2 samples", "f1": "F1",
+            "within_2pct": "within 2 %"}[key]
+    base = res.base_agreement.get(key)
+    return (f"held-back agreement {res.agreement[key]:.0%} {name}"
+            + (f" (base {base:.0%})" if base is not None else ""))

@@ -55,6 +55,9 @@ FEATURES: tuple[Feature, ...] = (
             "the Labels dock (corrections as training labels), Confirm gather, fully interpreted"),
     Feature("update_model", "geodesk.qt.models.update_model:install",
             "Pick > Update first-break model: fine-tune on the labels, new version, re-pick"),
+    Feature("update_task", "geodesk.qt.models.update_task:install",
+            "Pick > Update model (task on screen: faults, velocities), live updates, model "
+            "history (saved, switch back)"),
     Feature("maps", "geodesk.qt.views.map_ui:install",
             "the Map dock: horizon time structure, amplitude, any inline x crossline map, "
             "contours, the line on screen, click to jump"),
