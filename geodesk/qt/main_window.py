@@ -200,8 +200,9 @@ class MainWindow(QMainWindow):
             clip, [(f"{p:g} %", p) for p in (90.0, 95.0, 98.0, 99.0, 99.5, 100.0)],
             self.set_clip)
         clip.addAction("Custom…", self._ask_clip)
-        self.agc_action = v.addAction("&AGC", self.set_agc)
+        self.agc_action = v.addAction("&AGC")
         self.agc_action.setCheckable(True)
+        self.agc_action.triggered.connect(self.set_agc)  # triggered(checked): AGC on or off
         self.agc_action.setShortcut("Ctrl+G")
         v.addAction("AGC &window…", self._ask_agc_window)
         v.addSeparator()

@@ -125,8 +125,16 @@ class ReviewController:
         window.sig_display_refreshed.connect(self.draw)
         window.sig_active_pick_changed.connect(lambda _o: self._debounce.start())
         window.sig_picks_replaced.connect(self._on_picks_replaced)
-        window.sig_survey_changed.connect(lambda _s: self.reset())
+        self._survey_path: Any = None
+        window.sig_survey_changed.connect(self._on_survey)
         self._on_picks_replaced(window.picks, None)
+
+    def _on_survey(self, survey: Any) -> None:
+        """Another file resets the queue; a regroup of the same file (CDP → FFID) keeps it."""
+        path = getattr(survey, "path", None)
+        if path != self._survey_path:
+            self._survey_path = path
+            self.reset()
 
     # -- state -----------------------------------------------------------------------------
     def target(self) -> FirstBreaks | None:
@@ -243,11 +251,13 @@ class ReviewController:
         if key is None:
             self.message("Every shot has been reviewed")
             return None
+        # read before a regroup: showing the regrouped survey resets the queue
+        text = (f"Shot {key}: uncertainty {self.queue.scores[key]:.2f} ({self.measure}); "
+                f"{self.queue.remaining()} shots left to review")
         if s.gather_key != "ffid":
             self.window.set_survey(s.regroup("ffid"))
         self.window.go_to("gather", key)
-        self.message(f"Shot {key}: uncertainty {self.queue.scores[key]:.2f} ({self.measure}); "
-                     f"{self.queue.remaining()} shots left to review")
+        self.message(text)
         return key
 
     def message(self, text: str) -> None:

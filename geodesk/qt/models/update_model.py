@@ -64,6 +64,10 @@ class UpdateModelController:
     def error(self, text: str) -> None:
         QMessageBox.warning(self.window, TITLE, text)
 
+    def notice(self, text: str) -> None:
+        """What the update needs first (a pre-stack file, a project): guidance, not a failure."""
+        QMessageBox.information(self.window, TITLE, text)
+
     @property
     def models(self) -> Any:
         """The auto-pick's model choice: the new version becomes the model it uses."""
@@ -90,11 +94,11 @@ class UpdateModelController:
         w = self.window
         s = w.survey
         if s is None or s.kind != "prestack":
-            self.error("Open a pre-stack file (shot gathers) first.")
+            self.notice("Open a pre-stack file (shot gathers) first.")
             return None
         if w.project is None:
-            self.error("Model versions are kept in the project: create or open a project "
-                       "first (Project ▸ New project).")
+            self.notice("Model versions are kept in the project: create or open a project "
+                        "first (Project ▸ New project).")
             return None
         try:
             times = interpretation_label_times(w.picks, s.n_traces)
