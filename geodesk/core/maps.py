@@ -123,32 +123,48 @@ def metres_per_line_number(gx: np.ndarray, gy: np.ndarray, inlines: np.ndarray,
     return float(d_il), float(d_xl)
 
 
-def fill_gaps(values: np.ndarray, max_gap: float) -> np.ndarray:
-    """Grid a sparsely picked map: nodes without a value that lie within ``max_gap`` nodes of a
-    value get a linear interpolation between the picks around them (Delaunay, as interpreters'
-    gridding of every-Nth-line picks); nodes further away or outside the picks stay NaN."""
-    v = np.asarray(values, dtype=np.float64)
+def _fill_along_rows(v: np.ndarray, max_gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Linear interpolation down each column over runs of at most ``max_gap`` missing nodes
+    between two values: (estimates, NaN elsewhere; the run lengths)."""
+    n = v.shape[0]
     known = np.isfinite(v)
-    if max_gap <= 0 or known.all() or known.sum() < 3:
-        return v.copy()
-    from scipy.interpolate import griddata
-    from scipy.ndimage import distance_transform_edt
+    rows = np.broadcast_to(np.arange(n)[:, None], v.shape)
+    prev = np.maximum.accumulate(np.where(known, rows, -1), axis=0)
+    nxt = np.minimum.accumulate(np.where(known, rows, n)[::-1], axis=0)[::-1]
+    gap = nxt - prev - 1
+    fill = ~known & (prev >= 0) & (nxt < n) & (gap <= max_gap)
+    out = np.full(v.shape, np.nan)
+    r, c = np.nonzero(fill)
+    p, q = prev[r, c], nxt[r, c]
+    w = (r - p) / (q - p)
+    out[r, c] = (1 - w) * v[p, c] + w * v[q, c]
+    return out, gap
 
-    near = (distance_transform_edt(~known) <= max_gap) & ~known
-    out = v.copy()
-    if not near.any():
-        return out
-    pts = np.argwhere(known)
-    try:
-        out[near] = griddata(pts, v[known], np.argwhere(near), method="linear")
-    except (ValueError, RuntimeError):  # picks on one line: no triangulation (QhullError)
+
+def fill_gaps(values: np.ndarray, max_gap: int) -> np.ndarray:
+    """Grid a partly picked map: a run of at most ``max_gap`` unpicked nodes between two picks
+    along an inline or a crossline is filled linearly (lines picked every N-th inline need
+    N - 1); where both directions fill a node the shorter run weighs more. Longer gaps and the
+    outside of the picks stay NaN (no extrapolation)."""
+    v = np.asarray(values, dtype=np.float64)
+    if max_gap <= 0 or v.ndim != 2 or np.isfinite(v).all():
         return v.copy()
+    down, gap_down = _fill_along_rows(v, int(max_gap))
+    across, gap_across = _fill_along_rows(v.T, int(max_gap))
+    across, gap_across = across.T, gap_across.T
+    w_down = np.where(np.isfinite(down), 1.0 / np.maximum(gap_down, 1), 0.0)
+    w_across = np.where(np.isfinite(across), 1.0 / np.maximum(gap_across, 1), 0.0)
+    total = w_down + w_across
+    out = v.copy()
+    add = ~np.isfinite(v) & (total > 0)
+    out[add] = (np.nan_to_num(down[add]) * w_down[add]
+                + np.nan_to_num(across[add]) * w_across[add]) / total[add]
     return out
 
 
-def horizon_time_map(horizon: Any, max_gap: float = 0.0) -> MapGrid:
+def horizon_time_map(horizon: Any, max_gap: int = 0) -> MapGrid:
     """The time-structure map of a 3D :class:`~geodesk.core.picks.Horizon` (ms), its unpicked
-    gaps up to ``max_gap`` nodes wide gridded by :func:`fill_gaps`."""
+    runs of up to ``max_gap`` nodes gridded by :func:`fill_gaps`."""
     return MapGrid(f"{horizon.name}: time", fill_gaps(horizon.times, max_gap), horizon.inlines,
                    horizon.crosslines, colormap="viridis", unit="ms")
 
@@ -214,54 +230,64 @@ def contour_levels(values: np.ndarray, target: int = 10) -> np.ndarray:
     return levels[(levels > lo) & (levels < hi)] if levels.size > 2 else levels
 
 
-def _crossings(a: np.ndarray, b: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Whether the edge from ``a`` to ``b`` crosses ``level`` and where (fraction from a)."""
-    cross = (a >= level) != (b >= level)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(cross, (level - a) / (b - a), np.nan)
-    return cross & np.isfinite(a) & np.isfinite(b), frac
-
-
-def contour_segments(values: np.ndarray, level: float) -> np.ndarray:
-    """Line segments (n, 2, 2) of the ``level`` contour of ``values`` by marching squares, as
-    (row, column) fractional grid indices; cells with a NaN corner draw nothing (no false
-    contours along the edge of the picked area); saddles are split by the cell's mean."""
+def contour_lines(values: np.ndarray, levels: Any) -> list[np.ndarray]:
+    """Line segments (n, 2, 2) of each level's contour of ``values`` by marching squares, as
+    (row, column) fractional grid indices. Cells with a NaN corner draw nothing (no false
+    contours along the edge of the picked area); saddles are split by the cell's mean. Only the
+    cells a level passes through are worked on, so a big map costs little per level."""
     z = np.asarray(values, dtype=np.float64)
+    levels = np.atleast_1d(np.asarray(levels, dtype=np.float64))
     if z.ndim != 2 or min(z.shape) < 2:
+        return [np.zeros((0, 2, 2)) for _ in levels]
+    corners = np.stack([z[:-1, :-1], z[:-1, 1:], z[1:, 1:], z[1:, :-1]])  # tl, tr, br, bl
+    ok = np.isfinite(corners).all(axis=0)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(ok, corners.min(axis=0), np.inf)
+        hi = np.where(ok, corners.max(axis=0), -np.inf)
+    return [_cell_segments(corners, *np.nonzero((lo < level) & (hi >= level)), level)
+            for level in levels]
+
+
+def _cell_segments(corners: np.ndarray, r: np.ndarray, c: np.ndarray,
+                   level: float) -> np.ndarray:
+    """Marching squares on the cells (r, c) that ``level`` crosses."""
+    if r.size == 0:
         return np.zeros((0, 2, 2))
-    tl, tr, bl, br = z[:-1, :-1], z[:-1, 1:], z[1:, :-1], z[1:, 1:]
-    ok = np.isfinite(tl) & np.isfinite(tr) & np.isfinite(bl) & np.isfinite(br)
-    rows, cols = np.meshgrid(np.arange(z.shape[0] - 1, dtype=float),
-                             np.arange(z.shape[1] - 1, dtype=float), indexing="ij")
-    # edges in order top (tl→tr), right (tr→br), bottom (bl→br), left (tl→bl): (row, col)
-    edges = []
-    for a, b, r0, c0, along_col in ((tl, tr, 0, 0, True), (tr, br, 0, 1, False),
-                                    (bl, br, 1, 0, True), (tl, bl, 0, 0, False)):
-        cross, f = _crossings(a, b, level)
-        r = rows + r0 + (0 if along_col else f)
-        c = cols + c0 + (f if along_col else 0)
-        edges.append((cross & ok, np.stack([r, c], axis=-1)))
-    hit = np.stack([e[0] for e in edges], axis=-1)  # (..., 4)
-    pts = np.stack([e[1] for e in edges], axis=-2)  # (..., 4, 2)
-    n = hit.sum(axis=-1)
+    tl, tr, br, bl = (corners[k, r, c] for k in range(4))
+    rf, cf = r.astype(np.float64), c.astype(np.float64)
+    pts, hit = [], []
+    # edges top (tl→tr), right (tr→br), bottom (bl→br), left (tl→bl): crossing point (row, col)
+    for a, b, horizontal, r0, c0 in ((tl, tr, True, 0, 0), (tr, br, False, 0, 1),
+                                      (bl, br, True, 1, 0), (tl, bl, False, 0, 0)):
+        cross = (a >= level) != (b >= level)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(cross, (level - a) / (b - a), 0.0)
+        pts.append(np.stack([rf + r0 + (0 if horizontal else f),
+                             cf + c0 + (f if horizontal else 0)], axis=-1))
+        hit.append(cross)
+    pts, hit = np.stack(pts, axis=1), np.stack(hit, axis=1)  # (m, 4, 2), (m, 4)
+    n = hit.sum(axis=1)
     segs = []
     two = n == 2
     if two.any():
-        h, p = hit[two], pts[two]
-        order = np.argsort(~h, axis=-1, kind="stable")[:, :2]
-        segs.append(np.take_along_axis(p, order[..., None], axis=1))
+        order = np.argsort(~hit[two], axis=1, kind="stable")[:, :2]
+        segs.append(np.take_along_axis(pts[two], order[..., None], axis=1))
     four = n == 4
     if four.any():
         p = pts[four]
-        centre = ((tl + tr + bl + br) / 4.0)[four]
-        high_tl = (tl[four] >= level) == (centre >= level)
-        # the centre on tl's side joins tl's region: cut the corners tr and bl off
-        first = np.where(high_tl[:, None], [0, 1], [0, 3])  # top-right or top-left
-        second = np.where(high_tl[:, None], [2, 3], [1, 2])  # bottom-left or right-bottom
-        rows4 = np.arange(p.shape[0])[:, None]
-        segs.append(p[rows4, first])
-        segs.append(p[rows4, second])
+        centre = (tl + tr + br + bl)[four] / 4.0
+        with_tl = (tl[four] >= level) == (centre >= level)
+        # the centre on tl's side joins tl and br: cut the corners tr and bl off, else tl, br
+        first = np.where(with_tl[:, None], [0, 1], [0, 3])
+        second = np.where(with_tl[:, None], [2, 3], [1, 2])
+        rows = np.arange(p.shape[0])[:, None]
+        segs += [p[rows, first], p[rows, second]]
     return np.concatenate(segs) if segs else np.zeros((0, 2, 2))
+
+
+def contour_segments(values: np.ndarray, level: float) -> np.ndarray:
+    """The segments of one level's contour (see :func:`contour_lines`)."""
+    return contour_lines(values, [level])[0]
 
 
 def index_to_keys(grid: MapGrid, rc: np.ndarray) -> np.ndarray:

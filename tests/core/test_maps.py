@@ -47,17 +47,25 @@ def test_time_map_holds_the_horizon_times_at_their_inline_and_crossline():
     assert m.name == "H: time" and m.unit == "ms"
 
 
-def test_fill_gaps_interpolates_between_picked_lines_but_not_far_from_them():
+def test_fill_gaps_interpolates_between_picked_lines_but_not_across_long_gaps():
     v = np.full((21, 10), np.nan)
     v[0], v[10], v[20] = 100.0, 200.0, 300.0  # every 10th inline picked, a dip along inline
-    out = fill_gaps(v, max_gap=5)
+    assert np.isnan(fill_gaps(v, max_gap=8)[5, 4])  # 9 nodes between the picked lines
+    out = fill_gaps(v, max_gap=9)
     assert out[5, 4] == pytest.approx(150.0)
     assert out[13, 7] == pytest.approx(230.0)
-    far = np.full((30, 10), np.nan)
-    far[:3] = 1.0
-    far[2, 0] = 2.0
-    assert np.isnan(fill_gaps(far, max_gap=4)[20, 5])  # too far from a pick
-    assert np.isnan(fill_gaps(far, max_gap=4)[5, 5])  # outside the picks: not extrapolated
+    assert np.array_equal(out[[0, 10, 20]], v[[0, 10, 20]])  # picks stay as they are
+
+
+def test_fill_gaps_never_extrapolates_and_weighs_the_shorter_run_more():
+    v = np.full((5, 5), np.nan)
+    v[2, 0], v[2, 4] = 0.0, 40.0  # along the row: a run of 3 gives 10 at column 1
+    v[1, 1], v[3, 1] = 50.0, 50.0  # down the column: a run of 1 gives 50 at row 2
+    out = fill_gaps(v, max_gap=3)
+    assert out[2, 1] == pytest.approx((10.0 / 3 + 50.0) / (1 / 3 + 1))
+    assert out[2, 2] == pytest.approx(20.0)
+    assert np.isnan(out[0, 0]) and np.isnan(out[4, 4])  # no pick on either side
+    assert np.isnan(fill_gaps(np.array([[1.0, np.nan, np.nan]]), 5)[0, 2])
 
 
 def test_amplitude_along_horizon_is_interpolated_between_samples_of_the_right_trace():

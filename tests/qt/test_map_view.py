@@ -124,3 +124,19 @@ def test_the_map_keeps_the_surveys_true_shape(window, dome):
     d_il, d_xl = metres_per_line_number(*s.grid_xy(), s.inlines, s.crosslines)
     per_px_xl, per_px_il = window.maps.view.plot.getViewBox().viewPixelSize()
     assert per_px_xl * d_xl == pytest.approx(per_px_il * d_il, rel=0.02)  # metres per pixel
+
+
+def test_gap_gridding_fills_between_lines_picked_every_fifth_inline(window, volume):
+    r, path = volume
+    assert window.open_path(path)
+    h = Horizon.like_survey("Lines", window.survey)
+    window.picks.add(window.history, h)
+    rows = np.zeros(h.shape, dtype=bool)
+    rows[::5] = True
+    ii = np.broadcast_to(np.arange(h.shape[0])[:, None], h.shape)
+    h.set_times(window.history, rows, (300.0 + 2.0 * ii[rows]).ravel())
+    window.maps.open_map()
+    view = window.maps.view
+    assert np.isnan(view.grid.value_at(h.inlines[2], h.crosslines[7]))
+    view.gap_box.setValue(4)
+    assert view.grid.value_at(h.inlines[2], h.crosslines[7]) == pytest.approx(304.0)

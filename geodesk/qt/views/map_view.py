@@ -28,7 +28,7 @@ from geodesk.core.maps import (
     MapGrid,
     class_colour,
     contour_levels,
-    contour_segments,
+    contour_lines,
     index_to_keys,
     map_levels,
     map_rgba,
@@ -57,8 +57,9 @@ class MapView(QWidget):
         self.gap_box.setRange(0, 100)
         self.gap_box.setPrefix("grid gaps ≤ ")
         self.gap_box.setSuffix(" nodes")
-        self.gap_box.setToolTip("Interpolate the horizon between picks up to this many nodes "
-                                "apart (lines picked every N-th inline); 0: picks only")
+        self.gap_box.setToolTip("Fill runs of up to this many unpicked nodes between two picks "
+                                "along an inline or crossline (lines picked every N-th "
+                                "inline: N - 1); 0: the picks only")
         self.readout = QLabel("")
         self.plot_widget = pg.PlotWidget(background="w")
         plot = self.plot = self.plot_widget.getPlotItem()
@@ -180,8 +181,7 @@ class MapView(QWidget):
             self.contours.setData([], [])
             return
         self.levels = contour_levels(grid.values)
-        segs = [contour_segments(grid.values, level) for level in self.levels]
-        segs = [s for s in segs if len(s)]
+        segs = [s for s in contour_lines(grid.values, self.levels) if len(s)]
         if not segs:
             self.contours.setData([], [])
             return
