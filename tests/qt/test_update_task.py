@@ -154,3 +154,43 @@ def test_live_mode_retrains_after_corrections_once_quiet(qtbot, window, ctrl, de
     assert ctrl._poll() is None  # nothing changed since: no second run
     ctrl.set_live(False)
     assert not ctrl.timer.isActive()
+
+
+def test_update_velocities_on_cmps_writes_a_version_the_velocity_model_uses(qtbot, window,
+                                                                             tmp_path):
+    from geodesk.core.picks import VelocityFunctions
+    from geodesk.synth import generate_cmps
+
+    c = generate_cmps((4, 24, 200), seed=2, dt_ms=4.0)
+    src = c.write(tmp_path / "cmps.sgy")
+    proj = Project.create(tmp_path / "v.geodesk", src)
+    assert window.project_controller.open_project(proj.folder, survey_path=src)
+    ctrl = window.features["update_task"]
+    ctrl.errors = []
+    ctrl.error = ctrl.notice = ctrl.errors.append
+    picker = window.features["velocity"].model_picker
+    picker.error = ctrl.errors.append
+    picker.models.choose(str(tiny_model_file("velocities", tmp_path / "vbase.pt")))
+    s = window.survey
+    vf = VelocityFunctions("Velocities")
+    window.picks.add(window.history, vf)
+    cdps = [int(k) for k in np.unique(s.header_values(s.header_bytes.cdp))][:2]
+    t = np.array([100.0, 400.0, 700.0])
+    corrected = {}
+    for k, cdp in enumerate(cdps):
+        vf.set_function(None, cdp, t, [1500.0, 1600.0, 1700.0],
+                        provenance="model:velocity-unet@v1#000000000000")
+        corrected[cdp] = np.interp(t, c.truth["t0_ms"], c.truth["vrms"][k])
+        vf.set_function(window.history, cdp, t, corrected[cdp])  # the interpreter's knots
+    ctrl.settings["velocities"].steps = 6
+    ctrl.settings["velocities"].synthetic_fraction = 0.0
+    handle = ctrl.start("velocities")
+    wait_done(qtbot, handle, 60000)
+    assert handle.outcome == "finished", ctrl.errors
+    new = proj.folder / "models" / "velocities-v1.pt"
+    assert picker.models.current_path() == str(new)
+    assert window.project.model_history.active_version("velocities").labels == 6
+    if picker.job is not None:  # the re-pick of the CMPs nobody edited
+        wait_done(qtbot, picker.job, 60000)
+    for cdp in cdps:  # the corrections stay
+        np.testing.assert_allclose(vf.function(cdp).vrms_mps, corrected[cdp])
