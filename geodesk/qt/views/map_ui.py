@@ -109,6 +109,9 @@ class MapController:
             metres_per_line_number(*survey.grid_xy(), survey.inlines, survey.crosslines)
             if is_3d else None)
         self.extra.clear()  # handed-in maps belong to the survey they were made on
+        if self.job is not None:  # an amplitude map of the previous survey is not shown
+            self.job.cancel()
+            self.job = None
         self._offer(None)
         self.refresh()
 
