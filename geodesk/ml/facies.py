@@ -19,8 +19,8 @@ import numpy as np
 
 from geodesk.ml.estimator import ArrayEstimator
 
-#: Vectors compared at a time when labelling (bounds the distance matrix to ~64 MB at K = 16).
-PREDICT_CHUNK = 1 << 19
+#: Vectors labelled at a time (bounds the temporary arrays to a few MB).
+PREDICT_CHUNK = 1 << 16
 
 
 class FaciesError(ValueError):
@@ -38,11 +38,26 @@ def check_features(X: np.ndarray, n_clusters: int) -> np.ndarray:
     if X.shape[0] < int(n_clusters):
         raise FaciesError(f"{n_clusters} classes asked for but only {X.shape[0]} samples to "
                           "classify; choose fewer classes")
-    bad = ~np.isfinite(X)
-    if bad.any():
-        raise FaciesError(f"{int(bad.any(axis=1).sum())} attribute vectors hold NaN or Inf "
+    n_bad = sum(int((~np.isfinite(X[a:a + PREDICT_CHUNK])).any(axis=1).sum())
+                for a in range(0, len(X), PREDICT_CHUNK))  # in chunks: no n x d mask
+    if n_bad:
+        raise FaciesError(f"{n_bad} attribute vectors hold NaN or Inf "
                           "(NaN/Inf samples in the input?); fix or mute them first")
     return X.astype(np.float32, copy=False)
+
+
+def column_stats(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of each column (float64), in chunks: no temporary the
+    size of ``X`` (numpy's ``std`` makes two)."""
+    n, step = len(X), 8192
+    total = np.zeros(X.shape[1])
+    for a in range(0, n, step):
+        total += X[a:a + step].sum(axis=0, dtype=np.float64)
+    mean = total / max(n, 1)
+    sq = np.zeros(X.shape[1])
+    for a in range(0, n, step):
+        sq += ((X[a:a + step] - mean) ** 2).sum(axis=0)
+    return mean, np.sqrt(sq / max(n, 1))
 
 
 class FaciesKMeans(ArrayEstimator):
@@ -64,9 +79,13 @@ class FaciesKMeans(ArrayEstimator):
     # -- fitting --------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None) -> FaciesKMeans:
         """Standardise ``X`` (n, d), drop constant attributes, cluster, order the classes."""
+        self.fit_predict(X)
+        return self
+
+    def fit_predict(self, X: Any, y: Any = None) -> np.ndarray:
+        """:meth:`fit` and the classes (0..K-1, int16) of the vectors it was fitted on."""
         X = check_features(X, self.n_clusters)
-        mean = X.mean(axis=0, dtype=np.float64)
-        std = X.std(axis=0, dtype=np.float64)
+        mean, std = column_stats(X)
         kept = np.flatnonzero(std > 1e-6 * np.maximum(np.abs(mean), 1.0))
         self.messages_ = [f"attribute {self._label(i)} is constant ({mean[i]:.4g}): dropped"
                           for i in range(X.shape[1]) if i not in set(kept.tolist())]
@@ -76,13 +95,15 @@ class FaciesKMeans(ArrayEstimator):
         self.mean_, self.scale_ = mean.astype(np.float32), np.where(std > 0, std, 1.0).astype(
             np.float32)
         self.kept_ = kept.astype(np.int64)
-        Z = self.standardise(X)
-        km = self._clusterer(len(Z)).fit(Z)
+        km = self._clusterer(len(X)).fit(self.standardise(X))
         centers = np.asarray(km.cluster_centers_, dtype=np.float32)
-        self.centers_ = centers[self._class_order(centers)]
+        order = self._class_order(centers)
+        self.centers_ = centers[order]
         self.inertia_ = np.float64(km.inertia_)
         self.n_iter_ = int(getattr(km, "n_iter_", 0))
-        return self
+        rank = np.empty(len(order), dtype=np.int16)
+        rank[order] = np.arange(len(order), dtype=np.int16)
+        return rank[km.labels_]
 
     def _label(self, i: int) -> str:
         return self.attribute_names[i] if i < len(self.attribute_names) else f"#{i}"
@@ -109,10 +130,14 @@ class FaciesKMeans(ArrayEstimator):
 
     # -- using ----------------------------------------------------------------------------------
     def standardise(self, X: np.ndarray) -> np.ndarray:
-        """The kept attributes of ``X``, centred and scaled by the fitted mean and std."""
-        X = np.asarray(X, dtype=np.float32)
+        """The kept attributes of ``X``, centred and scaled by the fitted mean and std (one
+        new array, standardised in place)."""
         k = self.kept_
-        return (X[:, k] - self.mean_[k]) / self.scale_[k]
+        # np.take: a C-ordered copy (X[:, k] is F-ordered, which KMeans would copy again)
+        Z = np.take(np.asarray(X, dtype=np.float32), k, axis=1)
+        Z -= self.mean_[k]
+        Z /= self.scale_[k]
+        return Z
 
     def predict(self, x: Any) -> np.ndarray:
         """Class (0..K-1, int16) of every attribute vector of ``x`` (n, d): nearest centroid."""
