@@ -17,7 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import ndimage
 
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.processing.attributes import check_names, compute_attributes, HALO_TRACES
@@ -118,6 +117,8 @@ def smooth_features(f: np.ndarray, dt_ms: float, settings: FaciesSettings) -> np
     nt = max(1, int(round(settings.smooth_ms / dt_ms)) | 1) if settings.smooth_ms else 1
     nl = max(1, int(settings.smooth_traces))
     size = (min(nl, f.shape[0]), min(nl, f.shape[1]), nt, 1)
+    from scipy import ndimage  # on first use: the CLI imports this module at every start
+
     return ndimage.uniform_filter(f, size, mode="nearest") if max(size) > 1 else f
 
 

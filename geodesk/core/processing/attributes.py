@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
-from scipy import ndimage, signal
 
 #: Attribute names accepted by :func:`compute_attributes`, in their default order.
 ATTRIBUTES = ("envelope", "phase", "frequency", "rms", "dominant_frequency", "dip", "coherence")
@@ -31,11 +30,15 @@ def _window(window_ms: float, dt_ms: float) -> int:
 
 
 def _smooth_time(x: np.ndarray, n: int) -> np.ndarray:
+    from scipy import ndimage  # scipy on first use: every CLI start imports this module
+
     return ndimage.uniform_filter1d(x, n, axis=-1, mode="reflect") if n > 1 else x
 
 
 def analytic(x: np.ndarray) -> np.ndarray:
     """The analytic signal of every trace (Hilbert transform along time)."""
+    from scipy import signal
+
     return signal.hilbert(np.asarray(x, dtype=np.float64), axis=-1)
 
 
@@ -98,6 +101,8 @@ def local_dip(x: np.ndarray, dt_ms: float, sigma: float = 2.0) -> tuple[np.ndarr
     an event t = t0 + p * trace has p = -<g_trace g_t> / <g_t^2> (Gaussian-smoothed products)."""
     x = np.asarray(x, dtype=np.float64)
     gt = np.gradient(x, float(dt_ms), axis=-1)
+    from scipy import ndimage
+
     tt = ndimage.gaussian_filter(gt * gt, sigma, mode="nearest")
     tiny = 1e-12 * max(float(tt.max()), 1e-30)
     dips = []
@@ -121,6 +126,8 @@ def coherence(x: np.ndarray, dt_ms: float, window_ms: float = 20.0) -> np.ndarra
     x = np.asarray(x, dtype=np.float64)
     size = tuple(min(3, s) for s in x.shape[:-1]) + (1,)
     n_tr = int(np.prod(size))
+    from scipy import ndimage
+
     stack = ndimage.uniform_filter(x, size, mode="nearest") * n_tr
     power = ndimage.uniform_filter(x * x, size, mode="nearest") * n_tr
     n = _window(window_ms, dt_ms)
