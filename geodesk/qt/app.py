@@ -7,11 +7,14 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from geodesk.qt.main_window import MainWindow
 
 SCREENSHOT_SIZE = (1400, 900)
+#: The application icon (the SVG beside it is the source; packaging/ installs both).
+ICON = Path(__file__).resolve().parents[1] / "resources" / "icons" / "geodesk.png"
 
 
 def get_app() -> QApplication:
@@ -21,6 +24,9 @@ def get_app() -> QApplication:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("GeoDesk")
         app.setOrganizationName("GeoDesk")
+        app.setDesktopFileName("geodesk")  # packaging/geodesk.desktop: the menu entry's icon
+        if ICON.exists():
+            app.setWindowIcon(QIcon(str(ICON)))
     return app  # type: ignore[return-value]
 
 

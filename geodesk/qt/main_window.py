@@ -278,9 +278,8 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, title, text)
 
     def open_dialog(self) -> None:
-        start = (app_settings.recent_files(self.settings) or [str(Path.home())])[0]
-        path, _ = QFileDialog.getOpenFileName(self, "Open seismic file", str(Path(start).parent),
-                                              FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, "Open seismic file",
+                                              app_settings.start_folder(self.settings), FILE_FILTER)
         if path:
             self.open_path(path)
 
@@ -305,7 +304,9 @@ class MainWindow(QMainWindow):
     def open_with_bytes_dialog(self, path: str | Path | None = None, reason: str = "") -> bool:
         """Show the header scan and byte overrides for ``path`` and re-open it with them."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, "Open with header bytes", "", FILE_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self, "Open with header bytes",
+                                                  app_settings.start_folder(self.settings),
+                                                  FILE_FILTER)
             if not path:
                 return False
         try:  # any readable file opens unstructured, which is enough for the scan

@@ -1,4 +1,5 @@
-"""Persistent settings (QSettings): recent files, recent projects and display preferences.
+"""Persistent settings (QSettings): recent files, recent projects, the folder file dialogs start
+in, and display preferences.
 
 Tests pass their own INI file in ``tmp_path`` so they never read or write the user's settings.
 """
@@ -30,9 +31,22 @@ def recent_files(settings: QSettings) -> list[str]:
     return [str(v) for v in (value or [])][:MAX_RECENT]
 
 
+def start_folder(settings: QSettings) -> str:
+    """Where file dialogs start: the folder of the last file or project opened, else home."""
+    folder = str(settings.value("last_folder", "") or "")
+    return folder if folder and Path(folder).is_dir() else str(Path.home())
+
+
+def remember_folder(settings: QSettings, path: str | Path) -> None:
+    """Make the folder holding ``path`` (a file or a project folder) the next dialogs' start."""
+    settings.setValue("last_folder", str(Path(path).resolve().parent))
+
+
 def add_recent_file(settings: QSettings, path: str | Path) -> list[str]:
-    """Put ``path`` first in the recent list (no duplicates, at most MAX_RECENT)."""
+    """Put ``path`` first in the recent list (no duplicates, at most MAX_RECENT); its folder is
+    where the next file dialog starts."""
     p = str(Path(path).resolve())
+    remember_folder(settings, p)
     files = [p] + [f for f in recent_files(settings) if f != p]
     settings.setValue("recent_files", files[:MAX_RECENT])
     settings.sync()
@@ -48,8 +62,10 @@ def recent_projects(settings: QSettings) -> list[str]:
 
 
 def add_recent_project(settings: QSettings, path: str | Path) -> list[str]:
-    """Put project ``path`` first in the recent-projects list (no duplicates, at most MAX_RECENT)."""
+    """Put project ``path`` first in the recent-projects list (no duplicates, at most MAX_RECENT);
+    the folder holding it is where the next file dialog starts."""
     p = str(Path(path).resolve())
+    remember_folder(settings, p)
     items = [p] + [f for f in recent_projects(settings) if f != p]
     settings.setValue("recent_projects", items[:MAX_RECENT])
     settings.sync()

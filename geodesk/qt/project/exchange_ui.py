@@ -36,6 +36,7 @@ from geodesk.core.exchange import picks_io as ex
 from geodesk.core.exchange.api import FORMATS, ExchangeReport
 from geodesk.core.exchange.segy_io import ENCODINGS, UNITS
 from geodesk.core.survey import SurveyError
+from geodesk.qt import settings as app_settings
 
 if TYPE_CHECKING:
     from geodesk.qt.main_window import MainWindow
@@ -237,7 +238,8 @@ class ExchangeController:
     # -- menu entries --------------------------------------------------------------------------
     def make_dialog(self, mode: str) -> ExchangeDialog:
         names = {k: self.window.picks.names(k) for k in FORMATS}
-        return ExchangeDialog(mode, names, self.last_dir, self.window)
+        start = self.last_dir or app_settings.start_folder(self.window.settings)
+        return ExchangeDialog(mode, names, start, self.window)
 
     def import_dialog(self) -> Any:
         dlg = self.make_dialog("import")

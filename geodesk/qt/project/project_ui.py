@@ -126,13 +126,13 @@ class ProjectController(QObject):
             QMessageBox.warning(self.window, title, text)
 
     def get_open_path(self) -> str:
-        start = (app_settings.recent_projects(self.window.settings) or [str(Path.home())])[0]
         path = QFileDialog.getExistingDirectory(self.window, "Open project (a .geodesk folder)",
-                                                str(Path(start).parent))
+                                                app_settings.start_folder(self.window.settings))
         return path
 
     def get_save_path(self, title: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path.home()),
+        path, _ = QFileDialog.getSaveFileName(self.window, title,
+                                              app_settings.start_folder(self.window.settings),
                                               PROJECT_FILTER)
         return path
 
