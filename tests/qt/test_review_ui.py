@@ -137,3 +137,31 @@ def test_fault_uncertainty_overlay_follows_the_fault_probability(qtbot, window, 
         timeout=10000)
     overlay.toggle(False)
     assert overlay.item not in window.view.overlays
+
+
+def test_reviewed_shots_are_saved_with_the_project(qtbot, window, shots, tmp_path):
+    from geodesk.core.project.project import Project
+
+    r, path = shots
+    proj = Project.create(tmp_path / "r.geodesk", path)
+    assert window.project_controller.open_project(proj.folder, survey_path=path)
+    fb = FirstBreaks.like_survey("FB model", window.survey)
+    keys = [int(k) for k in window.survey.gather_keys]
+    times = r.truth["first_break_ms"].reshape(-1).astype(float)
+    conf = np.full(times.size, 0.95)
+    conf[fb.gather_indices(keys[2])] = 0.1
+    window.picks.add(window.history, fb)
+    write_auto_picks(fb, window.history, np.arange(times.size), times, MODEL, "model picks",
+                     confidence=conf)
+    window.set_active_pick(fb)
+    review = window.features["review"]
+    review.measure = "confidence"
+    window.go_to("gather", keys[1])
+    review.next_action.trigger()
+    qtbot.waitUntil(lambda: review.current() == keys[2], timeout=60000)
+    assert review.next_most_uncertain() is not None  # shot keys[2] is now reviewed
+    window.project_controller.save()
+    assert Project.open(proj.folder).model_history.reviewed_keys("s0", "firstbreaks") == \
+        [keys[2]]
+    assert window.project_controller.open_project(proj.folder, survey_path=path)
+    assert window.features["review"].queue.reviewed == {keys[2]}

@@ -123,3 +123,16 @@ def test_a_chosen_version_that_is_gone_falls_back_to_the_shipped_base(qtbot, win
     _run(qtbot, ctrl.start())
     ft = read_model_file(folder / "models" / "firstbreaks-v1.pt", meta_only=True)[0]
     assert ft["provenance"]["fine_tune"]["base_path"] == str((shipped / "firstbreaks.pt").resolve())
+
+
+def test_a_first_break_version_goes_into_the_projects_model_history(qtbot, window, ctrl, demo):
+    from geodesk.core.project.project import Project
+
+    folder, _, shots = demo
+    _correct_two_gathers(window, shots)
+    _run(qtbot, window.features["update_task"].start("firstbreaks"))
+    v = window.project.model_history.active_version("firstbreaks")
+    assert v.file == "models/firstbreaks-v1.pt" and v.labels > 0
+    assert v.weight_id == ctrl.models.model.weight_id_
+    window.project_controller.save()
+    assert Project.open(folder).model_history.active_version("firstbreaks") == v

@@ -10,7 +10,7 @@ saturated mean
 feeds a :class:`~geodesk.core.review.ReviewQueue`. "Next most uncertain" marks the shot on screen
 reviewed and goes to the next one of the queue; when the model's picks change (a new auto-pick
 or a model update) the scores are computed again and the queue keeps what was reviewed. The
-reviewed marks last for the session (see :mod:`geodesk.core.review`). Processing ▸ Fault
+reviewed marks are saved in the project (:mod:`geodesk.core.model_history`). Processing ▸ Fault
 uncertainty overlay draws where the fault network is unsure over the section.
 """
 
@@ -152,8 +152,28 @@ class ReviewController:
             self.handle.cancel()
         self.handle = None
         self.queue = ReviewQueue()
+        self.queue.reviewed = set(self._saved_reviewed())
         self.per_trace, self.fb, self.computed_for = None, None, None
         self.draw()
+
+    def _survey_id(self) -> str | None:
+        """The project's id of the survey whose picks are shown (None without a project)."""
+        project, picks = self.window.project, self.window.picks
+        if project is None or picks is None:
+            return None
+        return next((sid for sid, i in project.interpretations.items() if i is picks), None)
+
+    def _saved_reviewed(self) -> list:
+        """The shots marked reviewed in the project (saved with it: model history)."""
+        sid = self._survey_id()
+        return [] if sid is None else \
+            self.window.project.model_history.reviewed_keys(sid, "firstbreaks")
+
+    def _save_reviewed(self) -> None:
+        sid = self._survey_id()
+        if sid is not None:
+            self.window.project.model_history.mark_reviewed(sid, "firstbreaks",
+                                                            self.queue.reviewed)
 
     def _on_picks_replaced(self, picks: Any, _history: Any) -> None:
         if self._picks is not None:
@@ -244,7 +264,9 @@ class ReviewController:
         if self.per_trace is None or self.stale():
             self.go_when_ready = self.refresh() is not None
             return None
-        return self._go(self.queue.advance(self.current()))
+        key = self.queue.advance(self.current())
+        self._save_reviewed()
+        return self._go(key)
 
     def _go(self, key: int | None) -> int | None:
         s = self.window.survey

@@ -7,7 +7,8 @@ drawn or confirmed: :mod:`geodesk.core.labels`) plus synthetic gathers
 ``NAME.geodesk/models/firstbreaks-vN.pt`` (never over an existing file), then re-picks the shots
 on screen first (drawn as a preview at once) and the rest. When it finishes the new version is
 the model the auto-pick uses and its picks are written as ONE undo step (manual and corrected
-picks stay). Cancel or a diverging fine-tune writes no version: the previous model stays in use.
+picks stay) and the version goes into the project's model history. Cancel or a diverging
+fine-tune writes no version: the previous model stays in use.
 """
 
 from __future__ import annotations
@@ -164,10 +165,14 @@ class UpdateModelController:
         """GUI thread: the new version becomes the auto-pick's model; its picks are written."""
         from geodesk.ml.run.results import provenance_of
         from geodesk.qt.models.autopick_ui import MODEL, AutopickParams, write_picks
+        from geodesk.qt.models.update_task import version_of
 
         w = self.window
         self.models.choose(str(res.path))
         self.models.delivered(res.model)
+        if w.project is not None and Path(res.path).resolve().is_relative_to(
+                w.project.folder.resolve()):  # the project's model history (saved with it)
+            w.project.model_history.add(version_of("firstbreaks", res, w.project.folder))
         a = res.agreement
         held = ("no labels held back" if a.get("within_2_samples") is None else
                 f"held-back agreement {a['within_2_samples']:.0%} "

@@ -142,10 +142,10 @@ class TaskUpdateController:
         return self._start_items(task)
 
     def _start_first_breaks(self) -> JobHandle | None:
-        fb = self.fb_controller
-        handle = fb.start()
+        handle = self.fb_controller.start()  # it records its version in the history
         if handle is not None:
-            self._track(handle, "firstbreaks", lambda res: res[0])
+            handle.failed.connect(lambda _exc: self.live.forget())
+            handle.cancelled.connect(self.live.forget)
         return handle
 
     def _start_items(self, task: str) -> JobHandle | None:
@@ -193,18 +193,17 @@ class TaskUpdateController:
                 self._finished_items(task, res, time.monotonic() - t0)
 
         handle.finished.connect(finished)
-        self._track(handle, task, None)
+        self._track(handle, task)
         return handle
 
-    def _track(self, handle: Any, task: str, result_of: Any) -> None:
+    def _track(self, handle: Any, task: str) -> None:
         """Record the version a handle writes in the model history; messages on failure."""
-        def finished(result: Any) -> None:
-            res = result_of(result) if result_of is not None else result
+        def finished(res: Any) -> None:
             self._record(task, res)
 
         def failed(exc: BaseException) -> None:
             self.live.forget()
-            if result_of is None and handle is self.handle:
+            if handle is self.handle:
                 first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 self.error(f"{first} (the previous model stays in use)")
 
