@@ -6,9 +6,9 @@ hyperbola ``t = sqrt(t0^2 + x^2 / v^2)`` (linear interpolation) and
     S(t0, v) = sum_w (sum_x a)^2 / sum_w (N * sum_x a^2)
 
 over a sliding time window ``w``; ``N`` counts the traces that contribute at each sample (dead,
-muted and out-of-record traces are excluded). Speed comes from one gather of (sample, slope)
-pairs per moveout sample, float32 arithmetic, blocks of velocities shared by two threads,
-cumulative sums for the window and, by default (no stretch mute), evaluating the inner sums on
+muted and out-of-record traces are excluded). Speed comes from the inner sums of
+:mod:`~geodesk.core.processing.moveout_sums` (a compiled loop, float32), blocks of velocities
+shared by two threads, cumulative sums for the window and, by default (no stretch mute), evaluating the inner sums on
 a ``t0`` grid decimated to what the data bandwidth allows, then bringing the stack and its
 energy back to every sample with short windowed-sinc filters before the window sums.
 """
@@ -21,15 +21,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from geodesk.core.processing.moveout_sums import moveout_sums, window_sum, window_sums
+
 #: Power (relative to the spectral peak) that marks the top of the band for the ``t0`` step.
 _BAND_DB = 0.1
 #: Windows with less energy than this fraction of the panel's largest are set to 0 (float32
 #: round-off would otherwise turn silence into semblance).
 _DEN_FLOOR = 1e-7
-#: Moveout samples per block: keeps the temporaries in cache (1 MB each). Measured: computing
-#: the tables per call is as fast as caching them, since they then never leave the cache.
-_BLOCK_ELEMENTS = 1 << 18
-
 
 @dataclass
 class SemblancePanel:
@@ -89,20 +87,6 @@ def band_decimation(gather: np.ndarray, dt_ms: float, window_samples: int) -> in
     return int(max(1, min(step, window_samples // 4)))
 
 
-def _pairs(a: np.ndarray) -> np.ndarray:
-    """(sample, next - sample) per sample as complex64, each trace padded with one zero sample.
-
-    One gather then fetches both numbers a linear interpolation needs; indices that fall past
-    the end of a trace land on the zero pad, so they add nothing to the sums.
-    """
-    n_x, n_s = a.shape
-    p = np.zeros((n_x, n_s + 1), dtype=np.complex64)
-    p.real[:, :n_s] = a
-    p.imag[:, :n_s - 1] = a[:, 1:] - a[:, :-1]
-    p.imag[:, n_s - 1] = -a[:, -1]
-    return p.ravel()
-
-
 def _valid_ranges(c: np.ndarray, t0_s: np.ndarray, t_end_s: float,
                   stretch_mute_pct: float | None) -> tuple[np.ndarray, np.ndarray]:
     """First and one-past-last ``t0`` index (per velocity and offset) whose sample is usable.
@@ -138,30 +122,6 @@ def _fold(c: np.ndarray, t0_s: np.ndarray, t_end_s: float,
     return lo, np.cumsum(diff.reshape(n_v, n_t0 + 1), axis=1)[:, :n_t0]
 
 
-def _moveout_block(c: np.ndarray, t0sq: np.ndarray, lo: np.ndarray | None, shift: float,
-                   n_s: int) -> tuple[np.ndarray, np.ndarray]:
-    """Flat pair indices and interpolation weights (n_v, n_x, n_t0) for a block of velocities.
-
-    Samples past the record land on the trace's zero pad (index ``n_s``); so do muted ones
-    (``t0`` index below ``lo``).
-    """
-    n_x, n_t0 = c.shape[1], len(t0sq)
-    rows = (np.arange(n_x, dtype=np.float32) * (n_s + 1))[None, :, None]
-    tm = np.add(t0sq[None, None, :], (c.astype(np.float32) ** 2)[:, :, None])
-    np.sqrt(tm, out=tm)
-    if shift:
-        tm -= np.float32(shift)
-    np.minimum(tm, np.float32(n_s), out=tm)
-    fl = np.floor(tm)
-    tm -= fl  # now the interpolation weight
-    fl += rows
-    idx = fl.astype(np.intp)  # take() is ~10x slower with int32 indices
-    if lo is not None:
-        muted = np.arange(n_t0)[None, None, :] < lo[:, :, None]
-        np.copyto(idx, (rows + n_s).astype(np.intp), where=muted)
-    return idx, tm
-
-
 def _pool(workers: int) -> ThreadPoolExecutor | None:
     """A shared thread pool (numpy releases the GIL in take, ufuncs and reductions)."""
     global _POOL
@@ -173,22 +133,6 @@ def _pool(workers: int) -> ThreadPoolExecutor | None:
 
 
 _POOL: ThreadPoolExecutor | None = None
-
-
-def _window_sum(a: np.ndarray, half: int) -> np.ndarray:
-    """Centred running sum over ``2 * half + 1`` samples along the last axis (truncated at ends)."""
-    n = a.shape[-1]
-    c = np.zeros(a.shape[:-1] + (n + 1,), dtype=np.float64)
-    np.cumsum(a, axis=-1, out=c[..., 1:])
-    hi = np.minimum(np.arange(n) + half + 1, n)
-    lo = np.maximum(np.arange(n) - half, 0)
-    out = np.empty(a.shape, dtype=np.float64)
-    inner = slice(half, max(half, n - half - 1))
-    w = 2 * half + 1
-    out[..., inner] = c[..., w:w + (inner.stop - inner.start)] - c[..., :inner.stop - inner.start]
-    edges = np.r_[0:min(half, n), max(half, n - half - 1):n]
-    out[..., edges] = c[..., hi[edges]] - c[..., lo[edges]]
-    return out
 
 
 def _bandlimited_upsample(y: np.ndarray, step: int, n: int, taps: int = 4) -> np.ndarray:
@@ -261,45 +205,35 @@ def semblance(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
     if step < 1:
         raise ValueError(f"decimate must be >= 1, got {decimate!r}")
     t0 = t[::step]
-    n_v, n_x, n_t0 = len(v), len(x), len(t0)
-    pairs = _pairs(a)
-    block = max(1, _BLOCK_ELEMENTS // (n_x * n_t0))
-    workers = min(2, os.cpu_count() or 1) if workers is None else workers
+    n_v = len(v)
+    workers = min(2, os.cpu_count() or 1) if workers is None else int(workers)
     c = (x[None, :] * (1000.0 / dt)) / v[:, None]  # offset / velocity in samples, (n_v, n_x)
     t_end_s = (a.shape[1] - 1) + t[0] / dt
     lo, _ = _fold(c, t0 / dt, t_end_s, stretch_mute_pct)
     _, fold = _fold(c, t / dt, t_end_s, stretch_mute_pct)
-    t0sq = (t0 / dt).astype(np.float32) ** 2
-    stack = np.empty((n_v, n_t0), dtype=np.float32)
-    energy = np.empty((n_v, n_t0), dtype=np.float32)
+    stack = np.empty((n_v, len(t0)), dtype=np.float32)
+    energy = np.empty((n_v, len(t0)), dtype=np.float32)
+    # several blocks per thread balance the load (slow velocities are muted the most)
+    n_blocks = 1 if workers <= 1 else min(n_v, 8 * workers)
+    blocks = [slice(k * n_v // n_blocks, (k + 1) * n_v // n_blocks) for k in range(n_blocks)]
 
-    def run_block(b: int) -> None:
-        sl = slice(b, b + block)
-        idx, w = _moveout_block(c[sl], t0sq, None if stretch_mute_pct is None else lo[sl],
-                                t[0] / dt, a.shape[1])
-        g = pairs.take(idx)
-        vals = np.multiply(w, g.imag)
-        vals += g.real
-        stack[sl] = vals.sum(axis=1)
-        energy[sl] = np.einsum("vxt,vxt->vt", vals, vals)
+    def run_block(rows: slice) -> None:
+        moveout_sums(a, c, t0 / dt, t[0] / dt, lo, stack, energy, rows)
 
-    pool = _pool(min(int(workers), max(1, n_v // block)))
+    pool = _pool(min(workers, n_blocks))
     if pool is None:
-        for b in range(0, n_v, block):
-            run_block(b)
+        run_block(slice(0, n_v))
     else:
-        list(pool.map(run_block, range(0, n_v, block)))
+        list(pool.map(run_block, blocks))
     n_t = len(t)
     power = np.empty((n_v, n_t), dtype=np.float32)
     num = np.empty((n_v, n_t), dtype=np.float64)
     den = np.empty((n_v, n_t), dtype=np.float64)
 
     def finish_rows(sl: slice) -> None:  # back to every sample, then the window sums
-        up = _bandlimited_upsample(stack[sl], step, n_t)
-        np.multiply(up, up, out=power[sl])
-        num[sl] = _window_sum(power[sl], half_full)
-        e = np.maximum(_bandlimited_upsample(energy[sl], step, n_t), 0.0)
-        den[sl] = _window_sum(e * fold[sl], half_full)
+        window_sums(_bandlimited_upsample(stack[sl], step, n_t),
+                    _bandlimited_upsample(energy[sl], step, n_t), fold[sl], half_full,
+                    power[sl], num[sl], den[sl])
 
     halves = [slice(k, k + -(-n_v // 2)) for k in range(0, n_v, -(-n_v // 2))]
     if pool is None:
@@ -344,8 +278,8 @@ def reference_semblance(gather: np.ndarray, offsets: np.ndarray, times_ms: np.nd
             s += u
             e += u * u
             n += keep & (tm <= t[-1])
-        nums[i] = _window_sum(s * s, half)
-        dens[i] = _window_sum(n * e, half)
+        nums[i] = window_sum(s * s, half)
+        dens[i] = window_sum(n * e, half)
     ok = dens > _DEN_FLOOR * max(float(dens.max()), 1e-30)
     out = np.where(ok, nums / np.where(ok, dens, 1.0), 0.0)
     return np.clip(out, 0.0, 1.0)
