@@ -49,7 +49,7 @@ def colormap_lut(name: str, n: int = 256) -> np.ndarray:
 
 
 def symmetric_clip(data: np.ndarray, percentile: float = DEFAULT_CLIP_PERCENTILE,
-                   live: np.ndarray | None = None, max_samples: int = 1_000_000) -> float:
+                   live: np.ndarray | None = None, max_samples: int = 65_536) -> float:
     """Clip level ``c`` such that ``percentile`` % of |amplitudes| lie within [-c, c].
 
     Dead traces (``live`` False) and non-finite samples are left out; big arrays are subsampled
@@ -61,17 +61,32 @@ def symmetric_clip(data: np.ndarray, percentile: float = DEFAULT_CLIP_PERCENTILE
     a = np.asarray(data)
     if live is not None:
         live = np.asarray(live, dtype=bool)
-        a = a[live] if live.shape == a.shape[: live.ndim] else a
-    a = a.ravel()
-    if a.size > max_samples:
+        if live.shape == a.shape[: live.ndim] and not live.all():
+            a = a[live]
+    a = a.reshape(-1)
+    if a.size > max_samples:  # a strided view: no copy of the whole section
         a = a[:: int(np.ceil(a.size / max_samples))]
-    a = np.abs(a[np.isfinite(a)])
+    a = np.abs(a)
+    if not np.isfinite(a).all():
+        a = a[np.isfinite(a)]
     if a.size == 0:
         return 1.0
-    c = float(np.percentile(a, percentile))
+    c = _percentile_linear(a, percentile)
     if c <= 0.0:
         c = float(a.max())
     return c if c > 0.0 else 1.0
+
+
+def _percentile_linear(a: np.ndarray, percentile: float) -> float:
+    """``np.percentile(a, percentile)`` (linear method) from one partition: ~10x cheaper."""
+    pos = percentile / 100.0 * (a.size - 1)
+    lo = int(np.floor(pos))
+    part = np.partition(a, lo)
+    v_lo = float(part[lo])
+    frac = pos - lo
+    if frac <= 0.0 or lo + 1 >= a.size:
+        return v_lo
+    return v_lo + frac * (float(part[lo + 1:].min()) - v_lo)
 
 
 def apply_colormap(data: np.ndarray, clip: float, lut: np.ndarray) -> np.ndarray:

@@ -61,9 +61,14 @@ FEATURES: tuple[Feature, ...] = (
     Feature("maps", "geodesk.qt.views.map_ui:install",
             "the Map dock: horizon time structure, amplitude, any inline x crossline map, "
             "contours, the line on screen, click to jump"),
+    Feature("facies", "geodesk.qt.models.facies_ui:install",
+            "Processing > Facies: K-means on attributes or autoencoder features as a layer "
+            "with a legend, facies map along a horizon, SEG-Y / CSV export"),
     Feature("desktop", "geodesk.qt.desktop:install",
             "welcome page (Open / Project / Demo, recent files) until a survey; ask before "
             "quitting during a job"),
+    Feature("section_display", "geodesk.qt.views.display_ui:install",
+            "View > Clip by value, Smooth density, Intersection marks of the other directions"),
 )
 
 

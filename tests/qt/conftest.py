@@ -18,6 +18,20 @@ def settings(tmp_path):
 
 
 @pytest.fixture
+def view(qtbot):
+    """A shown SectionView of 800 x 600."""
+    from geodesk.qt.views.section_view import SectionView
+
+    v = SectionView()
+    qtbot.addWidget(v)
+    v.resize(800, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    yield v
+    v.close()
+
+
+@pytest.fixture
 def window(qtbot, settings):
     from geodesk.qt.main_window import MainWindow
 

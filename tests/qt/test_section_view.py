@@ -7,18 +7,6 @@ from memsurvey import MemPost3D, MemPrestack
 from PySide6.QtCore import Qt
 
 from geodesk.core.processing import agc_section
-from geodesk.qt.views.section_view import SectionView
-
-
-@pytest.fixture
-def view(qtbot):
-    v = SectionView()
-    qtbot.addWidget(v)
-    v.resize(800, 600)
-    v.show()
-    qtbot.waitExposed(v)
-    yield v
-    v.close()
 
 
 def test_density_image_is_the_section_transposed_with_symmetric_levels(view):

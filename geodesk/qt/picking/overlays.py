@@ -13,11 +13,13 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
+from geodesk.core.overlay_colours import drawn_colour
 from geodesk.core.picks import Change, FaultSet, FirstBreaks, Horizon, Interpretation
 from geodesk.core.picks import section_geometry as geometry
 from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.section import Section
 from geodesk.core.tools import OverlayItem, ToolError
+from geodesk.qt.views.colour_bars import LegendEntry
 from geodesk.qt.views.section_view import SectionView
 
 #: First-break marker colours by provenance category (manual, tracked/model, corrected).
@@ -53,6 +55,11 @@ class PickLayer:
         self.preview = pg.PlotDataItem(connect="finite")
         self.preview.setVisible(False)
         view.add_overlay(self.preview, Z_PICKS + 1)
+        view.sig_colormap_changed.connect(lambda _name: self.redraw_all())
+
+    def colour(self, colour: str) -> str:
+        """The colour an object of ``colour`` is drawn in over the view's colormap."""
+        return drawn_colour(colour, self.view.colormap)
 
     # -- bookkeeping ---------------------------------------------------------------------------
     def set_picks(self, picks: Interpretation) -> None:
@@ -81,6 +88,24 @@ class PickLayer:
             return
         for obj in self.picks.objects():
             self.redraw(obj, rebuild=True)
+        self._legend()
+
+    def _legend(self) -> None:
+        """One legend row per horizon, fault and first-break category drawn on this section."""
+        entries = []
+        for obj in self.picks.objects() if self.picks is not None else ():
+            if not self.items.get(id(obj)):
+                continue
+            if isinstance(obj, Horizon):
+                style = "patch" if self.ctx.section.kind == "time" else "line"
+                entries.append(LegendEntry(obj.name, self.colour(obj.colour), style))
+            elif isinstance(obj, FaultSet):
+                entries += [LegendEntry(f"{obj.name}: {f.name}", self.colour(f.colour))
+                            for f in obj.faults]
+            elif isinstance(obj, FirstBreaks):
+                entries += [LegendEntry(f"{obj.name} ({cat})", FB_COLOURS[cat], "marker")
+                            for cat in geometry.CATEGORIES]
+        self.view.set_legend("picks", entries)
 
     def on_change(self, change: Change) -> None:
         """Update what ``change`` touched (structural changes of the interpretation: all)."""
@@ -88,6 +113,8 @@ class PickLayer:
             self.redraw_all()
         elif isinstance(change.source, (Horizon, FaultSet, FirstBreaks)):
             self.redraw(change.source, rebuild=change.what != "times")
+            if change.what != "times":
+                self._legend()
 
     # -- drawing -------------------------------------------------------------------------------
     def redraw(self, obj: object, rebuild: bool = False) -> None:
@@ -119,11 +146,12 @@ class PickLayer:
                 img.setOpacity(0.6)
                 self._add(key, img)
             else:
-                self._add(key, pg.PlotDataItem(connect="finite", pen=_pen(h.colour, 2.5)))
+                colour = self.colour(h.colour)
+                self._add(key, pg.PlotDataItem(connect="finite", pen=_pen(colour, 2.5)))
                 xy = geometry.seeds_xy(h, sec, self.ctx.line)
                 self._add(key, pg.ScatterPlotItem(
                     xy[:, 0], xy[:, 1], symbol="o", size=9, pen=pg.mkPen("k", width=1),
-                    brush=pg.mkBrush(h.colour)), Z_PICKS + 0.5)
+                    brush=pg.mkBrush(colour)), Z_PICKS + 0.5)
         flat = self._flat[key]
         item = self.items[key][0]
         t = geometry.times_at(flat, h.times)
@@ -142,6 +170,7 @@ class PickLayer:
         if sec.kind in ("time", "gather"):
             return
         for colour, sticks in geometry.sticks_xy(fs, sec, line):
+            colour = self.colour(colour)
             xy = np.concatenate([np.vstack([s, [np.nan, np.nan]]) for s in sticks])
             self._add(key, pg.PlotDataItem(xy[:, 0], xy[:, 1], connect="finite",
                                            pen=_pen(colour, 2.0)))
@@ -149,6 +178,7 @@ class PickLayer:
             self._add(key, pg.ScatterPlotItem(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
                                               pen=pg.mkPen(colour), brush=pg.mkBrush(colour)))
         for colour, pts in geometry.stick_crossings(fs, sec, line):
+            colour = self.colour(colour)
             self._add(key, pg.ScatterPlotItem(pts[:, 0], pts[:, 1], symbol="x", size=12,
                                               pen=pg.mkPen(colour, width=2),
                                               brush=pg.mkBrush(colour)))
@@ -211,7 +241,7 @@ class PickLayer:
         pos = {int(v): k for k, v in enumerate(axis)}
         y = np.array([row[pos[int(k)]] if int(k) in pos else np.nan for k in keys], dtype=float)
         self.preview.setData(np.arange(y.size, dtype=float), y, connect="finite",
-                             pen=_pen(horizon.colour, 1.5, Qt.PenStyle.DashLine))
+                             pen=_pen(self.colour(horizon.colour), 1.5, Qt.PenStyle.DashLine))
         self.preview.setVisible(True)
 
 

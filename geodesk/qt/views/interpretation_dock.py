@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodesk.core.overlay_colours import contrasting, drawn_colour
 from geodesk.core.picks import FaultSet, FirstBreaks, Horizon, Interpretation, VelocityFunctions
 from geodesk.core.picks.base import Change
 
@@ -172,12 +173,12 @@ class InterpretationDock(QDockWidget):
                     item.setData(0, ROLE, obj)
                     item.setToolTip(0, _tooltip(obj))
                     if isinstance(obj, Horizon):
-                        item.setIcon(0, _swatch(obj.colour))
+                        item.setIcon(0, _swatch(self._drawn(obj.colour)))
                     if isinstance(obj, FaultSet):
                         for f in obj.faults:
                             sub = QTreeWidgetItem(item, [f.name, _n(len(f.sticks), "stick"), ""])
                             sub.setData(0, ROLE, (obj, f.name))
-                            sub.setIcon(0, _swatch(f.colour))
+                            sub.setIcon(0, _swatch(self._drawn(f.colour)))
                         item.setExpanded(True)
                     if obj is active:
                         item.setSelected(True)
@@ -185,6 +186,10 @@ class InterpretationDock(QDockWidget):
             for c in range(2):
                 self.tree.resizeColumnToContents(c)
         self._update_buttons()
+
+    def _drawn(self, colour: str) -> str:
+        """The colour the section view draws ``colour`` in (see geodesk.core.overlay_colours)."""
+        return drawn_colour(colour, self.window_.view.colormap)
 
     def _items(self) -> list[QTreeWidgetItem]:
         out = []
@@ -233,10 +238,15 @@ class InterpretationDock(QDockWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        obj, fault = self.selected()
+        obj, _fault = self.selected()
         self.rename_button.setEnabled(obj is not None)
         self.delete_button.setEnabled(obj is not None)
-        self.colour_button.setEnabled(isinstance(obj, Horizon) or fault is not None)
+        coloured = isinstance(obj, (Horizon, FaultSet))
+        self.colour_button.setEnabled(coloured)
+        self.colour_button.setToolTip(
+            "Colour of the selected horizon, fault or every fault of a fault set" if coloured
+            or obj is None else "First breaks are coloured by provenance and velocity "
+            "functions in the velocity panel: no colour of their own")
 
     # -- edits (all through window.history: undoable) ------------------------------------------
     def new_object(self, kind: str, name: str | None = None) -> Any:
@@ -255,7 +265,8 @@ class InterpretationDock(QDockWidget):
             if kind == "horizon":
                 if survey is None or survey.kind not in ("post3d", "post2d"):
                     raise ValueError("a horizon needs a post-stack 3D volume or 2D line")
-                obj: Any = Horizon.like_survey(name, survey, colour=_next_colour(w.picks))
+                obj: Any = Horizon.like_survey(name, survey, colour=_next_colour(
+                    w.picks, w.view.colormap))
             elif kind == "first_breaks":
                 if survey is None or survey.kind != "prestack":
                     raise ValueError("first breaks need a pre-stack survey (shot gathers)")
@@ -307,29 +318,36 @@ class InterpretationDock(QDockWidget):
         return True
 
     def choose_colour(self, colour: str | None = None) -> bool:
+        """Colour the selected horizon or fault, or every fault of a selected fault set (one
+        undo step)."""
         obj, fault = self.selected()
         if fault is not None:
             current = obj.fault(fault).colour
         elif isinstance(obj, Horizon):
             current = obj.colour
+        elif isinstance(obj, FaultSet) and obj.faults:
+            current = obj.faults[0].colour
         else:
             return False
-        colour = colour or self.ask_colour(current)
+        colour = colour or self.ask_colour(self._drawn(current))
         if not colour or colour == current:
             return False
+        history = self.window_.history
         if fault is not None:
-            obj.set_fault_colour(self.window_.history, fault, colour)
+            obj.set_fault_colour(history, fault, colour)
+        elif isinstance(obj, FaultSet):
+            with history.transaction(f"Colour faults of {obj.name}"):
+                for f in obj.faults:
+                    obj.set_fault_colour(history, f.name, colour)
         else:
-            obj.set_colour(self.window_.history, colour)
+            obj.set_colour(history, colour)
         return True
 
 
-_PALETTE = ("#ffcc00", "#00c8ff", "#ff5fd2", "#7cff4f", "#ff8a00", "#b38cff", "#ff4040")
-
-
-def _next_colour(picks: Interpretation) -> str:
-    used = {h.colour for h in picks.horizons.values()}
-    return next((c for c in _PALETTE if c not in used), _PALETTE[len(used) % len(_PALETTE)])
+def _next_colour(picks: Interpretation, colormap: str) -> str:
+    """A colour no horizon has yet, the most visible on ``colormap`` first."""
+    used = tuple(h.colour for h in picks.horizons.values())
+    return contrasting(colormap, exclude=used)[0]
 
 
 def _tooltip(obj: Any) -> str:

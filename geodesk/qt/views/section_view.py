@@ -6,6 +6,13 @@ the crossline index for time slices. Signals and the test hooks :meth:`click_dat
 :meth:`drag_data` speak real values (trace value, time). Others add overlays with
 :meth:`add_overlay` and place them with :meth:`x_of` / :meth:`y_of`.
 
+Wiggle and variable-area rasters cover the visible traces and samples at screen resolution and
+are redrawn (debounced) when the view zooms, pans or resizes; traces closer than 2 px show as
+variable density with a note saying so. A colour bar beside the section shows the colour table
+and the clip the image is drawn with (percentile or fixed value); an optional smooth density
+interpolates small cubes to screen resolution. Overlays list themselves in a legend
+(:meth:`set_legend`) and may add their own colour bar (:meth:`show_overlay_scale`).
+
 Tool mode: :meth:`set_tool_handler` routes left-button press / drag / release / double-click
 and the editing keys to a picking tool (scene coordinates) instead of panning; Alt + left drag,
 middle drag and the wheel still navigate, right drag still zooms.
@@ -18,17 +25,23 @@ from typing import Protocol
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from geodesk.core import display
+from geodesk.core import wiggle_view as wv
 from geodesk.core.processing.agc import agc_section
 from geodesk.core.section import Section
+from geodesk.qt.views.colour_bars import ColourBars, LegendEntry, OverlayLegend
 
 DISPLAY_MODES = ("density", "wiggle", "va", "wiggle_density")
 MODE_LABELS = {"density": "Variable density", "wiggle": "Wiggle", "va": "Wiggle + variable area",
                "wiggle_density": "Wiggle over density"}
+#: Delay (ms) between the last zoom / pan / resize and the wiggle raster for the new view.
+REDRAW_DELAY_MS = 60
+FALLBACK_NOTE = (f"Traces closer than {wv.MIN_PX_PER_TRACE:g} px: variable density shown "
+                 "(zoom in for wiggles)")
 
 
 TOOL_KEYS = {Qt.Key.Key_Escape: "Escape", Qt.Key.Key_Return: "Return",
@@ -72,9 +85,21 @@ class ValueAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)
 
     def set_values(self, values: np.ndarray | None) -> None:
-        self.values = None if values is None else np.asarray(values, dtype=float)
+        """Label ticks with ``values``; a no-op when they are the ones shown (a flip to the
+        next line keeps its axis picture instead of relabelling it)."""
+        new = None if values is None else np.asarray(values, dtype=float)
+        if (new is None and self.values is None) or (
+                new is not None and self.values is not None and new.shape == self.values.shape
+                and np.array_equal(new, self.values)):
+            return
+        self.values = new
         self.picture = None
         self.update()
+
+    def set_label_once(self, text: str) -> None:
+        """``setLabel`` only when the text changes (it re-lays out the plot)."""
+        if self.labelText != text:
+            self.setLabel(text)
 
     def tickStrings(self, values, scale, spacing):
         if self.values is None or len(self.values) == 0:
@@ -101,6 +126,7 @@ class SectionView(QWidget):
     sig_clicked = Signal(float, float, object)  # trace value, time ms, Qt.MouseButton
     sig_cursor = Signal(object)  # dict of readout fields (ordered) for the status bar
     sig_display_changed = Signal()
+    sig_colormap_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -109,6 +135,11 @@ class SectionView(QWidget):
         self.clip_value = 1.0
         self.colormap = display.DEFAULT_COLORMAP
         self.clip_percentile = display.DEFAULT_CLIP_PERCENTILE
+        self.clip_fixed: float | None = None  # a clip by value (None: by percentile)
+        self.smooth = False  # interpolated density
+        self.wiggle_fallback = False  # wiggle mode asked, density shown (traces < 2 px apart)
+        self._lut = display.colormap_lut(self.colormap)
+        self._title = None
         self.agc_enabled = False
         self.agc_window_ms = 500.0
         self.mode = "density"
@@ -135,9 +166,21 @@ class SectionView(QWidget):
         self.plot.addItem(self.image)
         self.plot.addItem(self.wiggle)
         self.overlays: list[pg.GraphicsObject] = []
+        self.bars = ColourBars(self.plot)
+        self.legend = OverlayLegend(self.view_box)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #8a4b00; padding: 1px 4px;")
+        self.note.setVisible(False)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot_widget)
+        lay.addWidget(self.note)
+        self._view_timer = QTimer(self)
+        self._view_timer.setSingleShot(True)
+        self._view_timer.setInterval(REDRAW_DELAY_MS)
+        self._view_timer.timeout.connect(self._on_view_settled)
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
+        self.view_box.sigResized.connect(self._on_range_changed)
         self.plot_widget.scene().sigMouseMoved.connect(self._on_scene_moved)
         self.plot_widget.scene().sigMouseClicked.connect(self._on_scene_clicked)
         self.tool_handler: ToolHandler | None = None
@@ -149,15 +192,36 @@ class SectionView(QWidget):
 
     # -- settings ------------------------------------------------------------------------------
     def set_colormap(self, name: str) -> None:
-        display.colormap_lut(name)  # validates
+        self._lut = display.colormap_lut(name)  # validates
         self.colormap = name
         self._redraw(recompute=False)
+        self.sig_colormap_changed.emit(name)
 
     def set_clip_percentile(self, percentile: float) -> None:
+        """Clip at ``percentile`` % of |amplitude| of each section (the default)."""
         if not 0.0 < percentile <= 100.0:
             raise ValueError(f"clip percentile must be in (0, 100], got {percentile}")
         self.clip_percentile = float(percentile)
+        self.clip_fixed = None
         self._redraw()
+
+    def set_clip_value(self, value: float) -> None:
+        """Clip every section at amplitude ``value`` (the same scale on every line)."""
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"clip value must be a positive amplitude, got {value}")
+        self.clip_fixed = float(value)
+        self._redraw()
+
+    def clip_text(self) -> str:
+        """How the clip is chosen, for the colour bar and the status bar."""
+        if self.clip_fixed is not None:
+            return f"clip ±{self.clip_fixed:.4g}"
+        return f"clip {self.clip_percentile:g} %"
+
+    def set_smooth(self, enabled: bool) -> None:
+        """Interpolated (smooth) density instead of one block per sample."""
+        self.smooth = bool(enabled)
+        self._redraw(recompute=False)
 
     def set_agc(self, enabled: bool, window_ms: float | None = None) -> None:
         self.agc_enabled = bool(enabled)
@@ -183,21 +247,25 @@ class SectionView(QWidget):
         same = old is not None and old.kind == section.kind and old.shape == section.shape
         self.section = section
         self.clip_reference = clip_reference
-        self.plot.setTitle(section.title or None, color="k")
+        title = section.title or None
+        if title != self._title:  # the title, axes and labels are re-laid out only on change
+            self._title = title
+            self.plot.setTitle(title, color="k")
         self.top_axis.set_values(section.axis0.values)
-        self.top_axis.setLabel(section.axis0.label)
+        self.top_axis.set_label_once(section.axis0.label)
         if section.is_time_slice:
             self.left_axis.set_values(section.axis1.values)
-            self.left_axis.setLabel(section.axis1.label)
-            self.view_box.invertY(False)
+            self.left_axis.set_label_once(section.axis1.label)
         else:
             self.left_axis.set_values(None)
-            self.left_axis.setLabel(f"{section.axis1.label} ({section.axis1.unit})"
-                                    if section.axis1.unit else section.axis1.label)
-            self.view_box.invertY(True)
-        self._redraw()
+            self.left_axis.set_label_once(f"{section.axis1.label} ({section.axis1.unit})"
+                                          if section.axis1.unit else section.axis1.label)
+        if self.view_box.yInverted() == section.is_time_slice:
+            self.view_box.invertY(not section.is_time_slice)
         if not (same if keep_view is None else keep_view):
             self.reset_view()
+        self._redraw()
+        self._view_timer.stop()  # drawn for the range just set
 
     def _y_extent(self) -> tuple[float, float]:
         """(first, step) of the y coordinate of sample rows."""
@@ -222,56 +290,136 @@ class SectionView(QWidget):
         if recompute or self.shown is None:
             shown = agc_section(sec, self.agc_window_ms) if self.agc_enabled else sec
             self.shown = shown
-            ref = self.clip_reference
-            src = shown
-            if ref is not None and ref.shape == sec.shape:
-                src = agc_section(ref, self.agc_window_ms) if self.agc_enabled else ref
-            self.clip_value = display.symmetric_clip(src.data, self.clip_percentile, src.live)
-        shown = self.shown
-        rect = self.image_rect()
-        mode = "density" if sec.is_time_slice else self.mode
-        if mode in ("density", "wiggle_density"):
-            img = shown.data.T
-            live = np.asarray(shown.live, dtype=bool)
-            if not live.all():  # missing traces blank (NaN renders transparent)
-                img = img.astype(np.float32, copy=True)
-                if sec.is_time_slice:
-                    img[~live.T] = np.nan
-                else:
-                    img[:, ~live] = np.nan
-            lut = display.colormap_lut(self.colormap)
-            self.image.setImage(img, levels=(-self.clip_value, self.clip_value), lut=lut,
-                                autoLevels=False)
-            self.image.setRect(rect)
-            self.image.setVisible(True)
-        else:
-            self.image.setVisible(False)
-        if mode == "density":
-            self.wiggle.setVisible(False)
-        else:
-            rps = int(np.clip(600 // max(sec.shape[1], 1), 1, 8))
-            # about one raster column per screen pixel at full view: no wasted work
-            ppt = display.auto_px_per_trace(sec.shape[0], max(self.plot_widget.width(), 400))
-            live = np.asarray(shown.live, dtype=bool)
-            line_rgba = (0, 0, 0, 255)
-            if mode == "wiggle_density":
-                # over colour, dense wiggles hide the image: keep one wiggle per ~6 px, lighter
-                k = int(np.ceil(6 / ppt))
-                live = live & (np.arange(sec.shape[0]) % k == 0)
-                line_rgba = (0, 0, 0, 190)
-            rgba = display.rasterise_wiggle(
-                shown.data, self.clip_value, px_per_trace=ppt, gain=self.gain,
-                rows_per_sample=rps,
-                fill="none" if mode in ("wiggle", "wiggle_density") else "positive",
-                live=live, line_rgba=line_rgba)
-            self.wiggle.setImage(rgba, autoLevels=False, levels=None)  # RGBA as is
-            self.wiggle.setRect(rect)
-            self.wiggle.setVisible(True)
+            if self.clip_fixed is not None:
+                self.clip_value = self.clip_fixed
+            else:
+                ref = self.clip_reference
+                src = shown
+                if ref is not None and ref.shape == sec.shape:
+                    src = agc_section(ref, self.agc_window_ms) if self.agc_enabled else ref
+                self.clip_value = display.symmetric_clip(src.data, self.clip_percentile,
+                                                         src.live)
+        self._draw_density()
+        self._draw_wiggle()
+        self._draw_bar()
         self.sig_display_changed.emit()
 
+    def _draw_bar(self) -> None:
+        """The amplitude bar: the colour table and clip of the density image (hidden while
+        only wiggles are drawn: their scale is the trace spacing, said in the note)."""
+        if self.image.isVisible():
+            self.bars.show("amplitude", self._lut, (-self.clip_value, self.clip_value),
+                           f"amplitude ({self.clip_text()})")
+        else:
+            self.bars.hide("amplitude")
+
+    def wants_wiggles(self) -> bool:
+        """True when the chosen mode draws wiggles on this section (not on time slices)."""
+        return self.mode != "density" and self.section is not None \
+            and not self.section.is_time_slice
+
+    def _view_pixels(self) -> tuple[tuple[float, float], tuple[float, float], float, float]:
+        """Visible x range, y range and the view box size in screen pixels."""
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        return (x0, x1), (y0, y1), float(self.view_box.width()), float(self.view_box.height())
+
+    def wiggle_window(self) -> wv.WiggleWindow | None:
+        """The raster the visible range needs (None: traces too close, density instead)."""
+        sec = self.section
+        (x0, x1), (y0, y1), w, h = self._view_pixels()
+        t0, dt = self._y_extent()
+        return wv.wiggle_window(sec.shape, (x0, x1), ((y0 - t0) / dt, (y1 - t0) / dt), w, h)
+
+    def _draw_density(self) -> None:
+        sec, shown = self.section, self.shown
+        window = self.wiggle_window() if self.wants_wiggles() else None
+        fallback = self.wants_wiggles() and window is None
+        if fallback != self.wiggle_fallback:
+            self.wiggle_fallback = fallback
+            self.note.setText(FALLBACK_NOTE if fallback else "")
+            self.note.setVisible(fallback)
+        show = not self.wants_wiggles() or self.mode == "wiggle_density" or fallback
+        if not show:
+            if self.image.isVisible():
+                self.image.setVisible(False)
+            return
+        img = shown.data.T
+        live = np.asarray(shown.live, dtype=bool)
+        if not live.all():  # missing traces blank (NaN renders transparent)
+            img = img.astype(np.float32, copy=True)
+            if sec.is_time_slice:
+                img[~live.T] = np.nan
+            else:
+                img[:, ~live] = np.nan
+        if self.smooth:
+            (x0, x1), (y0, y1), w, h = self._view_pixels()
+            ny = (y1 - y0) / (self._y_extent()[1] or 1.0)
+            fx, fy = wv.smooth_factors((ny, x1 - x0), w, h)
+            if fx > 1 or fy > 1:
+                img = wv.upsample_linear(img, fx, fy)
+        self.image.setImage(img, levels=(-self.clip_value, self.clip_value), lut=self._lut,
+                            autoLevels=False)
+        self.image.setRect(self.image_rect())
+        if not self.image.isVisible():
+            self.image.setVisible(True)
+
+    def _draw_wiggle(self) -> None:
+        window = self.wiggle_window() if self.wants_wiggles() else None
+        if window is None:
+            if self.wiggle.isVisible():
+                self.wiggle.setVisible(False)
+            return
+        shown, mode = self.shown, self.mode
+        w = window
+        data = wv.resample_rows(shown.data[w.i0:w.i1 + 1], w.j0, w.j1, w.rows)
+        live = np.asarray(shown.live, dtype=bool)[w.i0:w.i1 + 1]
+        line_rgba = (0, 0, 0, 255)
+        if mode == "wiggle_density":
+            # over colour, dense wiggles hide the image: keep one wiggle per ~6 px, lighter
+            k = int(np.ceil(6 / w.spacing_px))
+            live = live & (np.arange(w.i0, w.i1 + 1) % k == 0)
+            line_rgba = (0, 0, 0, 190)
+        rgba = display.rasterise_wiggle(
+            data, self.clip_value, px_per_trace=w.px_per_trace, gain=self.gain,
+            max_excursion=1.0, fill="none" if mode in ("wiggle", "wiggle_density") else "positive",
+            live=live, line_rgba=line_rgba)
+        t0, dt = self._y_extent()
+        self.wiggle.setImage(rgba, autoLevels=False, levels=None)  # RGBA as is
+        self.wiggle.setRect(QRectF(w.i0 - 0.5, t0 + (w.j0 - 0.5) * dt, w.n_traces,
+                                   w.n_samples * dt))
+        if not self.wiggle.isVisible():
+            self.wiggle.setVisible(True)
+
+    def _on_range_changed(self, *_args) -> None:
+        if self.section is not None and (self.wants_wiggles() or self.smooth):
+            self._view_timer.start()
+
+    def _on_view_settled(self) -> None:
+        """The view stopped moving: redraw the rasters that follow it (wiggles, smooth)."""
+        if self.section is None:
+            return
+        self._draw_density()
+        self._draw_wiggle()
+        self._draw_bar()
+
     def refresh(self) -> None:
-        """Redraw at the current widget size (wiggle rasters follow the on-screen width)."""
+        """Redraw at the current view (wiggle rasters follow the visible range at once)."""
+        self._view_timer.stop()
         self._redraw(recompute=False)
+
+    # -- overlay legend and scales ---------------------------------------------------------------
+    def set_legend(self, key: str, entries: list[LegendEntry]) -> None:
+        """Legend rows of overlay ``key`` (empty list: none)."""
+        self.legend.set(key, entries)
+
+    def show_overlay_scale(self, key: str, lut: np.ndarray, levels: tuple[float, float],
+                           label: str) -> None:
+        """A colour bar for an overlay drawn through ``lut`` over ``levels``."""
+        self.bars.show(key, lut, levels, label)
+
+    def hide_overlay_scale(self, key: str) -> None:
+        if key != "amplitude":
+            self.bars.hide(key)
 
     def displayed_data(self) -> np.ndarray | None:
         """Amplitudes (traces/inlines, samples/crosslines) behind the image, before clip/LUT."""
