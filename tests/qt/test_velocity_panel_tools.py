@@ -98,3 +98,21 @@ def test_delete_on_a_row_of_the_pick_table_removes_that_knot(qtbot, window, pane
     assert table.rowCount() == 2
     window.picking.undo()
     assert len(panel.functions.function(panel.cdp)) == 2
+
+
+def test_a_click_on_a_shot_trace_analyses_its_cdp(qtbot, window, tmp_path):
+    from geodesk.synth.shots import generate_shots
+
+    shots = generate_shots((3, 24, 200), seed=4).write(tmp_path / "shots.sgy")
+    assert window.open_path(shots)
+    assert window.survey.gather_key == "ffid"
+    panel = window.velocity.open_panel()
+    ffid = window.navigator.value
+    sec = window.section
+    i = 17
+    target = int(sec.headers["cdp"][i])
+    assert panel.cdp != target
+    window.view.click_data(float(sec.axis0.values[i]), 100.0)
+    assert panel.cdp == target
+    assert window.navigator.value == ffid  # the shot stays on screen
+    window.velocity.close_panel()

@@ -1,12 +1,15 @@
 """One CDP for the velocity panel and the main view: choosing a CDP gather in the main view
 (navigator, basemap click, PgDn) moves the panel there, and the panel's CDP (spin box, Prev /
-Next) is shown in the main view. Only where the main view shows CDP gathers (a shot-sorted
-view has no CDP to follow); opening the panel shows its CDP in the main view.
+Next) is shown in the main view; opening the panel shows its CDP there. A shot-sorted main view
+has no CDP of its own: a click on one of its traces (Navigate tool) analyses that trace's CDP.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import Qt
 
 if TYPE_CHECKING:
     from geodesk.qt.velocity.install import VelocityController
@@ -22,6 +25,7 @@ class CdpSync:
         self._moving = False  # one side is following the other: no echo back
         self._panel: VelocityPanel | None = None
         self.window.sig_section_changed.connect(lambda _section: self.from_main())
+        self.window.view.sig_clicked.connect(self.from_trace)
 
     def attach(self, panel: VelocityPanel) -> None:
         """Follow ``panel`` (once; the panel is reused)."""
@@ -48,6 +52,22 @@ class CdpSync:
             self._panel.go_to(cdp)
         finally:
             self._moving = False
+
+    def from_trace(self, trace_value: float, _time_ms: float, button: Any) -> None:
+        """A click on a trace of a shot gather in the main view: analyse its CDP (only with
+        the Navigate tool: a picking click is not a choice of CDP)."""
+        w = self.window
+        sec = w.section
+        picking = w.features.get("picking")
+        if button != Qt.MouseButton.LeftButton or not self.ctrl.is_open or sec is None \
+                or sec.kind != "gather" or self.main_cdp() is not None \
+                or getattr(picking, "tool_name", "navigate") != "navigate":
+            return
+        cdps = sec.headers.get("cdp")
+        if cdps is None or len(cdps) != sec.shape[0]:
+            return
+        i = int(np.argmin(np.abs(np.asarray(sec.axis0.values, dtype=float) - trace_value)))
+        self._panel.go_to(int(cdps[i]))
 
     def from_panel(self, cdp: int) -> None:
         """The panel moved to ``cdp``: show that gather in the main view."""
