@@ -130,7 +130,7 @@ def test_fault_finetune_divergence_and_cancel_write_nothing(post, fault_base, tm
     _, path = post
     with geodesk.open(path) as s:
         items = labelled_sections(s, [SectionLabels("inline", float(s.inlines[2]), [], True)])
-    s = _short("faults")
+    s = _short("faults", steps=12)
     s.lr = 1e12  # the loss explodes
     s.divergence_factor = 1.0001
     before = _digest(fault_base)
@@ -253,3 +253,31 @@ def test_cli_finetunes_velocities_from_a_velocity_csv(main, cmps, vel_base, tmp_
     lab.write_text(f"cdp,time_ms,vrms_mps\n{cdp},200,1700\n{cdp},50000,2100\n")
     assert main(["train", "velocities", "--from", str(vel_base), "--survey", str(path),
                  "--labels", str(lab), "--out", str(tmp_path / "x.pt"), "--quiet"]) == 2
+
+
+class _ScriptedModel:
+    """A model whose optimiser steps return scripted losses (the loop's divergence check)."""
+
+    def __init__(self, losses):
+        import torch
+
+        self.net_ = torch.nn.Linear(1, 1)
+        self.rng_ = np.random.default_rng(0)
+        self.losses = list(losses)
+
+    def _step(self, _preps):
+        return self.losses.pop(0)
+
+
+def test_patch_to_patch_loss_swings_are_no_divergence_but_a_real_rise_is():
+    from geodesk.ml.finetune import FineTuneSettings, tune
+
+    s = FineTuneSettings(steps=20, synthetic_fraction=0.0)
+    # fault-free crops cost ~1e-3, crops across a fault ~0.3: not a divergence
+    swings = [7e-4] * 5 + [0.33, 7e-4] * 7 + [0.3]
+    out = tune(_ScriptedModel(swings), [object()], [], lambda *a: {}, lambda a: 0, [], s,
+               JobContext())
+    assert out.stopped == "20 steps"
+    with pytest.raises(FineTuneDiverged, match="rose to"):
+        tune(_ScriptedModel([0.5] * 5 + [80.0] * 15), [object()], [], lambda *a: {},
+             lambda a: 0, [], s, JobContext())
