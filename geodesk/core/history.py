@@ -18,11 +18,19 @@ after every change of the stack. ``execute`` with ``history=None`` is handled by
 :func:`apply_command`, so model edit functions accept an optional history (importers, loaders).
 Array edits store only the changed flat indices with their before/after values
 (:class:`ArrayEdit`), never whole arrays.
+
+Undo applies to what the user sees: ``scope`` names what is on screen (the session sets it to
+the shown survey's interpretation) and every step remembers the scope it was recorded in;
+undo/redo act on the newest step of the current scope (steps of different surveys touch
+different objects, so they are independent). ``prepare(cmd)`` applies a command that only makes
+room for an edit (the fault set created for the first stick, the velocity object of an opened
+panel) and folds it into the next recorded step instead of recording a step of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -136,6 +144,15 @@ class Group:
         return sum(c.nbytes for c in self.commands)
 
 
+@dataclass
+class _Step:
+    """A recorded step: the command, the scope it was recorded in, a unique number."""
+
+    command: Command
+    scope: object
+    seq: int
+
+
 def apply_command(history: History | None, command: Command) -> None:
     """Apply ``command`` through ``history`` (recorded) or directly when history is None."""
     if history is None:
@@ -148,7 +165,8 @@ class History:
     """Bounded undo/redo stack of labelled steps with stroke grouping and a clean marker.
 
     ``limit`` bounds the number of steps and ``max_bytes`` their summed ``nbytes``; the oldest
-    steps are dropped first (the newest step is always kept).
+    steps are dropped first (the newest step is always kept). ``scope`` (see the module
+    docstring) selects the steps undo and redo reach.
     """
 
     def __init__(self, limit: int = 200, max_bytes: int = 256 * 2**20) -> None:
@@ -156,12 +174,34 @@ class History:
             raise ValueError("history limit must be at least 1")
         self.limit = int(limit)
         self.max_bytes = int(max_bytes)
-        self._undo: list[Command] = []
-        self._redo: list[Command] = []
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
         self._groups: list[Group] = []
-        self._clean: int | None = 0  # len(_undo) at the clean point; None: unreachable
+        self._pending: list[Command] = []  # prepared commands waiting for the next step
+        self._seq = itertools.count()
+        self._clean: frozenset[int] | None = frozenset()  # steps applied when clean
         self._listeners: list[Callable[[History], None]] = []
         self._busy = False
+        self._scope: object = None
+
+    # -- scope -------------------------------------------------------------------------------
+    @property
+    def scope(self) -> object:
+        """What is on screen (None: everything); undo/redo reach this scope's steps."""
+        return self._scope
+
+    @scope.setter
+    def scope(self, value: object) -> None:
+        if value is not self._scope:
+            self._scope = value
+            self._notify()
+
+    def _reachable(self, step: _Step) -> bool:
+        return step.scope is None or self._scope is None or step.scope is self._scope
+
+    def _newest(self, steps: list[_Step]) -> int | None:
+        return next((i for i in range(len(steps) - 1, -1, -1) if self._reachable(steps[i])),
+                    None)
 
     # -- recording ---------------------------------------------------------------------------
     def execute(self, command: Command) -> None:
@@ -169,10 +209,7 @@ class History:
         if self._busy:
             raise HistoryError("a command may not execute commands while undoing/redoing")
         command.apply()
-        if self._groups:
-            self._groups[-1].commands.append(command)
-        else:
-            self._push(command)
+        self.record(command)
 
     def record(self, command: Command) -> None:
         """Record a command whose effect is already applied (e.g. a model loaded in place)."""
@@ -180,6 +217,14 @@ class History:
             self._groups[-1].commands.append(command)
         else:
             self._push(command)
+
+    def prepare(self, command: Command) -> None:
+        """Apply ``command`` now and record it with the next step (as part of it): implicit
+        preparation such as creating the object a first edit goes into is no step of its own."""
+        if self._busy:
+            raise HistoryError("a command may not execute commands while undoing/redoing")
+        command.apply()
+        self._pending.append(command)
 
     def begin(self, label: str) -> None:
         """Open a group: following commands form one step (a stroke, a tracker run)."""
@@ -228,48 +273,56 @@ class History:
         return bool(self._groups)
 
     def _push(self, command: Command) -> None:
-        if self._clean is not None and self._clean > len(self._undo):
-            self._clean = None  # the clean state lived on the redo branch we drop now
-        self._undo.append(command)
-        self._redo.clear()
+        if self._pending:  # the preparation is undone with the step it made room for
+            command = Group(command.label, [*self._pending, command])
+            self._pending = []
+        self._undo.append(_Step(command, self._scope, next(self._seq)))
+        # a new edit ends the redo branch of what is on screen (other surveys keep theirs)
+        self._redo = [st for st in self._redo if not self._reachable(st)]
         self._trim()
         self._notify()
 
     def _trim(self) -> None:
-        total = sum(c.nbytes for c in self._undo)
+        total = sum(st.command.nbytes for st in self._undo)
         while len(self._undo) > 1 and (len(self._undo) > self.limit or total > self.max_bytes):
-            total -= self._undo.pop(0).nbytes
-            if self._clean is not None:
-                self._clean = self._clean - 1 if self._clean > 0 else None
+            dropped = self._undo.pop(0)
+            total -= dropped.command.nbytes
+            if self._clean is not None:  # the dropped step can no longer be undone
+                self._clean = (self._clean - {dropped.seq} if dropped.seq in self._clean
+                               else None)
 
     # -- undo / redo -------------------------------------------------------------------------
     def undo(self) -> bool:
-        """Revert the newest step; returns False if there is none."""
+        """Revert the newest step of the current scope; returns False if there is none."""
         self._check_idle("undo")
-        if not self._undo:
+        i = self._newest(self._undo)
+        if i is None:
             return False
-        c = self._undo.pop()
+        st = self._undo[i]
         self._busy = True
         try:
-            c.revert()
+            st.command.revert()
         finally:
             self._busy = False
-        self._redo.append(c)
+        del self._undo[i]
+        self._redo.append(st)
         self._notify()
         return True
 
     def redo(self) -> bool:
-        """Re-apply the newest undone step; returns False if there is none."""
+        """Re-apply the newest undone step of the current scope; returns False if there is none."""
         self._check_idle("redo")
-        if not self._redo:
+        i = self._newest(self._redo)
+        if i is None:
             return False
-        c = self._redo.pop()
+        st = self._redo[i]
         self._busy = True
         try:
-            c.apply()
+            st.command.apply()
         finally:
             self._busy = False
-        self._undo.append(c)
+        del self._redo[i]
+        self._undo.append(st)
         self._notify()
         return True
 
@@ -282,50 +335,61 @@ class History:
         self._check_idle("clear")
         self._undo.clear()
         self._redo.clear()
-        self._clean = 0
+        self._pending.clear()
+        self._clean = frozenset()
         self._notify()
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo) and not self._groups
+        return self._newest(self._undo) is not None and not self._groups
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo) and not self._groups
+        return self._newest(self._redo) is not None and not self._groups
 
     @property
     def undo_label(self) -> str | None:
-        return self._undo[-1].label if self._undo else None
+        i = self._newest(self._undo)
+        return None if i is None else self._undo[i].command.label
 
     @property
     def redo_label(self) -> str | None:
-        return self._redo[-1].label if self._redo else None
+        i = self._newest(self._redo)
+        return None if i is None else self._redo[i].command.label
 
     @property
     def labels(self) -> list[str]:
-        """Labels of the undoable steps, oldest first (for a history panel)."""
-        return [c.label for c in self._undo]
+        """Labels of the steps undo can reach now, oldest first (for a history panel)."""
+        return [st.command.label for st in self._undo if self._reachable(st)]
+
+    @property
+    def hidden_steps(self) -> int:
+        """Undoable steps of other scopes (surveys not on screen), which undo leaves alone."""
+        return sum(1 for st in self._undo if not self._reachable(st))
 
     def __len__(self) -> int:
         return len(self._undo)
 
     @property
     def nbytes(self) -> int:
-        return sum(c.nbytes for c in self._undo) + sum(c.nbytes for c in self._redo)
+        return sum(st.command.nbytes for st in self._undo) + \
+            sum(st.command.nbytes for st in self._redo)
 
     # -- clean marker & listeners ------------------------------------------------------------
     def mark_clean(self) -> None:
         """Remember the current state as saved."""
-        self._clean = len(self._undo)
+        self._clean = frozenset(st.seq for st in self._undo)
         self._notify()
 
     @property
     def is_dirty(self) -> bool:
         """True when the data differs from the last :meth:`mark_clean` (or an open step exists)."""
-        return self._clean != len(self._undo) or any(g.commands for g in self._groups)
+        applied = frozenset(st.seq for st in self._undo)
+        return self._clean != applied or any(g.commands for g in self._groups)
 
     def subscribe(self, callback: Callable[[History], None]) -> None:
-        """Call ``callback(history)`` after every push, undo, redo, abort, clear or mark_clean."""
+        """Call ``callback(history)`` after every push, undo, redo, abort, clear, mark_clean or
+        change of scope."""
         self._listeners.append(callback)
 
     def unsubscribe(self, callback: Callable[[History], None]) -> None:

@@ -92,6 +92,8 @@ class Session:
         """Replace the interpretation (new survey, opened project) and its undo history."""
         self.picks = picks
         self.history = history if history is not None else History()
+        # undo reaches the steps of what is shown: a project's one history holds every survey's
+        self.history.scope = picks
         self.set_active_pick(None)
         self.picks_replaced.emit(self.picks, self.history)
 

@@ -99,15 +99,21 @@ class Interpretation:
         self.changed.emit(Change(self, "removed", key=(obj.kind, obj.name)))
         return pos
 
-    def add(self, history: History | None, obj: PickObject) -> PickObject:
-        """Add an object (its name must be free within its kind)."""
+    def add(self, history: History | None, obj: PickObject, *,
+            implicit: bool = False) -> PickObject:
+        """Add an object (its name must be free within its kind). ``implicit``: made for the
+        edit about to follow (the fault set of a first stick), so its creation is part of that
+        edit's undo step, not a step of its own (:meth:`History.prepare`)."""
         if obj.kind not in KINDS:
             raise TypeError(f"cannot store {type(obj).__name__} in an interpretation")
         if obj.name in self._objects[obj.kind]:
             raise ValueError(f"a {obj.kind} named {obj.name!r} already exists")
-        apply_command(history, FunctionCommand(f"Add {obj.kind.replace('_', ' ')} {obj.name}",
-                                               lambda: self._insert(obj),
-                                               lambda: self._pop(obj)))
+        cmd = FunctionCommand(f"Add {obj.kind.replace('_', ' ')} {obj.name}",
+                              lambda: self._insert(obj), lambda: self._pop(obj))
+        if implicit and history is not None:
+            history.prepare(cmd)
+        else:
+            apply_command(history, cmd)
         return obj
 
     def remove(self, history: History | None, kind: str, name: str) -> None:

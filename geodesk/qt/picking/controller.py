@@ -213,7 +213,7 @@ class PickingController(QObject):
                 return None
             obj = FirstBreaks.like_survey(picks.unique_name("first_breaks", "First breaks"),
                                           survey)
-        return picks.add(self.history, obj)
+        return picks.add(self.history, obj, implicit=True)  # undone with the first edit
 
     def _snap_fb(self):
         mode, win = self.params.fb_snap, self.params.fb_snap_window_ms

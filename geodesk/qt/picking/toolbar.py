@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QToolBar
+from PySide6.QtWidgets import QDockWidget, QToolBar
 
 from geodesk.core.history import History
 from geodesk.qt.picking.controller import TOOL_LABELS, TOOLS, PickingController
@@ -104,10 +104,17 @@ class PickingUI:
         self.pick_menu.addAction(self.params_dock.toggleViewAction())
 
     def update_undo_actions(self, history: History) -> None:
-        """Undo/Redo texts name the step they act on ("Undo Track horizon H1")."""
-        u, r = history.undo_label, history.redo_label
-        self.undo_action.setText(f"&Undo {u}" if u else "&Undo")
-        self.redo_action.setText(f"&Redo {r}" if r else "&Redo")
+        """Undo/Redo menu texts name the step they act on ("Undo Track horizon H1"), marked
+        "(this survey)" while other surveys have steps of their own; the toolbar buttons keep
+        a fixed "Undo"/"Redo" (the step in their tooltip) so the toolbar never reflows."""
+        scoped = " (this survey)" if history.hidden_steps else ""
+        for act, verb, label, keys in ((self.undo_action, "Undo", history.undo_label, "Ctrl+Z"),
+                                       (self.redo_action, "Redo", history.redo_label,
+                                        "Ctrl+Shift+Z")):
+            act.setText(f"&{verb} {label}{scoped}" if label else f"&{verb}{scoped}")
+            act.setIconText(verb)
+            act.setToolTip(f"{verb} {label}{scoped} ({keys})" if label else
+                           f"Nothing to {verb.lower()}{' on this survey' if scoped else ''}")
         self.undo_action.setEnabled(history.can_undo)
         self.redo_action.setEnabled(history.can_redo)
 

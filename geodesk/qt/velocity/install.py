@@ -94,7 +94,7 @@ class VelocityController:
         if existing:
             return existing[0]
         obj = VelocityFunctions(w.picks.unique_name("velocity_functions", "Velocities"))
-        w.picks.add(w.history, obj)
+        w.picks.add(w.history, obj, implicit=True)  # no undo step until the first pick
         return obj
 
     # -- actions ------------------------------------------------------------------------------
