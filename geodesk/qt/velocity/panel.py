@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from geodesk.core.history import History
 from geodesk.core.picks import VelocityFunctions
+from geodesk.core.processing.fold import start_cdp
 from geodesk.core.processing.nmo import nmo_correct, nmo_stack
 from geodesk.core.processing.semblance import semblance, velocity_axis
 from geodesk.core.processing.velfield import dix_interval
@@ -74,7 +75,7 @@ class VelocityPanel(QWidget):
         self.keys = np.asarray(cmps.gather_keys, dtype=np.int64)
         self.times = np.asarray(cmps.times_ms, dtype=float)
         self.gather: Section | None = None
-        self.cdp = int(self.keys[0])
+        self.cdp, self.fold_note = start_cdp(cmps)  # not a one-trace CDP of a shot file
         self.previous_cdp: int | None = None
         self.tool = VelocityPickTool(functions, history, self.cdp)
         self.semblance_view.tool = self.tool
@@ -236,7 +237,8 @@ class VelocityPanel(QWidget):
         guide = self.function(self.previous_cdp) if self.previous_cdp is not None else None
         self.semblance_view.show_guide(*(guide if guide else (None, None)))
         self.pick_table.show_function(f)
-        notes = list(getattr(self, "panel_warnings", [])) + (
+        notes = [self.fold_note] if self.fold_note else []  # why no CDP has enough fold
+        notes += list(getattr(self, "panel_warnings", [])) + (
             self.functions.validate(self.cdp) if t.size else [])
         self.warning.setText("   ".join(notes))
         self._refresh_nmo()
