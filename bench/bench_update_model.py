@@ -34,6 +34,22 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 
 
+def demo_window(tmp: Path, survey: str):
+    """A shown window with the demo project in ``tmp`` open on its ``survey``; (window, paths)."""
+    from geodesk.qt.main_window import MainWindow
+    from geodesk.qt.project.project_ui import demo_project
+    from geodesk.qt.settings import make_settings
+    from geodesk.synth.demo import demo_paths
+
+    paths = demo_paths()
+    win = MainWindow(settings=make_settings(tmp / "geodesk.ini"))
+    win.project_controller.interactive = False
+    win.show()
+    assert win.project_controller.open_project(demo_project(paths, tmp / "d.geodesk"),
+                                               survey_path=paths[survey])
+    return win, paths
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--labelled", type=int, default=10)
@@ -48,21 +64,12 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
 
     from geodesk.core.picks import FirstBreaks
-    from geodesk.qt.main_window import MainWindow
-    from geodesk.qt.project.project_ui import demo_project
-    from geodesk.qt.settings import make_settings
-    from geodesk.synth.demo import demo_paths
     from geodesk.synth.truth import load_truth
 
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="bench_update_"))
     try:
-        paths = demo_paths()
-        win = MainWindow(settings=make_settings(tmp / "geodesk.ini"))
-        win.project_controller.interactive = False
-        win.show()
-        assert win.project_controller.open_project(demo_project(paths, tmp / "d.geodesk"),
-                                                   survey_path=paths["shots"])
+        win, paths = demo_window(tmp, "shots")
         s = win.survey
         truth = np.asarray(load_truth(paths["shots_truth"])["first_break_ms"],
                            dtype=np.float32).reshape(-1)
@@ -171,21 +178,12 @@ def faults_main(args: argparse.Namespace) -> None:
 
     from geodesk.core.picks import FaultSet
     from geodesk.ml.tasks.common import f1_tolerant
-    from geodesk.qt.main_window import MainWindow
-    from geodesk.qt.project.project_ui import demo_project
-    from geodesk.qt.settings import make_settings
-    from geodesk.synth.demo import demo_paths
     from geodesk.synth.truth import load_truth
 
     app = QApplication.instance() or QApplication([])
     tmp = Path(tempfile.mkdtemp(prefix="bench_update_faults_"))
     try:
-        paths = demo_paths()
-        win = MainWindow(settings=make_settings(tmp / "geodesk.ini"))
-        win.project_controller.interactive = False
-        win.show()
-        assert win.project_controller.open_project(demo_project(paths, tmp / "d.geodesk"),
-                                                   survey_path=paths["post3d"])
+        win, paths = demo_window(tmp, "post3d")
         s = win.survey
         truth = np.asarray(load_truth(paths["post3d_truth"])["fault_labels"]) > 0
         ils = [float(v) for v in s.inlines]
