@@ -281,3 +281,24 @@ def test_patch_to_patch_loss_swings_are_no_divergence_but_a_real_rise_is():
     with pytest.raises(FineTuneDiverged, match="rose to"):
         tune(_ScriptedModel([0.5] * 5 + [80.0] * 15), [object()], [], lambda *a: {},
              lambda a: 0, [], s, JobContext())
+
+
+def test_few_sections_hold_back_blocks_of_traces_and_crops_keep_the_labels():
+    from geodesk.core.section import Axis, Section
+    from geodesk.ml.base import Prepared
+    from geodesk.ml.finetune import focus
+    from geodesk.ml.finetune_faults import LabelledSection, split_sections
+
+    sec = Section(np.zeros((40, 30), np.float32), Axis(np.arange(40.0), "crossline"),
+                  Axis(4.0 * np.arange(30), "time", "ms"), "inline")
+    item = LabelledSection(("inline", 1.0), sec, np.zeros((40, 30), np.float32),
+                           np.ones((40, 30), bool))
+    train, held = split_sections([item], 0.2)
+    assert (train[0].mask ^ held[0].mask).all()  # every labelled pixel on exactly one side
+    assert held[0].mask[16:24].all() and not held[0].mask[:16].any()
+    mask = np.zeros((100, 200), np.float32)
+    mask[60:62, 150:160] = 1
+    prep = focus(Prepared(np.zeros((1, 100, 200), np.float32), np.zeros((1, 100, 200)),
+                          mask, {}), (32, 64))
+    assert prep.mask.shape[0] >= 32 and prep.mask.shape[1] >= 64
+    assert prep.mask.sum() == mask.sum()
