@@ -14,11 +14,12 @@ import math
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from geodesk.core.jobs import JobContext
+from geodesk.core.processing.track_report import Rejections, StopReport
 
 EVENTS = ("peak", "trough", "zc+", "zc-")
 REFERENCES = ("previous", "seed")
@@ -268,7 +269,15 @@ _MIN_BATCH = 512  # merge buckets until a batch has this many candidates...
 _MERGE_LEVELS = 6  # ...as long as they are within 6/128 of the best correlation
 
 
-def track_3d(
+def track_3d(source, seeds: Sequence[tuple[float, float, float]],
+             params: TrackParams | None = None, ctx: JobContext | None = None,
+             **options) -> tuple[np.ndarray, np.ndarray]:
+    """(times_ms, confidence) of :func:`track_3d_report` without its report."""
+    times, conf, _ = track_3d_report(source, seeds, params, ctx, **options)
+    return times, conf
+
+
+def track_3d_report(
     source,
     seeds: Sequence[tuple[float, float, float]],
     params: TrackParams | None = None,
@@ -280,7 +289,7 @@ def track_3d(
     live_mask: np.ndarray | None = None,
     time_pad_ms: float = 300.0,
     cache_mb: float = 512.0,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, StopReport]:
     """Track a horizon through a 3D volume by flood fill, best-correlated neighbour first.
 
     ``source`` is a :class:`~geodesk.core.survey.Post3D` or an ndarray (n_il, n_xl, n_samples)
@@ -290,7 +299,8 @@ def track_3d(
     the horizon cannot leave that window. Accepted traces are processed in batches taken from
     a priority queue quantised to 1/128 of correlation (small batches merged within 0.05), so
     neighbour evaluation is vectorised.
-    Returns (times_ms (n_il, n_xl) with NaN where not tracked, confidence (n_il, n_xl)).
+    Returns (times_ms (n_il, n_xl) with NaN where not tracked, confidence (n_il, n_xl), a
+    :class:`~geodesk.core.processing.track_report.StopReport` saying why it stopped).
     """
     params = params or TrackParams()
     ctx = ctx or JobContext()
@@ -310,6 +320,7 @@ def track_3d(
     times = np.full((n_il, n_xl), np.nan)
     conf = np.zeros((n_il, n_xl))
     done = ~live  # dead nodes are never visited
+    rejected = Rejections((n_il, n_xl))
     total = max(int(live.sum()), 1)
     n_done = 0
 
@@ -338,7 +349,7 @@ def track_3d(
     heap: list[int] = []  # negated bucket levels
     last_publish = time.monotonic()
     while True:
-        _expand(vol, sp, params, frontier, done, buckets, heap)
+        _expand(vol, sp, params, frontier, done, buckets, heap, rejected)
         frontier = _pop_best(buckets, heap, done, n_xl)
         if frontier is None:
             break
@@ -350,12 +361,13 @@ def track_3d(
         if ctx.on_publish and time.monotonic() - last_publish > 0.5:
             last_publish = time.monotonic()
             ctx.publish((vol.to_ms(times), conf.copy()))
-    ctx.progress(1.0, f"tracked {n_done} of {total} traces")
-    return vol.to_ms(times), conf
+    report = rejected.report(times, live, params)
+    ctx.progress(1.0, report.message("the horizon"))  # the job's last word says why it stopped
+    return vol.to_ms(times), conf, report
 
 
 def _expand(vol: VolumeReader, sp: SampleParams, params: TrackParams, frontier, done, buckets,
-            heap) -> None:
+            heap, rejected: Rejections | None = None) -> None:
     """Evaluate the untracked live neighbours of newly accepted nodes and queue the good ones."""
     il, xl, pos, ref = frontier
     if len(il) == 0:
@@ -377,7 +389,11 @@ def _expand(vol: VolumeReader, sp: SampleParams, params: TrackParams, frontier, 
     found, off, corr, wave = best_events(seg, p_ref, sp, sp.search, sp.jump,
                                          center_frac=p_pos - centre)
     new_pos = centre + off
-    keep = found & (corr >= sp.threshold) & vol.inside(new_pos)
+    inside = vol.inside(new_pos)
+    keep = found & (corr >= sp.threshold) & inside
+    if rejected is not None and not keep.all():
+        _note_rejected(rejected, sp, seg, p_ref, p_pos - centre, c_il, c_xl, found, corr,
+                       inside)
     if not keep.any():
         return
     child_ref = wave if params.reference == "previous" else p_ref
@@ -390,6 +406,30 @@ def _expand(vol: VolumeReader, sp: SampleParams, params: TrackParams, frontier, 
             buckets[lev] = []
             heapq.heappush(heap, -lev)
         buckets[lev].append(tuple(a[sel] for a in entry))
+
+
+def _note_rejected(rejected: Rejections, sp: SampleParams, seg, ref, frac, il, xl, found, corr,
+                   inside) -> None:
+    """Record why neighbours were turned down; those with no acceptable event are looked at
+    again without the amplitude test to tell a fading event from one out of reach."""
+    low = found & (corr < sp.threshold)
+    rejected.add("threshold", il[low], xl[low], corr[low])
+    out = found & (corr >= sp.threshold) & ~inside
+    rejected.add("window", il[out], xl[out])
+    miss = ~found
+    if not miss.any():
+        return
+    il, xl = il[miss], xl[miss]
+    if sp.min_ratio <= 0:
+        rejected.add("jump", il, xl)
+        return
+    f2, _, c2, _ = best_events(seg[miss], ref[miss], replace(sp, min_ratio=0.0), sp.search,
+                               sp.jump, center_frac=frac[miss])
+    weak = f2 & (c2 >= sp.threshold)
+    rejected.add("weak", il[weak], xl[weak])
+    low = f2 & (c2 < sp.threshold)
+    rejected.add("threshold", il[low], xl[low], c2[low])
+    rejected.add("jump", il[~f2], xl[~f2])
 
 
 def _pop_best(buckets, heap, done, n_xl):

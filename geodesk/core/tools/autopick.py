@@ -14,7 +14,8 @@ from geodesk.core.history import History
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import Horizon
 from geodesk.core.processing.fb_survey import FirstBreakParams, pick_gather
-from geodesk.core.processing.tracking import TrackParams, track_3d
+from geodesk.core.processing.track_report import StopReport
+from geodesk.core.processing.tracking import TrackParams, track_3d_report
 from geodesk.core.section import Section
 from geodesk.core.segy.reader import private_survey
 from geodesk.core.survey import Survey
@@ -22,12 +23,13 @@ from geodesk.core.tools.params import PickParams
 
 
 def track_3d_job(survey: Survey, seeds: list[tuple[float, float, float]], params: TrackParams):
-    """A job tracking ``seeds`` through the post-stack volume of ``survey``; its result and
-    published partials are ``(times (n_il, n_xl), confidence)`` over the survey grid."""
+    """A job tracking ``seeds`` through the post-stack volume of ``survey``; its result is
+    ``(times (n_il, n_xl), confidence, StopReport)`` over the survey grid, its published
+    partials ``(times, confidence)``."""
 
-    def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray]:
+    def job(ctx: JobContext) -> tuple[np.ndarray, np.ndarray, StopReport]:
         with private_survey(survey) as src:
-            return track_3d(src, seeds, params, ctx)
+            return track_3d_report(src, seeds, params, ctx)
 
     return job
 

@@ -62,6 +62,7 @@ class PickingController(QObject):
         self.layer = PickLayer(self.view)
         self.tool_layer = ToolLayer(self.view)
         self.track_job: JobHandle | None = None
+        self.last_track_report: Any = None  # why the last 3D track stopped (StopReport)
         self.last_message = ""
         self._press_xy: tuple[float, float] | None = None
         self._last_used: dict[str, object] = {}
@@ -422,9 +423,10 @@ class PickingController(QObject):
             return
         if self.tool is not None:
             self.tool.cancel()
-        times, conf = result
-        n = tracking.write_grid(h, self.history, il, xl, times, conf)
-        self.message(f"Tracked {n} traces of {h.name} in 3D")
+        times, conf, report = result
+        tracking.write_grid(h, self.history, il, xl, times, conf)
+        self.last_track_report = report
+        self.message(report.message(h.name))  # how far, why it stopped, what to change
 
     def _job_failed(self, handle: JobHandle, what: str, exc: BaseException) -> None:
         self.layer.show_preview(None, None)
