@@ -4,9 +4,14 @@ instead of a MemoryError or the machine swapping)."""
 from __future__ import annotations
 
 import os
+import time
 
 #: Share of the available memory one request may take.
 MAX_SHARE = 0.8
+#: Seconds a reading of the available memory is reused (stepping through sections reads it on
+#: every section: two file reads of /proc and /sys per flip otherwise).
+REUSE_SECONDS = 0.5
+_last_reading: list[float] = [-1e9, 0.0]  # time.monotonic(), bytes
 
 
 class MemoryRefused(ValueError):
@@ -28,7 +33,16 @@ def _cgroup_limit() -> int | None:
 
 def available_bytes() -> int:
     """Memory available to this process: MemAvailable on Linux (within a container's cgroup
-    limit), else the physical memory."""
+    limit), else the physical memory; one reading serves :data:`REUSE_SECONDS`."""
+    now = time.monotonic()
+    if now - _last_reading[0] < REUSE_SECONDS:
+        return int(_last_reading[1])
+    n = _read_available()
+    _last_reading[:] = [now, float(n)]
+    return n
+
+
+def _read_available() -> int:
     limit = _cgroup_limit()
     try:
         with open("/proc/meminfo", encoding="ascii") as fh:

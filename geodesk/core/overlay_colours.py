@@ -7,6 +7,8 @@ stands out most from every colour of the colormap instead. Qt-free.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from geodesk.core import display
@@ -28,6 +30,7 @@ def hex_rgb(colour: str) -> np.ndarray:
     return np.array([int(c[k:k + 2], 16) for k in (0, 2, 4)], dtype=float)
 
 
+@lru_cache(maxsize=1024)
 def distance_to_colormap(colour: str, colormap: str) -> float:
     """Smallest 'redmean' RGB distance (0..~765) between ``colour`` and the colormap's entries."""
     lut = display.colormap_lut(colormap)[:, :3].astype(float)
@@ -45,6 +48,7 @@ def contrasting(colormap: str, exclude: tuple[str, ...] = ()) -> list[str]:
     return sorted(pool, key=lambda c: -distance_to_colormap(c, colormap))
 
 
+@lru_cache(maxsize=1024)
 def drawn_colour(colour: str, colormap: str) -> str:
     """The colour an overlay of ``colour`` is drawn in over ``colormap`` (see module doc)."""
     c = (colour or "#ffcc00").lower()

@@ -156,3 +156,24 @@ def test_intersection_marks_show_the_other_directions_last_positions(window):
     assert any(label.startswith("intersections") for label in window.view.legend.labels())
     window.section_display.set_marks(False)
     assert marks.positions_in_scene() == {}
+
+
+def test_stepping_with_picks_on_reuses_overlay_items_and_follows_the_line(qtbot, window):
+    survey = MemPost3D(n_samples=50)
+    window.set_survey(survey)
+    h = Horizon.like_survey("H", survey)
+    il, xl = np.meshgrid(survey.inlines, survey.crosslines, indexing="ij")
+    h.write_tracked(None, np.ones(il.shape, dtype=bool), 20.0 + il - 100 + 0.1 * (xl - 200))
+    window.picks.add(window.history, h)
+    _fault_on(window, 104)
+    counts = []
+    for line in (102, 103, 104, 105, 104, 103):
+        window.go_to("inline", line)
+        counts.append(len(window.view.plot.items))
+        _x, t = window.picking.layer.items[id(h)][0].getData()
+        assert np.allclose(t, 20.0 + line - 100 + 0.1 * (survey.crosslines - 200))
+    assert len(set(counts[3:])) == 1  # no item added or removed once the pool holds them
+    qtbot.waitUntil(lambda: window.basemap.current.getData()[0] is not None
+                    and len(window.basemap.current.getData()[0]) == 2, timeout=2000)
+    gx, _gy = survey.grid_xy()
+    assert np.allclose(window.basemap.current.getData()[0], gx[3, [0, -1]])

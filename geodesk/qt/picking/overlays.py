@@ -2,7 +2,8 @@
 
 :class:`PickLayer` keeps one set of items per pick object and redraws only the object a
 :class:`~geodesk.core.picks.Change` names, so a drag that edits one horizon costs one
-``setData``. :class:`ToolLayer` draws a tool's strokes, rubber bands and selection.
+``setData``. Items an object no longer needs are hidden and kept for reuse (by kind), so
+stepping to the next line sets data on existing items instead of removing and adding them. :class:`ToolLayer` draws a tool's strokes, rubber bands and selection.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class PickLayer:
         self.picks: Interpretation | None = None
         self.slice_horizon: Horizon | None = None  # the one coloured on time slices
         self.items: dict[int, list[pg.GraphicsObject]] = {}
+        self._spare: dict[str, list[pg.GraphicsObject]] = {}  # hidden items by kind, for reuse
         self._flat: dict[int, np.ndarray] = {}
         self.preview = pg.PlotDataItem(connect="finite")
         self.preview.setVisible(False)
@@ -72,11 +74,20 @@ class PickLayer:
 
     def _clear(self, key: int) -> None:
         for it in self.items.pop(key, []):
-            self.view.remove_overlay(it)
+            it.setVisible(False)
+            self._spare.setdefault(it._pick_kind, []).append(it)
         self._flat.pop(key, None)
 
-    def _add(self, key: int, item: pg.GraphicsObject, z: float = Z_PICKS) -> pg.GraphicsObject:
-        self.view.add_overlay(item, z)
+    def _item(self, key: int, kind: str) -> pg.GraphicsObject:
+        """A shown item of ``kind`` for object ``key``: a spare one, or a new one."""
+        spare = self._spare.get(kind)
+        if spare:
+            item = spare.pop()
+            item.setVisible(True)
+        else:
+            item, z = _new_item(kind)
+            item._pick_kind = kind
+            self.view.add_overlay(item, z)
         self.items.setdefault(key, []).append(item)
         return item
 
@@ -85,24 +96,26 @@ class PickLayer:
             self._clear(key)
         self.preview.setVisible(False)
         if self.picks is None or self.ctx.section is None:
+            self.view.set_legend("picks", [])
             return
         for obj in self.picks.objects():
             self.redraw(obj, rebuild=True)
         self._legend()
 
     def _legend(self) -> None:
-        """One legend row per horizon, fault and first-break category drawn on this section."""
+        """One legend row per horizon and fault (vertical sections), the coloured horizon (time
+        slices) or first-break category (gathers): the same rows while stepping."""
         entries = []
+        kind = self.ctx.section.kind if self.ctx.section is not None else None
         for obj in self.picks.objects() if self.picks is not None else ():
-            if not self.items.get(id(obj)):
-                continue
-            if isinstance(obj, Horizon):
-                style = "patch" if self.ctx.section.kind == "time" else "line"
+            if isinstance(obj, Horizon) and kind not in ("gather", None) and (
+                    kind != "time" or obj is self.slice_horizon):
+                style = "patch" if kind == "time" else "line"
                 entries.append(LegendEntry(obj.name, self.colour(obj.colour), style))
-            elif isinstance(obj, FaultSet):
+            elif isinstance(obj, FaultSet) and kind not in ("gather", "time", None):
                 entries += [LegendEntry(f"{obj.name}: {f.name}", self.colour(f.colour))
                             for f in obj.faults]
-            elif isinstance(obj, FirstBreaks):
+            elif isinstance(obj, FirstBreaks) and kind == "gather":
                 entries += [LegendEntry(f"{obj.name} ({cat})", FB_COLOURS[cat], "marker")
                             for cat in geometry.CATEGORIES]
         self.view.set_legend("picks", entries)
@@ -142,16 +155,14 @@ class PickLayer:
             except ToolError:
                 return
             if sec.kind == "time":
-                img = pg.ImageItem(axisOrder="row-major")
-                img.setOpacity(0.6)
-                self._add(key, img)
+                self._item(key, "horizon_slice")
             else:
                 colour = self.colour(h.colour)
-                self._add(key, pg.PlotDataItem(connect="finite", pen=_pen(colour, 2.5)))
+                self._item(key, "horizon_line").setPen(_pen(colour, 2.5))
                 xy = geometry.seeds_xy(h, sec, self.ctx.line)
-                self._add(key, pg.ScatterPlotItem(
+                self._item(key, "horizon_seeds").setData(
                     xy[:, 0], xy[:, 1], symbol="o", size=9, pen=pg.mkPen("k", width=1),
-                    brush=pg.mkBrush(colour)), Z_PICKS + 0.5)
+                    brush=pg.mkBrush(colour))
         flat = self._flat[key]
         item = self.items[key][0]
         t = geometry.times_at(flat, h.times)
@@ -172,16 +183,17 @@ class PickLayer:
         for colour, sticks in geometry.sticks_xy(fs, sec, line):
             colour = self.colour(colour)
             xy = np.concatenate([np.vstack([s, [np.nan, np.nan]]) for s in sticks])
-            self._add(key, pg.PlotDataItem(xy[:, 0], xy[:, 1], connect="finite",
-                                           pen=_pen(colour, 2.0)))
+            self._item(key, "fault_line").setData(xy[:, 0], xy[:, 1], connect="finite",
+                                                  pen=_pen(colour, 2.0))
             nodes = np.concatenate(sticks)
-            self._add(key, pg.ScatterPlotItem(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
-                                              pen=pg.mkPen(colour), brush=pg.mkBrush(colour)))
+            self._item(key, "fault_nodes").setData(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
+                                                   pen=pg.mkPen(colour),
+                                                   brush=pg.mkBrush(colour))
         for colour, pts in geometry.stick_crossings(fs, sec, line):
             colour = self.colour(colour)
-            self._add(key, pg.ScatterPlotItem(pts[:, 0], pts[:, 1], symbol="x", size=12,
-                                              pen=pg.mkPen(colour, width=2),
-                                              brush=pg.mkBrush(colour)))
+            self._item(key, "fault_crossing").setData(pts[:, 0], pts[:, 1], symbol="x", size=12,
+                                                      pen=pg.mkPen(colour, width=2),
+                                                      brush=pg.mkBrush(colour))
 
     def _first_breaks(self, fb: FirstBreaks, key: int, rebuild: bool) -> None:
         sec = self.ctx.section
@@ -194,9 +206,7 @@ class PickLayer:
                 return
             self._flat[key] = ti
             for cat in geometry.CATEGORIES:
-                c = FB_COLOURS[cat]
-                self._add(key, pg.ScatterPlotItem(symbol="o", size=6, pen=pg.mkPen("k"),
-                                                  brush=pg.mkBrush(c), name=cat))
+                self._item(key, f"first_breaks_{cat}")
         ti = self._flat[key]
         t = geometry.times_at(ti, fb.times)
         if self.ctx.velocity is not None and "offset" in sec.headers:
@@ -243,6 +253,21 @@ class PickLayer:
         self.preview.setData(np.arange(y.size, dtype=float), y, connect="finite",
                              pen=_pen(self.colour(horizon.colour), 1.5, Qt.PenStyle.DashLine))
         self.preview.setVisible(True)
+
+
+def _new_item(kind: str) -> tuple[pg.GraphicsObject, float]:
+    """A new overlay item of ``kind`` and its z value (styles that never change are set here)."""
+    if kind == "horizon_slice":
+        img = pg.ImageItem(axisOrder="row-major")
+        img.setOpacity(0.6)
+        return img, Z_PICKS
+    if kind in ("horizon_line", "fault_line"):
+        return pg.PlotDataItem(connect="finite"), Z_PICKS
+    if kind.startswith("first_breaks_"):
+        cat = kind.removeprefix("first_breaks_")
+        return pg.ScatterPlotItem(symbol="o", size=6, pen=pg.mkPen("k"),
+                                  brush=pg.mkBrush(FB_COLOURS[cat]), name=cat), Z_PICKS
+    return pg.ScatterPlotItem(), Z_PICKS + (0.5 if kind == "horizon_seeds" else 0.0)
 
 
 TOOL_STYLES = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from geodesk.core.survey import Survey
@@ -66,6 +66,11 @@ class Basemap(QWidget):
         for item in (self.outline, self.points, self.sources, self.current, self.cursor):
             self.plot.addItem(item)
         self._gather_xy: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._pending: tuple[str, float] | None = None
+        self._position_timer = QTimer(self)
+        self._position_timer.setSingleShot(True)
+        self._position_timer.setInterval(0)
+        self._position_timer.timeout.connect(self.flush_position)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot_widget)
@@ -75,6 +80,7 @@ class Basemap(QWidget):
         """Draw the outline (3D), line (2D) or source and receiver positions (pre-stack)."""
         self.survey = survey
         self._gather_xy = None
+        self._pending = None
         for item in (self.outline, self.points, self.sources, self.current, self.cursor):
             item.setData([], [])
         if survey.kind == "post3d":
@@ -105,7 +111,20 @@ class Basemap(QWidget):
                            np.bincount(inv, my) / cnt)
 
     def show_position(self, mode: str, value: float) -> None:
-        """Highlight the line / gather that the section view shows."""
+        """Highlight the line / gather that the section view shows, at the next event-loop
+        turn: a run of steps (a held PgDn) moves the line once, off the section's frame."""
+        self._pending = (mode, value)
+        self._position_timer.start()
+
+    def flush_position(self) -> None:
+        """Draw a pending :meth:`show_position` now."""
+        self._position_timer.stop()
+        if self._pending is not None:
+            mode, value = self._pending
+            self._pending = None
+            self._draw_position(mode, value)
+
+    def _draw_position(self, mode: str, value: float) -> None:
         s = self.survey
         if s is None:
             return

@@ -34,6 +34,7 @@ class ColourBar(pg.ColorBarItem):
             ax = self.getAxis(name)
             ax.setPen("k")
             ax.setTextPen("k")
+            ax.enableAutoSIPrefix(False)  # else every new range re-lays out the label
         self.axis.setWidth(52)
         self._lut_key: bytes | None = None
         self.label = label
