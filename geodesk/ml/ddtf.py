@@ -97,12 +97,16 @@ class DDTF(ArrayEstimator):
         return np.asarray(self.frame_).T.reshape(-1, *[int(p) for p in self.patch])
 
     def predict(self, x: Any, *, ctx: JobContext | None = None, **edges: Any) -> np.ndarray:
-        """Denoise one array (or :class:`Section`) of the frame's dimension with the frame."""
-        data = x.data if isinstance(x, Section) else x
+        """Denoise one array (or :class:`Section`) of the frame's dimension with the frame;
+        zero-filled or muted runs of the input stay as they were (no data painted there)."""
+        from geodesk.core.processing.denoise_checks import keep_constant_regions
+
+        data = np.asarray(x.data if isinstance(x, Section) else x, dtype=np.float32)
         ctx = ctx or JobContext()
-        out, _ = denoise_array(np.asarray(data, dtype=np.float32), self.settings(),
-                               fit=self.fitted(), check=ctx.check_cancel, **edges)
-        return out
+        out, _ = denoise_array(data, self.settings(), fit=self.fitted(),
+                               check=ctx.check_cancel, **edges)
+        flat = (-1, data.shape[-1])
+        return keep_constant_regions(data.reshape(flat), out.reshape(flat)).reshape(data.shape)
 
     def interpolate(self, x: np.ndarray, mask: np.ndarray, *, ctx: JobContext | None = None
                     ) -> np.ndarray:
@@ -286,3 +290,52 @@ def check_survey_mask(survey: Survey, mask: np.ndarray) -> None:
     if mask.all():
         raise SurveyError(f"the mask marks no trace of {survey.name} as missing: nothing to "
                           "interpolate")
+
+
+# -- one section for the window --------------------------------------------------------------
+def section_slab(survey: Survey, mode: str, value: float, section: Section, depth: int
+                 ) -> tuple[np.ndarray, int]:
+    """The section ``(mode, value)`` with up to ``depth`` neighbours each side stacked as
+    (sections, traces, samples) for a 3D frame, and the section's index in the stack."""
+    from geodesk.core.derived import positions, read_section
+
+    vals = positions(survey, mode)
+    i = int(np.argmin(np.abs(vals - float(value))))
+    lo, hi = max(i - depth, 0), min(i + depth + 1, len(vals))
+    rows = [section.data if j == i else read_section(survey, mode, vals[j]).data
+            for j in range(lo, hi)]
+    return np.stack([np.asarray(r, dtype=np.float32) for r in rows]), i - lo
+
+
+def dead_traces(data: np.ndarray) -> np.ndarray:
+    """True per trace of ``data`` (…, samples) whose samples are all equal (dead or zero)."""
+    return np.ptp(np.asarray(data), axis=-1) == 0
+
+
+def ddtf_section(model: DDTF, survey: Survey, mode: str, value: float, section: Section, *,
+                 interpolate: bool = False, ctx: JobContext | None = None) -> np.ndarray:
+    """DDTF of the section on screen: denoised, or with its dead traces filled. A 3D frame
+    reads the neighbouring sections (a patch's depth each side); where they cannot hold a
+    patch (time slices aside, a survey thinner than the patch) a 2D frame with the patch's
+    last two sizes is learned from the section itself."""
+    ctx = ctx or JobContext()
+    data = np.asarray(section.data, dtype=np.float32)
+    if model.ndim == 3 and mode in ("inline", "crossline"):
+        depth = int(model.patch[0])
+        slab, k = section_slab(survey, mode, value, section, depth)
+        if mode == "crossline":  # the frame's axes are (inline, crossline, samples)
+            slab, k_axis = slab.transpose(1, 0, 2), 1
+        else:
+            k_axis = 0
+        if slab.shape[0] >= model.patch[0] and slab.shape[1] >= model.patch[1]:
+            if interpolate:
+                out = model.interpolate(slab, ~dead_traces(slab), ctx=ctx)
+            else:
+                out = model.predict(slab, ctx=ctx)
+            return np.take(out, k, axis=k_axis)
+        model = DDTF(**{**model.get_params(), "patch": tuple(model.patch[1:])}).fit([data])
+    elif model.ndim == 3:
+        model = DDTF(**{**model.get_params(), "patch": tuple(model.patch[1:])}).fit([data])
+    if interpolate:
+        return model.interpolate(data, ~dead_traces(data), ctx=ctx)
+    return model.predict(data, ctx=ctx)

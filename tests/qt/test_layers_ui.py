@@ -37,8 +37,8 @@ def test_the_layers_menu_lists_every_layer_with_its_placements(window):
     layers = window.features["layers"]
     layers.menu.aboutToShow.emit()
     names = [a.text() for a in layers.menu.actions()]
-    assert names == ["Fault probability", "Denoised data", "Doubled"]
-    sub = layers.menu.actions()[2].menu()
+    assert names == ["Fault probability", "Denoised data", "DDTF", "Facies", "Doubled"]
+    sub = layers.menu.actions()[4].menu()
     checked = [a.text() for a in sub.actions() if a.isCheckable() and a.isChecked()]
     assert checked == ["Over the data"]
     layers.set_opacity("Doubled", 0.7)

@@ -259,7 +259,8 @@ def test_every_feature_of_the_table_is_installed_with_the_session_and_menus_keep
     assert window.picking is window.features["picking"]  # the window's names for its features
     titles = [a.text() for a in window.menuBar().actions() if a.isVisible()]
     assert titles == [m for m in MENUS if m in titles] and "&Processing" in titles
-    assert [ly.name for ly in window.session.layers] == ["Fault probability", "Denoised data"]
+    assert [ly.name for ly in window.session.layers] == ["Fault probability", "Denoised data",
+                                                         "DDTF", "Facies"]
     window.set_survey(MemPost3D())
     shown, reference = window.display_of(window.section)
     assert shown is window.section and reference is None  # no layer is shown yet
