@@ -39,7 +39,7 @@ def _add_mute(p: argparse.ArgumentParser, default: float) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
-        "velocities", help="pick stacking velocities automatically (semblance)",
+        "velocities", help="pick stacking velocities on every CMP (semblance or the U-Net)",
         description="Pick stacking (RMS) velocities on the CMP gathers of a pre-stack file and "
         "write cdp,time_ms,vrms_mps CSV. Method 'semblance': semblance peaks tracked in time "
         "with Dix interval-velocity bounds, skipping multiples (peaks slower than the trend). "
@@ -263,16 +263,18 @@ def run_velfield(args: argparse.Namespace) -> int:
 
 
 def run_nmo(args: argparse.Namespace) -> int:
-    from geodesk.core.processing.nmo import nmo_survey
+    from geodesk.core.processing.nmo import file_order_gathers, nmo_blocks, nmo_survey
     from geodesk.core.segy.write import write_like
 
     functions = _functions(args.picks)
     with _open(args) as survey:
-        data = nmo_survey(survey, functions, stretch_mute_pct=_mute(args),
-                          ctx=_progress("nmo"))
-        source = survey.path
-    write_like(source, args.output, data)
-    print(f"wrote {data.shape[0]} NMO-corrected traces to {args.output}", file=sys.stderr)
+        options = {"stretch_mute_pct": _mute(args), "ctx": _progress("nmo")}
+        if file_order_gathers(survey):  # CDP-sorted: streamed, one gather in memory
+            write_like(survey.path, args.output, nmo_blocks(survey, functions, **options))
+        else:  # traces of a CMP spread over the file: corrected in memory, then written
+            write_like(survey.path, args.output, nmo_survey(survey, functions, **options))
+        n_traces = survey.n_traces
+    print(f"wrote {n_traces} NMO-corrected traces to {args.output}", file=sys.stderr)
     return 0
 
 

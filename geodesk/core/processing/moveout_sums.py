@@ -12,33 +12,56 @@ is missing and as the check in the tests.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import threading
 
 import numpy as np
 
-try:  # numba is a dependency; the numpy path keeps GeoDesk working where it cannot load
-    import numba
-except ImportError:  # pragma: no cover - exercised only on installs without numba
-    numba = None
+#: numba is a dependency; the numpy paths keep GeoDesk working where it is missing.
+#: ``GEODESK_NO_NUMBA=1`` forces them (to compare, or where compiling is unwanted).
+HAVE_NUMBA = (importlib.util.find_spec("numba") is not None
+              and os.environ.get("GEODESK_NO_NUMBA", "") in ("", "0"))
+_PLAIN: dict[str, tuple] = {}  # kernels by module.name: (python function, fastmath)
+_READY: dict[str, object] = {}  # the compiled ones
+_LOCK = threading.Lock()
 
-#: ``GEODESK_NO_NUMBA=1`` forces the numpy path (to compare, or where compiling is unwanted).
-HAVE_NUMBA = numba is not None and os.environ.get("GEODESK_NO_NUMBA", "") in ("", "0")
 
-
-def _jit(fastmath: bool = True):
-    """numba's compiler (lazy: compiled on first call, cached on disk), or nothing without it."""
+def jit(fastmath: bool = True):
+    """Mark a kernel for numba (nogil, cached on disk). Nothing is imported or compiled until
+    :func:`compiled` first asks for one: importing numba and loading its cache costs ~0.5 s."""
     def wrap(fn):
-        if numba is None:  # pragma: no cover
-            return fn
-        return numba.njit(nogil=True, fastmath=fastmath, cache=True)(fn)
+        _PLAIN[f"{fn.__module__}.{fn.__name__}"] = (fn, fastmath)
+        return fn
     return wrap
+
+
+def compiled(fn):
+    """The numba version of kernel ``fn``. Every marked kernel is bound, in its module, to its
+    compiled version first, so kernels calling kernels call the compiled ones."""
+    plain = getattr(fn, "py_func", fn)
+    key = f"{plain.__module__}.{plain.__name__}"
+    if key not in _READY:
+        with _LOCK:
+            import numba
+
+            for name, (py, fastmath) in _PLAIN.items():
+                if name not in _READY:
+                    _READY[name] = numba.njit(nogil=True, fastmath=fastmath, cache=True)(py)
+                    py.__globals__[py.__name__] = _READY[name]
+    return _READY[key]
+
+
+def loaded() -> bool:
+    """True once numba's kernels are bound (the compiled paths then cost nothing extra)."""
+    return bool(_READY)
 
 
 #: Moveout samples per numpy block: keeps its temporaries in cache (1 MB each).
 _BLOCK_ELEMENTS = 1 << 18
 
 
-@_jit()
+@jit()
 def _trace_run(row, cc, shift, t0sq, s, e, j0, j1):  # pragma: no cover - compiled
     """Add one trace's samples along its curve for ``t0`` indices ``j0:j1`` (inside the record)."""
     for j in range(j0, j1):
@@ -50,7 +73,7 @@ def _trace_run(row, cc, shift, t0sq, s, e, j0, j1):  # pragma: no cover - compil
         e[j] += u * u
 
 
-@_jit()
+@jit()
 def _trace_tail(row, cc, shift, t0sq, s, e, j0, j1):  # pragma: no cover - compiled
     """Add the samples of ``t0`` indices ``j0:j1``, past the last sample or against the pad."""
     n_s = row.shape[0]
@@ -68,7 +91,7 @@ def _trace_tail(row, cc, shift, t0sq, s, e, j0, j1):  # pragma: no cover - compi
         e[j] += u * u
 
 
-@_jit()
+@jit()
 def _sums_loop(a, c2, t0sq, shift, lo, stack, energy, v0, v1):  # pragma: no cover - compiled
     """Compiled body: rows ``v0:v1`` of ``stack`` and ``energy`` (see the module docstring).
 
@@ -118,7 +141,7 @@ def _sums_loop(a, c2, t0sq, shift, lo, stack, energy, v0, v1):  # pragma: no cov
             _trace_run(rb, cb, shift, t0sq, s, e, c1, jb1)
 
 
-@_jit(fastmath=False)
+@jit(fastmath=False)
 def _window_loop(stack, energy, fold, half, power, num, den):  # pragma: no cover - compiled
     """Compiled body of :func:`window_sums`: running sums in float64, row by row."""
     n_r, n = stack.shape
@@ -162,7 +185,7 @@ def window_sums(stack: np.ndarray, energy: np.ndarray, fold: np.ndarray, half: i
     ``den`` the window sum of ``max(energy, 0) * fold`` (windows of ``2 * half + 1`` samples,
     truncated at the ends; float64)."""
     if HAVE_NUMBA:
-        _window_loop(stack, energy, fold, int(half), power, num, den)
+        compiled(_window_loop)(stack, energy, fold, int(half), power, num, den)
         return
     np.multiply(stack, stack, out=power)
     num[...] = window_sum(power, half)
@@ -229,7 +252,7 @@ def compiled_sums(a: np.ndarray, c: np.ndarray, t0_s: np.ndarray, shift: float,
     """Rows ``rows`` of ``stack`` and ``energy`` by the compiled loop (needs ``t0_s >= 0``)."""
     c2 = np.ascontiguousarray(c.astype(np.float32) ** 2)
     t0sq = np.ascontiguousarray(t0_s.astype(np.float32) ** 2)
-    _sums_loop(np.ascontiguousarray(a, dtype=np.float32), c2, t0sq, np.float32(shift),
+    compiled(_sums_loop)(np.ascontiguousarray(a, dtype=np.float32), c2, t0sq, np.float32(shift),
               np.ascontiguousarray(lo, dtype=np.int64), stack, energy, rows.start, rows.stop)
 
 

@@ -73,8 +73,18 @@ def nmo_correct(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
 
 
 def _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct):
+    """``(corrected, valid)``: the compiled pass where numba is there, else numpy."""
+    from geodesk.core.processing import nmo_compiled
+
     a, x, t, dt = _check(gather, offsets, times_ms)
-    tm = moveout_times(x, t, vrms_at(t_fn, v_fn, t))
+    if nmo_compiled.use_compiled():
+        return nmo_compiled.compiled_nmo(a, x, t, vrms_at(t_fn, v_fn, t), stretch_mute_pct)
+    return _nmo_numpy(a, x, t, dt, vrms_at(t_fn, v_fn, t), stretch_mute_pct)
+
+
+def _nmo_numpy(a, x, t, dt, v, stretch_mute_pct):
+    """The NMO resampling by numpy (the fallback, and the check of the compiled pass)."""
+    tm = moveout_times(x, t, v)
     out, valid = sample_rows(a, (tm - np.float32(t[0])) / np.float32(dt))
     if stretch_mute_pct is not None:
         t0 = t.astype(np.float32)[None, :]
@@ -162,6 +172,7 @@ def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
         cdps = np.asarray(cmps.gather_keys, dtype=np.int64)
         times = np.asarray(cmps.times_ms, dtype=float)
         field, _ = vrms_section(functions, cdps, times)
+        _prepare(cmps.n_traces * times.size)
         data = np.zeros((cdps.size, times.size), dtype=np.float32)
         xs, ys = np.zeros(cdps.size), np.zeros(cdps.size)
         fold = np.zeros(cdps.size, dtype=np.int64)
@@ -178,6 +189,48 @@ def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
                    f"stack of {survey.name}", x=xs, y=ys, headers={"cdp": cdps, "fold": fold})
 
 
+def _prepare(n_samples: int) -> None:
+    from geodesk.core.processing import nmo_compiled
+
+    nmo_compiled.prepare(n_samples)
+
+
+def file_order_gathers(cmps) -> bool:
+    """True when every CMP's traces lie together in the file, CMPs in ascending order (a
+    CDP-sorted file): its NMO can then be written gather by gather, in file order."""
+    if not cmps.gather_keys.size:
+        return False
+    ends = []
+    for cdp in cmps.gather_keys:
+        idx = cmps.gather_indices(int(cdp))
+        if idx.max() - idx.min() + 1 != idx.size:
+            return False
+        ends.append((int(idx.min()), int(idx.max())))
+    return all(b[0] == a[1] + 1 for a, b in zip(ends, ends[1:])) and ends[0][0] == 0 and \
+        ends[-1][1] == cmps.n_traces - 1
+
+
+def nmo_blocks(cmps, functions, *, stretch_mute_pct: float | None = 50.0, ctx=None):
+    """NMO-corrected traces of a CDP-sorted survey (:func:`file_order_gathers`), one gather
+    at a time in file order: what a writer streams, so memory stays at one gather."""
+    from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.velfield import vrms_section
+
+    ctx = ctx or JobContext()
+    cdps = np.asarray(cmps.gather_keys, dtype=np.int64)
+    times = np.asarray(cmps.times_ms, dtype=float)
+    field, _ = vrms_section(functions, cdps, times)
+    offsets = cmps.header_values(cmps.header_bytes.offset).astype(float)
+    _prepare(cmps.n_traces * times.size)
+    for k, cdp in enumerate(cdps):
+        ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
+        idx = cmps.gather_indices(int(cdp))
+        rows = slice(int(idx.min()), int(idx.min()) + idx.size)  # traces are independent
+        yield nmo_correct(cmps.traces(rows), offsets[rows], times, times, field[k],
+                          stretch_mute_pct)
+    ctx.progress(1.0, "NMO done")
+
+
 def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
                ctx=None) -> np.ndarray:
     """NMO-correct every trace of a pre-stack survey; returns (n_traces, n_samples) in file order."""
@@ -189,6 +242,7 @@ def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
         cdps = np.asarray(cmps.gather_keys, dtype=np.int64)
         times = np.asarray(cmps.times_ms, dtype=float)
         field, _ = vrms_section(functions, cdps, times)
+        _prepare(cmps.n_traces * times.size)
         out = np.zeros((cmps.n_traces, times.size), dtype=np.float32)
         for k, cdp in enumerate(cdps):
             ctx.progress(k / cdps.size, f"NMO CDP {cdp}")

@@ -85,8 +85,14 @@ class _SegySurvey(Survey):
         return apply_scalar(self._store.header_values(byte), self._store.header_values(SCALAR_BYTE))
 
     def trace_xy(self) -> tuple[np.ndarray, np.ndarray]:
-        """CDP X and Y of every trace, coordinate scalar (byte 71) applied."""
-        return self._scaled(self.header_bytes.cdp_x), self._scaled(self.header_bytes.cdp_y)
+        """CDP X and Y of every trace, coordinate scalar (byte 71) applied (computed once: a
+        gather-by-gather pass would otherwise scale the whole file's headers per gather)."""
+        if getattr(self, "_xy", None) is None:
+            self._xy = (self._scaled(self.header_bytes.cdp_x),
+                        self._scaled(self.header_bytes.cdp_y))
+            for a in self._xy:
+                a.flags.writeable = False
+        return self._xy
 
     # -- samples -------------------------------------------------------------------------------
     def trace(self, index: int) -> np.ndarray:
@@ -320,7 +326,27 @@ class SegyPrestack(_SegySurvey, Prestack):
                         "first": int(self.gather_keys[0]), "last": int(self.gather_keys[-1]),
                         "min_traces": int(self.gather_sizes.min()),
                         "max_traces": int(self.gather_sizes.max())}
+        d.update(_shot_receiver_ranges(self, d))
         return d
+
+
+def _span(*values: np.ndarray) -> list[float] | None:
+    v = np.concatenate(values) if values else np.empty(0)
+    return [float(v.min()), float(v.max())] if v.size else None
+
+
+def _shot_receiver_ranges(survey: _SegySurvey, info: dict[str, Any]) -> dict[str, Any]:
+    """Source and receiver X/Y ranges (bytes 73/77, 81/85); when the CDP X/Y are all zero (a
+    raw shot file, like Viking) ``x_range``/``y_range`` span the sources and receivers, as the
+    basemap draws them, and ``xy_from`` says which headers gave them."""
+    sx, sy, gx, gy = (survey._scaled(b) for b in (73, 77, 81, 85))
+    out: dict[str, Any] = {"source_x_range": _span(sx), "source_y_range": _span(sy),
+                           "receiver_x_range": _span(gx), "receiver_y_range": _span(gy),
+                           "xy_from": "cdp"}
+    cx, cy = survey.trace_xy()
+    if not (cx.any() or cy.any()) and (sx.any() or sy.any() or gx.any() or gy.any()):
+        out.update(x_range=_span(sx, gx), y_range=_span(sy, gy), xy_from="source and receiver")
+    return out
 
 
 _CLASSES = {"post3d": SegyPost3D, "post2d": SegyPost2D, "prestack": SegyPrestack}

@@ -321,6 +321,71 @@ def _iter_blocks(traces: np.ndarray | Iterable[np.ndarray], ns: int) -> Iterator
         yield block
 
 
+#: formats whose samples are written by numpy straight into a byte copy of the source (IBM floats
+#: go through segyio, which encodes them)
+_RAW_FORMATS = {2: "i4", 3: "i2", 5: "f4", 8: "i1"}
+
+
+def _plain_layout(path: str | os.PathLike, data_offset: int, n_tr: int, ns: int,
+                  fmt: int) -> bool:
+    """True when the file is text/binary/extended headers then ``n_tr`` fixed-size traces of
+    a format numpy writes (nothing trailing): its bytes can be copied and the samples patched."""
+    if fmt not in _RAW_FORMATS:
+        return False
+    size = int(_RAW_FORMATS[fmt][1:])
+    return os.path.getsize(path) == data_offset + n_tr * (240 + ns * size)
+
+
+def _check_count(written: int, n_tr: int, source_path) -> None:
+    if written > n_tr:
+        raise ValueError(f"more traces given than the {n_tr} in {source_path}")
+
+
+def _check_total(written: int, n_tr: int, source_path) -> None:
+    if written != n_tr:
+        raise ValueError(f"{written} traces given, {source_path} has {n_tr}")
+
+
+def _copy_with_samples(source_path, tmp: Path, traces, fmt: int, endian: str,
+                       shape: tuple[int, int, int], updates: Mapping[int, np.ndarray],
+                       int_scale: float) -> None:
+    """Copy the source's bytes to ``tmp`` (every header as it was), then rewrite its traces
+    block by block (read the block's bytes, put the new samples and header updates in, write
+    it back): no per-trace calls, memory bounded by one block."""
+    import shutil
+
+    from geodesk.core.segy.traces import TRACE_FIELDS
+
+    data_offset, n_tr, ns = shape
+    order = ">" if endian == "big" else "<"
+    code = _RAW_FORMATS[fmt]
+    record = np.dtype([("h", np.uint8, (240,)), ("s", order + code, (ns,))])
+    shutil.copyfile(source_path, tmp)
+    for byte, col in updates.items():
+        width = TRACE_FIELDS.get(byte, ("", 4))[1]
+        info = np.iinfo(f"i{width}")
+        if col.size and (col.min() < info.min or col.max() > info.max):
+            raise ValueError(f"header update for byte {byte} does not fit {width} bytes")
+    written = 0
+    with open(tmp, "r+b") as f:
+        for block in _iter_blocks(traces, ns):
+            _check_count(written + len(block), n_tr, source_path)
+            buf = bytearray(record.itemsize * len(block))
+            f.seek(data_offset + written * record.itemsize)
+            f.readinto(buf)
+            recs = np.frombuffer(buf, dtype=record)
+            recs["s"] = _to_format(block, fmt, int_scale)
+            for byte, col in updates.items():
+                width = TRACE_FIELDS.get(byte, ("", 4))[1]
+                field = recs["h"][:, byte - 1:byte - 1 + width]
+                field[:] = col[written:written + len(block)].astype(f"{order}i{width}")[
+                    :, None].view(np.uint8)
+            f.seek(data_offset + written * record.itemsize)
+            f.write(buf)
+            written += len(block)
+    _check_total(written, n_tr, source_path)
+
+
 def write_like(
     source_path: str | os.PathLike,
     out_path: str | os.PathLike,
@@ -349,6 +414,12 @@ def write_like(
         for byte, col in updates.items():
             if col.shape != (n_tr,):
                 raise ValueError(f"header update for byte {byte} needs {n_tr} values")
+        data_offset = 3600 + 3200 * int(src.ext_headers)
+        if fmt == int(src.format) and _plain_layout(source_path, data_offset, n_tr, ns, fmt):
+            with atomic_path(out_path) as tmp:
+                _copy_with_samples(source_path, tmp, traces_iter_or_array, fmt, endian,
+                                   (data_offset, n_tr, ns), updates, int_scale)
+            return Path(out_path)
         spec = segyio.spec()
         spec.format, spec.samples, spec.tracecount, spec.endian = fmt, src.samples, n_tr, endian
         spec.ext_headers = src.ext_headers
@@ -359,8 +430,7 @@ def write_like(
             dst.bin.update({segyio.BinField.Format: fmt})
             written = 0
             for block in _iter_blocks(traces_iter_or_array, ns):
-                if written + len(block) > n_tr:
-                    raise ValueError(f"more traces given than the {n_tr} in {source_path}")
+                _check_count(written + len(block), n_tr, source_path)
                 out = _to_format(block, fmt, int_scale)
                 for j, tr in enumerate(out):
                     i = written + j
@@ -371,6 +441,5 @@ def write_like(
                     dst.header[i] = h
                     dst.trace[i] = tr
                 written += len(block)
-            if written != n_tr:
-                raise ValueError(f"{written} traces given, {source_path} has {n_tr}")
+            _check_total(written, n_tr, source_path)
     return Path(out_path)
