@@ -47,9 +47,6 @@ FEATURES: tuple[Feature, ...] = (
             "GPU to CPU fallbacks in the status bar"),
     Feature("denoise", "geodesk.qt.models.denoise_view:install",
             "denoised data and the noise removed, as a derived layer"),
-    Feature("ddtf", "geodesk.qt.models.ddtf_view:install",
-            "DDTF: tight frame learned from the survey, denoise / fill dead traces as a "
-            "derived layer, atoms viewer"),
     Feature("layers", "geodesk.qt.views.layers_ui:install",
             "View > Derived layers: where each layer is shown, opacity, views beside"),
     Feature("review", "geodesk.qt.models.review_ui:install",
@@ -70,8 +67,6 @@ FEATURES: tuple[Feature, ...] = (
     Feature("desktop", "geodesk.qt.desktop:install",
             "welcome page (Open / Project / Demo, recent files) until a survey; ask before "
             "quitting during a job"),
-    Feature("section_display", "geodesk.qt.views.display_ui:install",
-            "View > Clip by value, Smooth density, Intersection marks of the other directions"),
 )
 
 
