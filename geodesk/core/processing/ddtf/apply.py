@@ -122,7 +122,7 @@ def _observed_sigma(x: np.ndarray, mask: np.ndarray, patch_t: int) -> float:
     if traces.size == 0:
         return 0.0
     p = min(int(patch_t), traces.shape[1])
-    rows = random_patches(traces, (1, p), 50000, np.random.default_rng(0))
+    rows = random_patches(traces, (1, p), 50000, np.random.default_rng(0))  # time only
     return noise_sigma(rows, (1, p))
 
 

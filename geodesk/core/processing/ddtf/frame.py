@@ -33,13 +33,15 @@ def dct_frame(patch: Sequence[int]) -> np.ndarray:
 
 
 def finest_atoms(patch: Sequence[int]) -> np.ndarray:
-    """Indices of the DCT atoms in the upper half of the frequencies of every axis of length
-    > 1: the finest scale, where seismic signal is weakest and noise dominates."""
+    """Indices of the finest DCT atoms: the upper half of the wavenumbers of every axis across
+    traces (all but the last, of length > 1), at every frequency in time. Noise independent
+    from trace to trace (white or band-limited in time) is at full strength there, laterally
+    continuous reflections hardly. A patch along time only uses the upper half in time."""
     grids = np.meshgrid(*[np.arange(int(p)) for p in patch], indexing="ij")
+    axes = [k for k, p in enumerate(patch[:-1]) if int(p) > 1] or [len(patch) - 1]
     fine = np.ones(grids[0].shape, dtype=bool)
-    for g, p in zip(grids, patch):
-        if int(p) > 1:
-            fine &= g >= int(p) // 2
+    for k in axes:
+        fine &= grids[k] >= int(patch[k]) // 2
     return np.flatnonzero(fine.ravel())
 
 
