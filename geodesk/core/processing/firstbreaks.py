@@ -13,6 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from geodesk.core.processing.compiled import (
+    HAVE_NUMBA,
+    compiled,
+    default_workers,
+    jit,
+    thread_pool,
+)
+
 METHODS = ("stalta", "energy_ratio", "mer_trend")
 #: Version of the picking algorithm, recorded in the picks' provenance (``model:stalta@2``).
 PICKER_VERSION = 1
@@ -42,6 +50,35 @@ def _eps(e: np.ndarray) -> np.ndarray:
     return 1e-6 * e.mean(axis=1, keepdims=True) + np.finfo(float).tiny
 
 
+@jit(fastmath=False)
+def _stalta_loop(x, ns, nl, out):  # pragma: no cover - compiled
+    """Compiled :func:`stalta`: per trace one cumulative sum of the energy, then the ratio of
+    the two window means (the same float64 arithmetic as the numpy path)."""
+    n_tr, n = x.shape
+    cs = np.empty(n + 1)
+    for r in range(n_tr):
+        cs[0] = 0.0
+        for i in range(n):
+            v = np.float64(x[r, i])
+            cs[i + 1] = cs[i] + v * v
+        eps = 1e-6 * (cs[n] / n) + np.finfo(np.float64).tiny
+        full = min(n, ns + nl - 1)  # from here on both windows are whole
+        for i in range(full):
+            end = i + 1
+            sta = (cs[end] - cs[max(end - ns, 0)]) / min(end, ns)
+            lta_end = max(end - ns, 0)
+            lta_start = max(lta_end - nl, 0)
+            lta = (cs[lta_end] - cs[lta_start]) / max(lta_end - lta_start, 1)
+            out[r, i] = sta / (lta + eps)
+        fs, fl = np.float64(ns), np.float64(nl)
+        for i in range(full, n):  # branch-free: vectorised
+            sta = (cs[i + 1] - cs[i + 1 - ns]) / fs
+            lta = (cs[i + 1 - ns] - cs[i + 1 - ns - nl]) / fl
+            out[r, i] = sta / (lta + eps)
+        for i in range(min(2 * ns, n)):
+            out[r, i] = 0.0
+
+
 def stalta(gather: np.ndarray, dt_ms: float, sta_ms: float = 10.0,
            lta_ms: float = 100.0) -> np.ndarray:
     """STA/LTA of the energy: the STA window ends at each sample, the LTA window ends where the
@@ -49,21 +86,53 @@ def stalta(gather: np.ndarray, dt_ms: float, sta_ms: float = 10.0,
 
     The LTA window shrinks near the trace start (expanding mean), so early arrivals on near
     traces are not masked; the first STA length of samples gives 0. Same shape as the gather.
+    One compiled pass where numba is there (see :func:`stalta_numpy`).
     """
+    ns, nl = _samples(sta_ms, dt_ms, "STA"), _samples(lta_ms, dt_ms, "LTA")
+    if nl <= ns:
+        raise ValueError("the LTA window must be longer than the STA window")
+    x = np.atleast_2d(np.asarray(gather))
+    if not HAVE_NUMBA or x.dtype not in (np.float32, np.float64) or x.shape[1] == 0:
+        return stalta_numpy(gather, dt_ms, sta_ms, lta_ms)
+    out = np.empty(x.shape, dtype=np.float64)
+    x = np.ascontiguousarray(x)
+    kernel = compiled(_stalta_loop)
+    pool = thread_pool(default_workers() if x.shape[0] >= 64 else 1)
+    if pool is None:
+        kernel(x, ns, nl, out)
+    else:  # halves of the traces side by side (the kernel releases the GIL)
+        half = x.shape[0] // 2
+        list(pool.map(lambda rows: kernel(x[rows], ns, nl, out[rows]),
+                      (slice(0, half), slice(half, None))))
+    return out
+
+
+def stalta_numpy(gather: np.ndarray, dt_ms: float, sta_ms: float = 10.0,
+                 lta_ms: float = 100.0) -> np.ndarray:
+    """:func:`stalta` by numpy cumulative sums (the fallback, and the tests' check)."""
     e, cs = _energy(gather)
     ns, nl = _samples(sta_ms, dt_ms, "STA"), _samples(lta_ms, dt_ms, "LTA")
     if nl <= ns:
         raise ValueError("the LTA window must be longer than the STA window")
     n = e.shape[1]
     end = np.arange(1, n + 1)  # window ends (exclusive) at sample i + 1
-    sta = (cs[:, end] - cs[:, np.maximum(end - ns, 0)]) / np.minimum(end, ns)
+    # window sums as differences of shifted slices of the cumulative sum (cs[:, 0] = 0 stands
+    # for the clipped starts): no gathered copies of cs
+    sta = cs[:, 1:].copy()
+    if ns <= n:
+        sta[:, ns:] -= cs[:, 1:n + 1 - ns]
+    sta /= np.minimum(end, ns)
+    lta = np.zeros_like(sta)  # window [end - ns - nl, end - ns), clipped at the trace start
+    if ns <= n:
+        lta[:, ns - 1:] = cs[:, :n + 1 - ns]
+    if ns + nl <= n:
+        lta[:, ns + nl - 1:] -= cs[:, :n + 1 - ns - nl]
     lta_end = np.maximum(end - ns, 0)
-    lta_start = np.maximum(lta_end - nl, 0)
-    count = np.maximum(lta_end - lta_start, 1)
-    lta = (cs[:, lta_end] - cs[:, lta_start]) / count
-    cf = sta / (lta + _eps(e))
-    cf[:, : min(2 * ns, n)] = 0.0  # too little background to judge
-    return cf
+    lta /= np.maximum(lta_end - np.maximum(lta_end - nl, 0), 1)
+    lta += _eps(e)
+    np.divide(sta, lta, out=sta)
+    sta[:, : min(2 * ns, n)] = 0.0  # too little background to judge
+    return sta
 
 
 def energy_ratio(gather: np.ndarray, dt_ms: float, window_ms: float = 20.0,

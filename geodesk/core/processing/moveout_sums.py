@@ -12,50 +12,9 @@ is missing and as the check in the tests.
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import threading
-
 import numpy as np
 
-#: numba is a dependency; the numpy paths keep GeoDesk working where it is missing.
-#: ``GEODESK_NO_NUMBA=1`` forces them (to compare, or where compiling is unwanted).
-HAVE_NUMBA = (importlib.util.find_spec("numba") is not None
-              and os.environ.get("GEODESK_NO_NUMBA", "") in ("", "0"))
-_PLAIN: dict[str, tuple] = {}  # kernels by module.name: (python function, fastmath)
-_READY: dict[str, object] = {}  # the compiled ones
-_LOCK = threading.Lock()
-
-
-def jit(fastmath: bool = True):
-    """Mark a kernel for numba (nogil, cached on disk). Nothing is imported or compiled until
-    :func:`compiled` first asks for one: importing numba and loading its cache costs ~0.5 s."""
-    def wrap(fn):
-        _PLAIN[f"{fn.__module__}.{fn.__name__}"] = (fn, fastmath)
-        return fn
-    return wrap
-
-
-def compiled(fn):
-    """The numba version of kernel ``fn``. Every marked kernel is bound, in its module, to its
-    compiled version first, so kernels calling kernels call the compiled ones."""
-    plain = getattr(fn, "py_func", fn)
-    key = f"{plain.__module__}.{plain.__name__}"
-    if key not in _READY:
-        with _LOCK:
-            import numba
-
-            for name, (py, fastmath) in _PLAIN.items():
-                if name not in _READY:
-                    _READY[name] = numba.njit(nogil=True, fastmath=fastmath, cache=True)(py)
-                    py.__globals__[py.__name__] = _READY[name]
-    return _READY[key]
-
-
-def loaded() -> bool:
-    """True once numba's kernels are bound (the compiled paths then cost nothing extra)."""
-    return bool(_READY)
-
+from geodesk.core.processing.compiled import HAVE_NUMBA, compiled, jit
 
 #: Moveout samples per numpy block: keeps its temporaries in cache (1 MB each).
 _BLOCK_ELEMENTS = 1 << 18

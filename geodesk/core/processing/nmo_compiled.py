@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geodesk.core.processing.moveout_sums import HAVE_NUMBA, compiled, jit, loaded
+from geodesk.core.processing.compiled import HAVE_NUMBA, compiled, jit, loaded
 
 #: Samples of NMO work that pay for loading the compiled code (~0.5 s once per process; the
 #: numpy pass costs ~20 ns a sample more): about 200 gathers of 60 x 2000.

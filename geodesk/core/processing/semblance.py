@@ -15,12 +15,12 @@ energy back to every sample with short windowed-sinc filters before the window s
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from geodesk.core.processing.compiled import default_workers
+from geodesk.core.processing.compiled import thread_pool as _pool
 from geodesk.core.processing.moveout_sums import moveout_sums, window_sum, window_sums
 
 #: Power (relative to the spectral peak) that marks the top of the band for the ``t0`` step.
@@ -122,17 +122,6 @@ def _fold(c: np.ndarray, t0_s: np.ndarray, t_end_s: float,
     return lo, np.cumsum(diff.reshape(n_v, n_t0 + 1), axis=1)[:, :n_t0]
 
 
-def _pool(workers: int) -> ThreadPoolExecutor | None:
-    """A shared thread pool (numpy releases the GIL in take, ufuncs and reductions)."""
-    global _POOL
-    if workers <= 1:
-        return None
-    if _POOL is None or _POOL._max_workers != workers:
-        _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="semblance")
-    return _POOL
-
-
-_POOL: ThreadPoolExecutor | None = None
 
 
 def _bandlimited_upsample(y: np.ndarray, step: int, n: int, taps: int = 4) -> np.ndarray:
@@ -206,7 +195,7 @@ def semblance(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
         raise ValueError(f"decimate must be >= 1, got {decimate!r}")
     t0 = t[::step]
     n_v = len(v)
-    workers = min(2, os.cpu_count() or 1) if workers is None else int(workers)
+    workers = default_workers() if workers is None else int(workers)
     c = (x[None, :] * (1000.0 / dt)) / v[:, None]  # offset / velocity in samples, (n_v, n_x)
     t_end_s = (a.shape[1] - 1) + t[0] / dt
     lo, _ = _fold(c, t0 / dt, t_end_s, stretch_mute_pct)
