@@ -98,6 +98,25 @@ def _known_commands(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``geodesk`` command line; returns the exit code."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """``geodesk info F | head``: the reader closed the pipe. Stop quietly with success, like
+    other command-line tools, with stdout pointed at /dev/null so the exit flush stays silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (tests capture it)
+        pass
+    return 0
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # `geodesk` alone opens the window; `geodesk FILE.sgy [--screenshot P]` opens a file in it.
@@ -116,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("geodesk: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise  # see main(): not a failure of the command
     except Exception as exc:  # every failure becomes one line, never a traceback
         if os.environ.get("GEODESK_DEBUG"):
             raise

@@ -53,7 +53,9 @@ def _text_report(info: dict) -> str:
         lines.append(f"  trace nos   {info['trace_numbers'][0]}..{info['trace_numbers'][1]}")
     if info.get("x_range"):
         lines.append(f"  x / y       {info['x_range'][0]:g}..{info['x_range'][1]:g} / "
-                     f"{info['y_range'][0]:g}..{info['y_range'][1]:g}")
+                     f"{info['y_range'][0]:g}..{info['y_range'][1]:g}"
+                     + (f" (from {info['xy_from']})" if info.get("xy_from", "cdp") != "cdp"
+                        else ""))
     hb = ", ".join(f"{k} {v}" for k, v in info["header_bytes"].items())
     lines.append(f"  header bytes {hb}")
     lines += [f"  warning: {w}" for w in info["warnings"]]

@@ -43,6 +43,9 @@ from geodesk.qt.views.navigator import Navigator
 from geodesk.qt.views.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
 
 OPEN_ERRORS = (SurveyError, OSError, ValueError)
+#: What the menu bar shows for a menu (features name menus by their key in MENUS): one Alt
+#: key each (&Project, &Pick and &Processing all took Alt+P)
+MENU_TEXT = {"&Pick": "Pic&k", "&Processing": "P&rocessing"}
 FILE_FILTER = "Seismic files (*.sgy *.segy *.SGY *.SEGY *.su *.SU);;All files (*)"
 
 
@@ -54,6 +57,13 @@ def geometry_problem(survey: Survey) -> str | None:
     if survey.kind == "prestack" and len(survey.gather_keys) == 1 and survey.gather_keys[0] == 0:
         return f"the {survey.gather_key.upper()} header is 0 on every trace"
     return None
+
+
+def open_error_text(path: str | Path, exc: BaseException) -> str:
+    """'NAME: why' in one line (the reader's messages often start with the name already)."""
+    name = Path(path).name
+    msg = (str(exc) or exc.__class__.__name__).splitlines()[0]
+    return msg if msg.startswith(name) else f"{name}: {msg}"
 
 
 def format_readout(fields: dict[str, float]) -> str:
@@ -146,6 +156,7 @@ class MainWindow(QMainWindow):
     @project.setter
     def project(self, value: Any) -> None:
         self.session.project = value
+        self.remember_display()
 
     def __getattr__(self, name: str) -> Any:
         """Installed features by name (``window.picking``), as ``window.features[name]``."""
@@ -174,7 +185,7 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self.menus: dict[str, QMenu] = {}
         for title in MENUS:
-            menu = self.menus[title] = mb.addMenu(title)
+            menu = self.menus[title] = mb.addMenu(MENU_TEXT.get(title, title))
             menu.menuAction().setVisible(False)
         m = self.menus["&File"]
         m.addAction("&Open…", QKeySequence.StandardKey.Open, self.open_dialog)
@@ -240,10 +251,24 @@ class MainWindow(QMainWindow):
         self.set_mode(mode if mode in DISPLAY_MODES else "density")
         self.set_clip(clip if 0 < clip <= 100 else display.DEFAULT_CLIP_PERCENTILE)
 
+    def display_settings(self) -> dict[str, Any]:
+        """What the view shows, in the keys of a project's ``display`` (agc_ms 0: AGC off)."""
+        v = self.view
+        return {"colormap": v.colormap, "clip_percentile": float(v.clip_percentile),
+                "agc_ms": float(v.agc_window_ms) if v.agc_enabled else 0.0}
+
+    def remember_display(self) -> None:
+        """The open project records the display the window shows (project.json said 99 % while
+        the window showed 95 %)."""
+        proj = self.session.project
+        if proj is not None and hasattr(self, "agc_action"):
+            proj.display.update(self.display_settings())
+
     def set_colormap(self, name: str) -> None:
         self.view.set_colormap(name)
         self.colormap_actions[name].setChecked(True)
         self.settings.setValue("display/colormap", name)
+        self.remember_display()
 
     def set_mode(self, mode: str) -> None:
         self.view.set_mode(mode)
@@ -255,10 +280,12 @@ class MainWindow(QMainWindow):
         for p, act in self.clip_actions.items():
             act.setChecked(p == percentile)
         self.settings.setValue("display/clip", percentile)
+        self.remember_display()
 
     def set_agc(self, enabled: bool) -> None:
         self.agc_action.setChecked(bool(enabled))
         self.view.set_agc(bool(enabled))
+        self.remember_display()
 
     def _ask_clip(self) -> None:
         p, ok = QInputDialog.getDouble(self, "Clip", "Clip percentile of |amplitude|:",
@@ -272,6 +299,7 @@ class MainWindow(QMainWindow):
         if ok:
             self.view.set_agc(self.view.agc_enabled, w)
             self.settings.setValue("display/agc_window_ms", w)
+            self.remember_display()
 
     # -- opening -------------------------------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
@@ -288,8 +316,7 @@ class MainWindow(QMainWindow):
         try:
             survey = geodesk.open(path, **overrides)
         except OPEN_ERRORS as exc:
-            msg = (str(exc) or exc.__class__.__name__).splitlines()[0]
-            self.show_error("Cannot open file", f"{Path(path).name}: {msg}")
+            self.show_error("Cannot open file", open_error_text(path, exc))
             return False
         problem = geometry_problem(survey) if ask_geometry else None
         self.set_survey(survey)
@@ -314,7 +341,7 @@ class MainWindow(QMainWindow):
             scan, hb = probe.header_scan(), probe.header_bytes
             probe.close()
         except OPEN_ERRORS as exc:
-            self.show_error("Cannot open file", f"{Path(path).name}: {str(exc).splitlines()[0]}")
+            self.show_error("Cannot open file", open_error_text(path, exc))
             return False
         dlg = ImportDialog(path, scan, hb, reason=reason, parent=self)
         if dlg.exec() != ImportDialog.DialogCode.Accepted:

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -115,10 +114,8 @@ class AutopickDialog(QDialog):
         self.model_label.setWordWrap(True)
         self.model_button = QPushButton("Model file…")
         self.model_button.clicked.connect(self._choose_model)
-        row = QHBoxLayout()
-        row.addWidget(self.model_label, 1)
-        row.addWidget(self.model_button)
-        form.addRow("Model", row)
+        form.addRow("Model", self.model_button)
+        form.addRow(self.model_label)  # its own line: wrapped beside the button it was cut
         self._show_model()
         self.spins: dict[str, QDoubleSpinBox] = {}
         for key, label, lo, hi, dec in (("sta_ms", "STA window (ms)", 0.1, 1000, 1),

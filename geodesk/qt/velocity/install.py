@@ -44,6 +44,7 @@ class VelocityController:
         self.dock: QDockWidget | None = None
         self._cmps = None  # our own CDP-grouped handle when the survey is shot-sorted
         self.job: JobHandle | None = None
+        self.field_dialog: QDialog | None = None  # the Vrms field window, if open
         menu = window.menu("&Processing")
         self.open_action = menu.addAction("&Velocity analysis…", self.open_panel)
         self.pick_action = menu.addAction("&Auto-pick velocities (all CMPs)", self.auto_pick_all)
@@ -66,6 +67,10 @@ class VelocityController:
         if self.panel is not None and self.panel.functions is not None and (
                 survey is None or self.panel.cmps.path != survey.path):
             self.close_panel()
+        dlg = self.field_dialog
+        if dlg is not None and (survey is None or dlg.property("survey_path") != str(survey.path)):
+            dlg.close()  # the Vrms field of another file would pass for this one's
+            self.field_dialog = None
 
     def error(self, text: str) -> None:  # tests replace it
         QMessageBox.warning(self.window, "Velocity analysis", text)
@@ -184,12 +189,16 @@ class VelocityController:
         cmps = self.cmp_survey()
         dlg = QDialog(self.window)
         dlg.setWindowTitle(f"Vrms field — {cmps.name}")
+        dlg.setProperty("survey_path", str(self.window.survey.path))
         plot = pg.PlotWidget(background="w")
         plot.invertY(True)
-        plot.setLabel("bottom", "CDP")
-        plot.setLabel("left", "time (ms)")
+        plot.setLabel("bottom", "CDP", color="k")
+        plot.setLabel("left", "time (ms)", color="k")
         for name in ("bottom", "left"):
-            plot.getPlotItem().getAxis(name).enableAutoSIPrefix(False)
+            axis = plot.getPlotItem().getAxis(name)
+            axis.enableAutoSIPrefix(False)
+            axis.setPen("k")  # pyqtgraph's light grey is unreadable on white
+            axis.setTextPen("k")
         img = pg.ImageItem(field.T, axisOrder="row-major")
         lut = display.colormap_lut("viridis")
         img.setLookupTable(lut)
@@ -204,6 +213,8 @@ class VelocityController:
         bar = pg.ColorBarItem(values=(lo, max(hi, lo + 1.0)),
                               colorMap=pg.ColorMap(np.linspace(0, 1, len(lut)), lut),
                               label="Vrms (m/s)", interactive=False)
+        bar.axis.setPen("k")
+        bar.axis.setTextPen("k")
         bar.setImageItem(img, insert_in=plot.getPlotItem())
         export = QPushButton("Export as SEG-Y…")
         export.clicked.connect(lambda: self.export_field(dlg))
@@ -213,6 +224,9 @@ class VelocityController:
         if warnings:
             plot.setToolTip("\n".join(warnings))
         dlg.resize(900, 600)
+        if self.field_dialog is not None:
+            self.field_dialog.close()
+        self.field_dialog = dlg
         dlg.show()
         return dlg
 

@@ -125,6 +125,7 @@ class SectionView(QWidget):
     sig_mouse_moved = Signal(float, float)  # trace value, time ms (crossline on time slices)
     sig_clicked = Signal(float, float, object)  # trace value, time ms, Qt.MouseButton
     sig_cursor = Signal(object)  # dict of readout fields (ordered) for the status bar
+    _cursor_pos: QPointF | None = None  # the mouse's last scene position over the view
     sig_display_changed = Signal()
     sig_colormap_changed = Signal(str)
 
@@ -266,6 +267,8 @@ class SectionView(QWidget):
             self.reset_view()
         self._redraw()
         self._view_timer.stop()  # drawn for the range just set
+        if self._cursor_pos is not None:  # PgDn: the readout is of the new section at once
+            self._on_scene_moved(self._cursor_pos)
 
     def _y_extent(self) -> tuple[float, float]:
         """(first, step) of the y coordinate of sample rows."""
@@ -499,6 +502,7 @@ class SectionView(QWidget):
         return out
 
     def _on_scene_moved(self, pos: QPointF) -> None:
+        self._cursor_pos = QPointF(pos)  # read again when the section changes under it
         if self.section is None or not self.view_box.sceneBoundingRect().contains(pos):
             return
         p = self.view_box.mapSceneToView(pos)
