@@ -36,11 +36,15 @@ def test_overlay_shows_the_model_output_for_the_current_and_next_inline(window, 
     expected = fo.model.predict(window.section.data)
     np.testing.assert_allclose(fo.prob, expected, atol=1e-6)
     assert fo.item in window.view.overlays and fo.item.image is not None
+    bar = window.view.bars.bars["fault_probability"]  # its colour bar: threshold to 1
+    assert bar.levels() == (fo.threshold, 1.0)
+    assert any(r.startswith("fault probability") for r in window.view.legend.labels())
     window.step(1)
     _wait(fo.job)
     np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
     fo.toggle(False)
     assert fo.item not in window.view.overlays
+    assert "fault_probability" not in window.view.bars.bars
 
 
 def test_missing_or_wrong_model_gives_a_message(window, volume, tmp_path, monkeypatch):

@@ -135,6 +135,10 @@ def test_time_slice_shows_the_active_horizon_as_a_colour_map(qtbot, window, volu
     img = window.picking.layer.items[id(h)][0].image  # (crosslines, inlines) row-major
     assert img.shape == (len(r.crosslines), len(r.inlines))
     np.testing.assert_array_equal(np.isfinite(img.T), np.isfinite(h.times))
+    bar = window.view.bars.bars["horizon_time"]  # a colour bar for the horizon's times
+    assert bar.levels() == pytest.approx((np.nanmin(img), np.nanmax(img)), abs=2e-3)
+    window.go_to("inline", r.inlines[5])
+    assert "horizon_time" not in window.view.bars.bars
 
 
 def test_cancelled_3d_track_writes_nothing(qtbot, window, volume):

@@ -57,8 +57,8 @@ def test_colour_bar_range_equals_the_clip_shown(view):
     assert tuple(view.image.getLevels()) == (-42.0, 42.0) == tuple(bar.levels())
     assert "42" in bar.label
     view.set_colormap("gray")
-    lut = bar.colorMap().getLookupTable(nPts=256, alpha=True)
-    assert np.array_equal(lut[[0, -1], :3], [[0, 0, 0], [255, 255, 255]])
+    assert np.array_equal(bar.lut[[0, -1], :3], [[0, 0, 0], [255, 255, 255]])
+    assert [t.text() for t in bar.ticks][::2] == ["-42", "0", "42"]
     view.set_clip_percentile(95.0)  # back to a percentile of each section
     assert view.clip_fixed is None and tuple(bar.levels())[1] == pytest.approx(view.clip_value)
 

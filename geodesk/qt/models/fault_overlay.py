@@ -25,6 +25,7 @@ from geodesk.core.derived import DerivedLayer, like
 from geodesk.core.jobs import JobContext
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.model_choice import ModelChoice
+from geodesk.qt.views.colour_bars import LegendEntry
 
 SECTION_KINDS = ("inline", "crossline", "line")
 
@@ -132,13 +133,29 @@ class FaultOverlay:
         self.shown = True
         self.window.session.layers.update(self.layer.name, visible=True)
         self.window.view.add_overlay(self.item, z=5)
+        self._scale(True)
         return self._on_section(self.window.section)
+
+    def _scale(self, on: bool) -> None:
+        """The overlay's colour bar (threshold to 1) and legend row beside the section."""
+        view = self.window.view
+        if not on:
+            view.hide_overlay_scale("fault_probability")
+            view.set_legend("fault_probability", [])
+            return
+        lut = display.colormap_lut("viridis")
+        view.show_overlay_scale("fault_probability", lut, (self.threshold, 1.0),
+                                "fault probability" + (" (lines)" if self.thin else ""))
+        view.set_legend("fault_probability", [LegendEntry(
+            "fault probability" + (", thinned" if self.thin else ""), "#{:02x}{:02x}{:02x}".format(
+            *lut[-1, :3]), "patch")])
 
     def _hide(self) -> None:
         self.shown = False
         self.action.setChecked(False)
         self.window.session.layers.update(self.layer.name, visible=False)
         self.window.view.remove_overlay(self.item)
+        self._scale(False)
         self.prob = self.ridges = None
 
     def _on_section(self, section: Any) -> JobHandle | None:
@@ -195,6 +212,7 @@ class FaultOverlay:
             from geodesk.ml.ridges import fault_lines
 
             shown = fault_lines(None, self.threshold, ridges=self.ridges)
+        self._scale(True)
         rgba = probability_rgba(shown, self.threshold, self.opacity)
         self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
         self.item.setRect(self.window.view.image_rect())

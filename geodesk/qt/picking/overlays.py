@@ -97,10 +97,14 @@ class PickLayer:
         self.preview.setVisible(False)
         if self.picks is None or self.ctx.section is None:
             self.view.set_legend("picks", [])
+            self.view.hide_overlay_scale("horizon_time")
             return
         for obj in self.picks.objects():
             self.redraw(obj, rebuild=True)
         self._legend()
+        h = self.slice_horizon
+        if self.ctx.section.kind != "time" or h is None or not self.items.get(id(h)):
+            self.view.hide_overlay_scale("horizon_time")
 
     def _legend(self) -> None:
         """One legend row per horizon and fault (vertical sections), the coloured horizon (time
@@ -169,9 +173,11 @@ class PickLayer:
         if sec.kind == "time":
             ok = np.isfinite(t)
             lo, hi = (float(t[ok].min()), float(t[ok].max())) if ok.any() else (0.0, 1.0)
+            lut = pg.colormap.get("viridis").getLookupTable(nPts=256)
             item.setImage(t.T.astype(np.float32), levels=(lo, max(hi, lo + 1e-3)),
-                          lut=pg.colormap.get("viridis").getLookupTable(nPts=256),
-                          autoLevels=False)
+                          lut=lut, autoLevels=False)
+            self.view.show_overlay_scale("horizon_time", lut, (lo, max(hi, lo + 1e-3)),
+                                         f"{h.name}: time (ms)")
             item.setRect(-0.5, -0.5, t.shape[0], t.shape[1])
         else:
             item.setData(np.arange(t.size, dtype=float), t, connect="finite")

@@ -14,30 +14,52 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap, QTransform
+from PySide6.QtWidgets import (
+    QGraphicsLineItem,
+    QGraphicsPixmapItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
+)
 
 #: First layout column of the bars in the PlotItem's grid (right of the right axis).
 FIRST_COLUMN = 5
+#: Bar geometry in pixels: colour strip width, gap to the tick labels, whole item width.
+STRIP_PX, GAP_PX, WIDTH_PX = 14, 4, 92
+#: Values labelled along a bar, as fractions of its range from the bottom.
+TICK_FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
-def _colour_map(lut: np.ndarray) -> pg.ColorMap:
-    lut = np.asarray(lut, dtype=np.uint8)
-    return pg.ColorMap(np.linspace(0.0, 1.0, len(lut)), lut)
+def _fmt(v: float) -> str:
+    return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3e}"
 
 
-class ColourBar(pg.ColorBarItem):
-    """A non-interactive vertical colour bar with black text, labelled ``label``."""
+class ColourBar(pg.GraphicsWidget):
+    """A vertical colour bar: the colour table as a strip, five values beside it and a rotated
+    label. Built from Qt's own pixmap and simple-text items (painted in C++), so a new range
+    while stepping costs five ``setText`` and no Python paint."""
 
     def __init__(self, label: str) -> None:
-        super().__init__(values=(0.0, 1.0), width=14, label=label, interactive=False,
-                         colorMapMenu=False)
-        for name in ("left", "right", "top", "bottom"):
-            ax = self.getAxis(name)
-            ax.setPen("k")
-            ax.setTextPen("k")
-            ax.enableAutoSIPrefix(False)  # else every new range re-lays out the label
-        self.axis.setWidth(52)
-        self._lut_key: bytes | None = None
+        super().__init__()
+        self.strip = QGraphicsPixmapItem(self)
+        self.strip.setTransformationMode(Qt.TransformationMode.FastTransformation)
+        self.frame = QGraphicsRectItem(self)
+        self.frame.setPen(pg.mkPen("k"))
+        self.ticks = [QGraphicsSimpleTextItem("", self) for _ in TICK_FRACTIONS]
+        self.marks = [QGraphicsLineItem(self) for _ in TICK_FRACTIONS]
+        for m in self.marks:
+            m.setPen(pg.mkPen("k"))
+        self.title = QGraphicsSimpleTextItem(label, self)
+        self.title.setRotation(-90)
         self.label = label
+        self.lut = np.zeros((256, 4), dtype=np.uint8)
+        self._levels = (0.0, 1.0)
+        self._lut_key: bytes | None = None
+        self.setFixedWidth(WIDTH_PX)
+
+    def levels(self) -> tuple[float, float]:
+        """The range the strip spans, bottom to top."""
+        return self._levels
 
     def show_scale(self, lut: np.ndarray, levels: tuple[float, float],
                    label: str | None = None) -> None:
@@ -45,13 +67,40 @@ class ColourBar(pg.ColorBarItem):
         key = np.asarray(lut).tobytes()
         if key != self._lut_key:
             self._lut_key = key
-            self.setColorMap(_colour_map(lut))
+            rgba = np.full((len(lut), 4), 255, dtype=np.uint8)
+            rgba[:, :np.asarray(lut).shape[1]] = np.asarray(lut, dtype=np.uint8)
+            self.lut = rgba
+            column = np.ascontiguousarray(rgba[::-1][:, None, :])  # high values on top
+            img = QImage(column.data, 1, len(rgba), 4, QImage.Format.Format_RGBA8888)
+            self.strip.setPixmap(QPixmap.fromImage(img.copy()))
+            self._place()
         lo, hi = float(levels[0]), float(levels[1])
-        if (lo, hi) != tuple(self.levels()):
-            self.setLevels((lo, hi))
+        if (lo, hi) != self._levels:
+            self._levels = (lo, hi)
+            for item, f in zip(self.ticks, TICK_FRACTIONS):
+                item.setText(_fmt(lo + f * (hi - lo)))
         if label is not None and label != self.label:
             self.label = label
-            self.getAxis("left").setLabel(label)
+            self.title.setText(label)
+            self._place()
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._place()
+
+    def _place(self) -> None:
+        h = max(self.size().height(), 2.0)
+        pix = self.strip.pixmap()
+        if not pix.isNull():
+            self.strip.setTransform(QTransform.fromScale(STRIP_PX, h / pix.height()))
+        self.frame.setRect(0, 0, STRIP_PX, h)
+        for item, mark, f in zip(self.ticks, self.marks, TICK_FRACTIONS):
+            y = h * (1.0 - f)
+            mark.setLine(STRIP_PX, y, STRIP_PX + GAP_PX, y)
+            th = item.boundingRect().height()
+            item.setPos(STRIP_PX + GAP_PX + 1, min(max(y - th / 2, 0.0), h - th))
+        tw = self.title.boundingRect().width()
+        self.title.setPos(WIDTH_PX - self.title.boundingRect().height(), (h + tw) / 2)
 
 
 class ColourBars:
@@ -134,6 +183,8 @@ class OverlayLegend:
         self._samples = [_sample(e) for e in shown]
         for e, s in zip(shown, self._samples):
             self.legend.addItem(s, e.label)
+        for child in self.legend.childItems():  # samples and labels: pixmaps until changed
+            child.setCacheMode(child.CacheMode.DeviceCoordinateCache)
         self.legend.setVisible(bool(shown))
 
     def labels(self) -> list[str]:

@@ -27,7 +27,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QVBoxLayout, QWidget
 
 from geodesk.core import display
 from geodesk.core import wiggle_view as wv
@@ -70,6 +70,11 @@ def modifier_names(mods: Qt.KeyboardModifier) -> frozenset[str]:
         if mods & flag:
             out.add(name)
     return frozenset(out)
+
+
+def cache_static(item: QGraphicsItem) -> None:
+    """Paint ``item`` into a device pixmap reused until it changes (axes, title, legend)."""
+    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _fmt(v: float) -> str:
@@ -169,6 +174,10 @@ class SectionView(QWidget):
         self.overlays: list[pg.GraphicsObject] = []
         self.bars = ColourBars(self.plot)
         self.legend = OverlayLegend(self.view_box)
+        # items that rarely change are painted once into a pixmap and blitted on each frame
+        # (their Python paint otherwise runs on every repaint of the section)
+        for item in (self.top_axis, self.left_axis, self.legend.legend):
+            cache_static(item)
         self.note = QLabel()
         self.note.setStyleSheet("color: #8a4b00; padding: 1px 4px;")
         self.note.setVisible(False)
