@@ -169,15 +169,15 @@ def predicted_multiples(t_ms: np.ndarray, v: np.ndarray, t_max_ms: float,
     i, j = np.triu_indices(len(t))
     pair = is_strong[i] | is_strong[j]
     tm, wm = t[i][pair] + t[j][pair], w[i][pair] + w[j][pair]
-    rows = [np.c_[tm, wm]]
+    rows = [np.stack((tm, wm), axis=1)]
     if is_strong.any():
         first = int(np.flatnonzero(is_strong)[np.argmin(t[is_strong])])
         for _ in range(3, max_order + 1):
             tm, wm = tm + t[first], wm + w[first]
-            rows.append(np.c_[tm, wm])
+            rows.append(np.stack((tm, wm), axis=1))
     out = np.concatenate(rows)
     out = out[(out[:, 0] > 0) & (out[:, 0] <= t_max_ms)]
-    return np.c_[out[:, 0], np.sqrt(out[:, 1] / out[:, 0])]
+    return np.stack((out[:, 0], np.sqrt(out[:, 1] / out[:, 0])), axis=1)
 
 
 def _explained_as_multiples(c: np.ndarray, members: np.ndarray, t_tol_ms: float,
@@ -238,19 +238,29 @@ def offset_support(c: np.ndarray, gather: np.ndarray, offsets: np.ndarray,
     dt = t[1] - t[0]
     first = t[0] + dt * np.argmax(a != 0, axis=1)  # top of each trace's unmuted part
     w = np.arange(-round(half_ms / dt), round(half_ms / dt) + 1) * dt
-    for k, (t0, v, _) in enumerate(c):
-        t_x = np.sqrt(t0 ** 2 + (x * 1000.0 / v) ** 2)
-        rec = np.flatnonzero((t_x - half_ms >= first) & (t_x + half_ms <= t[-1]))
-        if len(rec) < 2 * groups:
-            continue
-        bins = np.array_split(rec[np.argsort(x[rec], kind="stable")], groups)
-        tw = np.maximum(t0 + w, 0.0)
-        tm = np.sqrt(tw[None, :] ** 2 + (x[rec, None] * 1000.0 / v) ** 2)
-        vals = np.zeros((len(x), len(w)), dtype=np.float32)
-        vals[rec] = sample_rows(a[rec], ((tm - t[0]) / dt).astype(np.float32))[0]
-        amp = np.array([np.sqrt(np.mean(vals[b].mean(axis=0) ** 2)) for b in bins])
-        out[k] = amp.min() / amp.max() if amp.max() > 0 else 0.0
-    return out
+    t0, v = c[:, 0:1], c[:, 1:2]  # all peaks at once: (peak, trace[, window sample])
+    slow = (x[None, :] * 1000.0 / v) ** 2
+    t_x = np.sqrt(t0 ** 2 + slow)
+    rec = (t_x - half_ms >= first[None, :]) & (t_x + half_ms <= t[-1])
+    n_rec = rec.sum(axis=1)
+    order = np.argsort(x, kind="stable")  # offset groups: equal thirds of the recording traces
+    rank = np.empty(rec.shape, dtype=np.int64)
+    rank[:, order] = np.cumsum(rec[:, order], axis=1) - 1
+    q, extra = n_rec // groups, n_rec % groups
+    big = extra * (q + 1)  # np.array_split: the first ``extra`` groups hold one more
+    group = np.where(rank < big[:, None], rank // np.maximum(q + 1, 1)[:, None],
+                     extra[:, None] + (rank - big[:, None]) // np.maximum(q, 1)[:, None])
+    tw = np.maximum(t0 + w[None, :], 0.0)
+    tm = np.sqrt(tw[:, None, :] ** 2 + slow[:, :, None])
+    pos = ((tm - t[0]) / dt).astype(np.float32)
+    vals = sample_rows(a, pos)[0] * rec[:, :, None]
+    onehot = (group[:, :, None] == np.arange(groups)) & rec[:, :, None]
+    sums = np.einsum("kxg,kxw->kgw", onehot.astype(np.float64), vals)
+    means = sums / np.maximum(onehot.sum(axis=1), 1)[:, :, None]
+    amp = np.sqrt((means ** 2).mean(axis=2))
+    ratio = np.divide(amp.min(axis=1), amp.max(axis=1), out=np.zeros(len(c)),
+                      where=amp.max(axis=1) > 0)
+    return np.where(n_rec >= 2 * groups, ratio, out)
 
 
 def pick_panel(panel: SemblancePanel, *, min_semblance: float = 0.1,

@@ -32,3 +32,46 @@ def test_panel_peaks_find_the_planted_maxima_of_a_random_panel():
     assert [(round(r[0]), round(r[1], -1)) for r in peaks] == [(400.0, 1700.0),
                                                               (1000.0, 2100.0),
                                                               (1600.0, 2400.0)]
+
+
+def _offset_support_loop(c, gather, offsets, times_ms, half_ms=20.0, groups=3):
+    """The peak-by-peak version offset_support replaced (the straightforward reference)."""
+    from geodesk.core.processing.nmo import sample_rows
+
+    a = np.asarray(gather, dtype=np.float32)
+    x = np.abs(np.asarray(offsets, dtype=float))
+    t = np.asarray(times_ms, dtype=float)
+    live = np.isfinite(a).all(axis=1) & (a != 0).any(axis=1)
+    a, x = a[live], x[live]
+    out = np.ones(len(c))
+    dt = t[1] - t[0]
+    first = t[0] + dt * np.argmax(a != 0, axis=1)
+    w = np.arange(-round(half_ms / dt), round(half_ms / dt) + 1) * dt
+    for k, (t0, v, _) in enumerate(c):
+        t_x = np.sqrt(t0 ** 2 + (x * 1000.0 / v) ** 2)
+        rec = np.flatnonzero((t_x - half_ms >= first) & (t_x + half_ms <= t[-1]))
+        if len(rec) < 2 * groups:
+            continue
+        bins = np.array_split(rec[np.argsort(x[rec], kind="stable")], groups)
+        tw = np.maximum(t0 + w, 0.0)
+        tm = np.sqrt(tw[None, :] ** 2 + (x[rec, None] * 1000.0 / v) ** 2)
+        vals = np.zeros((len(x), len(w)), dtype=np.float32)
+        vals[rec] = sample_rows(a[rec], ((tm - t[0]) / dt).astype(np.float32))[0]
+        amp = np.array([np.sqrt(np.mean(vals[b].mean(axis=0) ** 2)) for b in bins])
+        out[k] = amp.min() / amp.max() if amp.max() > 0 else 0.0
+    return out
+
+
+def test_offset_support_equals_the_peak_by_peak_loop_on_random_gathers():
+    from geodesk.core.processing.velpick import offset_support
+
+    rng = np.random.default_rng(9)
+    for n_x in (7, 20, 31):
+        g = rng.standard_normal((n_x, 600)).astype(np.float32)
+        g[1] = 0.0  # dead
+        g[2, :150] = 0.0  # top-muted
+        x = rng.uniform(-3000.0, 3000.0, n_x)
+        t = 4.0 * np.arange(600)
+        c = np.c_[rng.uniform(0.0, 2500.0, 40), rng.uniform(1400.0, 5000.0, 40), np.ones(40)]
+        np.testing.assert_allclose(offset_support(c, g, x, t),
+                                   _offset_support_loop(c, g, x, t), atol=1e-5)
