@@ -255,7 +255,8 @@ class MainWindow(QMainWindow):
         """What the view shows, in the keys of a project's ``display`` (agc_ms 0: AGC off)."""
         v = self.view
         return {"colormap": v.colormap, "clip_percentile": float(v.clip_percentile),
-                "agc_ms": float(v.agc_window_ms) if v.agc_enabled else 0.0}
+                "agc_ms": float(v.agc_window_ms) if v.agc_enabled else 0.0,
+                "clip_value": v.clip_fixed}  # None: the clip is the percentile
 
     def remember_display(self) -> None:
         """The open project records the display the window shows (project.json said 99 % while

@@ -177,3 +177,26 @@ def test_stepping_with_picks_on_reuses_overlay_items_and_follows_the_line(qtbot,
                     and len(window.basemap.current.getData()[0]) == 2, timeout=2000)
     gx, _gy = survey.grid_xy()
     assert np.allclose(window.basemap.current.getData()[0], gx[3, [0, -1]])
+
+
+def test_clip_by_value_is_what_the_project_saves(window, tmp_path):
+    import json
+
+    from geodesk.synth.post3d import generate_post3d
+
+    path = generate_post3d((4, 5, 40), seed=2).write(tmp_path / "v.sgy")
+    assert window.open_path(path)
+    ctrl = window.project_controller
+    assert ctrl.new_project(tmp_path / "p")
+    assert window.section_display.ask_clip_value(0.25)
+    assert window.view.clip_value == 0.25
+    assert ctrl.save()
+    folder = window.project.folder
+    pointer = json.loads((folder / "project.json").read_text())
+    doc = json.loads((folder / pointer["generation"] / "project.json").read_text())
+    assert doc["display"]["clip_value"] == 0.25
+    window.set_clip(95.0)  # back to a percentile: the saved value says so
+    assert ctrl.save()
+    pointer = json.loads((folder / "project.json").read_text())
+    doc = json.loads((folder / pointer["generation"] / "project.json").read_text())
+    assert doc["display"]["clip_value"] is None and doc["display"]["clip_percentile"] == 95.0

@@ -37,6 +37,7 @@ class DisplayControls:
         if value <= 0:
             return False
         view.set_clip_value(value)
+        self.window.remember_display()  # project.json says what the window shows
         return True
 
     def set_smooth(self, enabled: bool | None = None) -> None:
