@@ -44,9 +44,9 @@ def _write(vol, path: Path) -> Path:
 
 
 def quality(n_volumes: int, cae_steps: int, folder: Path) -> dict:
-    import geodesk
     from sklearn.metrics import adjusted_rand_score
 
+    import geodesk
     from geodesk.ml.facies_cae import fit_cae_features
     from geodesk.ml.facies_run import FaciesSettings, classify_survey
 
@@ -119,12 +119,12 @@ def speed(n: int, d: int, k: int, repeats: int) -> dict:
         for _ in range(repeats):  # interleaved: one of each per repetition
             est = FaciesKMeans(n_clusters=k, seed=0, n_init=n_init, max_iter=max_iter)
             box = {}
-            s, m = _measured(lambda: box.setdefault("g", est.fit_predict(X)))
+            s, m = _measured(lambda b=box, e=est: b.setdefault("g", e.fit_predict(X)))
             out["geodesk_s"].append(s)
             out["geodesk_mib"].append(m)
             out["geodesk_iter"].append(est.n_iter_)
             km = KMeans(n_clusters=k, random_state=0, n_init=n_init, max_iter=max_iter)
-            s, m = _measured(lambda: box.setdefault("s", km.fit_predict(X)))
+            s, m = _measured(lambda b=box, e=km: b.setdefault("s", e.fit_predict(X)))
             out["sklearn_s"].append(s)
             out["sklearn_mib"].append(m)
             out["sklearn_iter"].append(int(km.n_iter_))

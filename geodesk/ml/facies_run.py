@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from geodesk.core.jobs import JobContext, PartContext
-from geodesk.core.processing.attributes import check_names, compute_attributes, HALO_TRACES
+from geodesk.core.processing.attributes import HALO_TRACES, check_names, compute_attributes
 from geodesk.ml.facies import FaciesError, FaciesKMeans
 
 #: Attributes K-means uses by default: amplitude, frequency (instantaneous, envelope-weighted
@@ -117,7 +117,7 @@ def attribute_featurizer(settings: FaciesSettings) -> Featurizer:
 
 def smooth_features(f: np.ndarray, dt_ms: float, settings: FaciesSettings) -> np.ndarray:
     """Features (lines, traces, samples, d) averaged over the settings' trace and time window."""
-    nt = max(1, int(round(settings.smooth_ms / dt_ms)) | 1) if settings.smooth_ms else 1
+    nt = max(1, round(settings.smooth_ms / dt_ms) | 1) if settings.smooth_ms else 1
     nl = max(1, int(settings.smooth_traces))
     size = (min(nl, f.shape[0]), min(nl, f.shape[1]), nt, 1)
     from scipy import ndimage  # on first use: the CLI imports this module at every start
@@ -178,7 +178,7 @@ def horizon_windows(blocks: SurveyBlocks, horizon_ms: np.ndarray, window_ms: flo
     if h.shape != (blocks.n_lines, blocks.n_traces):
         raise FaciesError(f"horizon grid {h.shape} does not match the survey "
                           f"({blocks.n_lines} x {blocks.n_traces})")
-    n = max(1, int(round(window_ms / blocks.dt_ms)) | 1)
+    n = max(1, round(window_ms / blocks.dt_ms) | 1)
     picked = np.isfinite(h) & blocks.live
     if not picked.any():
         raise FaciesError("the horizon has no picked node on a live trace of the survey")

@@ -73,9 +73,9 @@ def test_elbow_and_silhouette_curves_point_at_the_true_k():
 
 
 def test_k_means_on_attributes_finds_the_units_of_the_synthetic_facies_volume(tmp_path):
-    import geodesk
     from sklearn.metrics import adjusted_rand_score
 
+    import geodesk
     from geodesk.ml.facies_run import FaciesSettings, classify_survey
     from geodesk.synth.facies import generate_facies_volume
 

@@ -34,7 +34,7 @@ def read_samples(path):
 
 
 def test_facies_segy_holds_one_class_per_sample_with_the_input_headers(volume, tmp_path, capsys):
-    vol, src = volume
+    _vol, src = volume
     out = tmp_path / "classes.sgy"
     assert main(["facies", str(src), str(out), "--clusters", "4", "--quiet"]) == 0
     classes, headers = read_samples(out)
@@ -49,7 +49,7 @@ def test_facies_segy_holds_one_class_per_sample_with_the_input_headers(volume, t
 
 
 def test_facies_map_along_a_horizon_round_trips_through_csv(volume, tmp_path):
-    vol, src = volume
+    _vol, src = volume
     h = horizon_file(tmp_path / "h.csv", src, 400.0)
     out, csv = tmp_path / "map.sgy", tmp_path / "map.csv"
     assert main(["facies", str(src), str(out), "--clusters", "2", "--horizon", str(h),
@@ -80,7 +80,7 @@ def one_line_exit_2(capsys, argv, *outputs, needle=""):
 
 
 def test_bad_input_ends_in_one_line_exit_2_and_no_file(volume, tmp_path, capsys):
-    vol, src = volume
+    _vol, src = volume
     out, csv = tmp_path / "o.sgy", tmp_path / "o.csv"
     base = ["facies", str(src), str(out), "--quiet"]
     # a window that leaves the data (horizon near the top)

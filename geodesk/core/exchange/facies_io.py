@@ -14,8 +14,15 @@ from pathlib import Path
 
 import numpy as np
 
-from geodesk.core.exchange.common import (Problems, format_float64, format_int, parse_float,
-                                          parse_int, read_csv_rows, write_csv)
+from geodesk.core.exchange.common import (
+    Problems,
+    format_float64,
+    format_int,
+    parse_float,
+    parse_int,
+    read_csv_rows,
+    write_csv,
+)
 from geodesk.core.segy.write import write_like
 
 MAP_COLUMNS = ("inline", "xline", "x", "y", "facies")

@@ -25,7 +25,7 @@ HALO_TRACES = 10
 
 def _window(window_ms: float, dt_ms: float) -> int:
     """An odd window length in samples, at least 1."""
-    n = int(round(float(window_ms) / float(dt_ms)))
+    n = round(float(window_ms) / float(dt_ms))
     return max(1, n | 1)
 
 

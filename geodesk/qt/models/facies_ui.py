@@ -16,15 +16,25 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QLineEdit, QMessageBox, QPushButton,
-                               QSpinBox, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
 
 from geodesk.core.derived import DerivedLayer, like
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.maps import class_colour
 from geodesk.core.segy.reader import private_survey
-from geodesk.ml.facies_run import DEFAULT_ATTRIBUTES, FaciesSettings
+from geodesk.ml.facies_run import FaciesSettings
 from geodesk.qt.jobs.runner import JobHandle
 
 LAYER = "Facies"
@@ -39,12 +49,12 @@ def class_rgba(classes: np.ndarray, opacity: float) -> np.ndarray:
     out = np.zeros(c.shape + (4,), dtype=np.uint8)
     for k in np.unique(c[c > 0]):
         out[c == k, :3] = class_colour(int(k))
-    out[..., 3] = np.where(c > 0, int(round(255 * opacity)), 0)
+    out[..., 3] = np.where(c > 0, round(255 * opacity), 0)
     return out
 
 
 def legend_colour(k: int) -> str:
-    return "#%02x%02x%02x" % class_colour(k)
+    return "#{:02x}{:02x}{:02x}".format(*class_colour(k))
 
 
 class FaciesDialog(QDialog):
