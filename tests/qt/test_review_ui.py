@@ -125,6 +125,7 @@ def test_fault_uncertainty_overlay_follows_the_fault_probability(qtbot, window, 
     fo = window.features["fault_overlay"]
     overlay.toggle(True)
     assert fo.shown and overlay.shown and overlay.item in window.view.overlays
+    assert any(r.startswith("fault uncertainty") for r in window.view.legend.labels())
     qtbot.waitUntil(lambda: fo.prob is not None and overlay.item.image is not None,
                     timeout=60000)
     expected = uncertainty_rgba(fault_uncertainty(fo.prob)).transpose(1, 0, 2)
@@ -137,6 +138,7 @@ def test_fault_uncertainty_overlay_follows_the_fault_probability(qtbot, window, 
         timeout=10000)
     overlay.toggle(False)
     assert overlay.item not in window.view.overlays
+    assert not any(r.startswith("fault uncertainty") for r in window.view.legend.labels())
 
 
 def test_reviewed_shots_are_saved_with_the_project(qtbot, window, shots, tmp_path):

@@ -29,6 +29,7 @@ from geodesk.core.picks import FirstBreaks, is_machine
 from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.review import ReviewQueue
 from geodesk.core.segy.reader import private_survey
+from geodesk.qt.views.colour_bars import LegendEntry
 
 SHORTCUT = "Ctrl+U"
 MEASURES = ("classical", "classical_centred", "confidence", "margin", "mc_std")
@@ -293,6 +294,7 @@ class ReviewController:
         if self.per_trace is None or fb is None or sec is None or sec.kind != "gather" \
                 or sec.trace_index is None or fb not in (w.picks.objects() if w.picks else []):
             self.halo.setVisible(False)
+            w.view.set_legend("review_halo", [])
             return
         ti = np.asarray(sec.trace_index, dtype=np.int64)
         ok = (ti >= 0) & (ti < fb.n_traces)
@@ -310,6 +312,9 @@ class ReviewController:
                                                                                1.0))]
         self.halo.setData(x, t[sel], brush=brushes)
         self.halo.setVisible(bool(sel.any()))
+        self.window.view.set_legend("review_halo", [LegendEntry(
+            "pick uncertainty (green sure, red unsure)", "#ff4040", "marker")]
+            if sel.any() else [])
 
 
 def uncertainty_rgba(uncertainty: np.ndarray, floor: float = FAULT_FLOOR) -> np.ndarray:
@@ -350,9 +355,12 @@ class FaultUncertaintyOverlay:
         self.action.setChecked(self.shown)
         if self.shown:
             self.window.view.add_overlay(self.item, z=6)
+            self.window.view.set_legend("fault_uncertainty", [LegendEntry(
+                "fault uncertainty (1 - |2p - 1|)", "#e600e6", "patch")])
             self._follow()
         else:
             self.window.view.remove_overlay(self.item)
+            self.window.view.set_legend("fault_uncertainty", [])
 
     def _follow(self) -> None:
         fo = self._faults()
