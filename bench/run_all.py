@@ -19,7 +19,7 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 #: quality benches that train/score models on many sections: minutes each on 2 cores
-SLOW = ("denoise_quality", "fault_quality", "fb_quality", "vel_quality", "ml_memory")
+SLOW = ("denoise_quality", "fault_quality", "fb_quality", "vel_quality", "ml_memory", "vs_su")
 
 
 def bench_names() -> list[str]:
