@@ -26,8 +26,15 @@ from typing import Protocol
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsSimpleTextItem,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from geodesk.core import display
 from geodesk.core import wiggle_view as wv
@@ -124,6 +131,32 @@ class ValueAxis(pg.AxisItem):
         return [(max(sp, 1.0), [v for v in vals if float(v).is_integer()]) for sp, vals in ticks]
 
 
+class PlotTitle:
+    """The plot's title as one Qt simple-text item centred in pyqtgraph's title row: a new
+    line number costs a ``setText`` (pyqtgraph's LabelItem re-parses HTML and re-lays out)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        plot.setTitle(" ")  # keeps the 30 px title row of the layout
+        self.row = plot.titleLabel
+        self.item = QGraphicsSimpleTextItem("", self.row)
+        font = QFont()
+        font.setPointSizeF(11.0)
+        self.item.setFont(font)
+        self.row.geometryChanged.connect(self._centre)
+
+    def set_text(self, text: str) -> None:
+        self.item.setText(text)
+        self._centre()
+
+    def text(self) -> str:
+        return self.item.text()
+
+    def _centre(self) -> None:
+        r = self.item.boundingRect()
+        size = self.row.size()
+        self.item.setPos((size.width() - r.width()) / 2, (size.height() - r.height()) / 2)
+
+
 class SectionView(QWidget):
     """Displays a :class:`Section` with a colormap, clip, AGC and wiggle modes; emits data coords."""
 
@@ -172,6 +205,7 @@ class SectionView(QWidget):
         self.plot.addItem(self.image)
         self.plot.addItem(self.wiggle)
         self.overlays: list[pg.GraphicsObject] = []
+        self.title = PlotTitle(self.plot)
         self.bars = ColourBars(self.plot)
         self.legend = OverlayLegend(self.view_box)
         # items that rarely change are painted once into a pixmap and blitted on each frame
@@ -258,9 +292,9 @@ class SectionView(QWidget):
         self.section = section
         self.clip_reference = clip_reference
         title = section.title or None
-        if title != self._title:  # the title, axes and labels are re-laid out only on change
+        if title != self._title:  # axes and labels are re-laid out only on change
             self._title = title
-            self.plot.setTitle(title, color="k")
+            self.title.set_text(title or "")
         self.top_axis.set_values(section.axis0.values)
         self.top_axis.set_label_once(section.axis0.label)
         if section.is_time_slice:
