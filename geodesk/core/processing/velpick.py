@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.ndimage import maximum_filter
 
@@ -166,18 +168,28 @@ def predicted_multiples(t_ms: np.ndarray, v: np.ndarray, t_max_ms: float,
     if strong is not None:
         is_strong[:] = False
         is_strong[np.asarray(strong, dtype=int)] = True
-    i, j = np.triu_indices(len(t))
+    i, j = _pairs_upper(len(t))
     pair = is_strong[i] | is_strong[j]
-    tm, wm = t[i][pair] + t[j][pair], w[i][pair] + w[j][pair]
-    rows = [np.stack((tm, wm), axis=1)]
-    if is_strong.any():
+    i, j = i[pair], j[pair]
+    bounces = max(0, max_order - 2) if is_strong.any() else 0
+    tm = np.empty((1 + bounces, i.size))
+    wm = np.empty((1 + bounces, i.size))
+    tm[0], wm[0] = t[i] + t[j], w[i] + w[j]
+    if bounces:
         first = int(np.flatnonzero(is_strong)[np.argmin(t[is_strong])])
-        for _ in range(3, max_order + 1):
-            tm, wm = tm + t[first], wm + w[first]
-            rows.append(np.stack((tm, wm), axis=1))
-    out = np.concatenate(rows)
-    out = out[(out[:, 0] > 0) & (out[:, 0] <= t_max_ms)]
-    return np.stack((out[:, 0], np.sqrt(out[:, 1] / out[:, 0])), axis=1)
+        for k in range(1, 1 + bounces):  # one more bounce of the shallowest strong primary
+            tm[k], wm[k] = tm[k - 1] + t[first], wm[k - 1] + w[first]
+    tm, wm = tm.ravel(), wm.ravel()
+    keep = (tm > 0) & (tm <= t_max_ms)
+    return np.stack((tm[keep], np.sqrt(wm[keep] / tm[keep])), axis=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs_upper(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(n)``, kept: the multiple test asks for the same few sizes per CMP."""
+    i, j = np.triu_indices(n)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j
 
 
 def _explained_as_multiples(c: np.ndarray, members: np.ndarray, t_tol_ms: float,

@@ -75,3 +75,38 @@ def test_offset_support_equals_the_peak_by_peak_loop_on_random_gathers():
         c = np.c_[rng.uniform(0.0, 2500.0, 40), rng.uniform(1400.0, 5000.0, 40), np.ones(40)]
         np.testing.assert_allclose(offset_support(c, g, x, t),
                                    _offset_support_loop(c, g, x, t), atol=1e-5)
+
+
+def _predicted_multiples_concat(t_ms, v, t_max_ms, max_order=4, strong=None):
+    """The block-by-block version predicted_multiples replaced (the straightforward one)."""
+    t = np.asarray(t_ms, dtype=float)
+    w = np.asarray(v, dtype=float) ** 2 * t
+    is_strong = np.ones(len(t), dtype=bool)
+    if strong is not None:
+        is_strong[:] = False
+        is_strong[np.asarray(strong, dtype=int)] = True
+    i, j = np.triu_indices(len(t))
+    pair = is_strong[i] | is_strong[j]
+    tm, wm = t[i][pair] + t[j][pair], w[i][pair] + w[j][pair]
+    rows = [np.c_[tm, wm]]
+    if is_strong.any():
+        first = int(np.flatnonzero(is_strong)[np.argmin(t[is_strong])])
+        for _ in range(3, max_order + 1):
+            tm, wm = tm + t[first], wm + w[first]
+            rows.append(np.c_[tm, wm])
+    out = np.concatenate(rows)
+    out = out[(out[:, 0] > 0) & (out[:, 0] <= t_max_ms)]
+    return np.c_[out[:, 0], np.sqrt(out[:, 1] / out[:, 0])]
+
+
+def test_predicted_multiples_equal_the_block_by_block_version_on_random_picks():
+    from geodesk.core.processing.velpick import predicted_multiples
+
+    rng = np.random.default_rng(10)
+    for n, order, strong in ((1, 4, None), (6, 2, [1]), (9, 4, [0, 4]), (12, 5, None),
+                             (5, 3, [])):
+        t = np.sort(rng.uniform(50.0, 3000.0, n))
+        v = np.sort(rng.uniform(1500.0, 4000.0, n))
+        np.testing.assert_array_equal(
+            predicted_multiples(t, v, 4000.0, order, strong),
+            _predicted_multiples_concat(t, v, 4000.0, order, strong))
