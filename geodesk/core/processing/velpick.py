@@ -20,9 +20,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy.ndimage import maximum_filter
 
 from geodesk.core.processing.agc import agc
+from geodesk.core.processing.local_max import window_maximum
 from geodesk.core.processing.nmo import sample_rows, vrms_at
 from geodesk.core.processing.semblance import SemblancePanel, semblance, velocity_axis
 
@@ -52,7 +52,7 @@ def panel_peaks(panel: SemblancePanel, *, min_semblance: float = 0.1,
     dt = float(panel.times_ms[1] - panel.times_ms[0]) if n_t > 1 else 1.0
     ht = max(1, round(time_half_ms / dt))
     hv = max(1, int(vel_half_steps))
-    local = maximum_filter(p, size=(2 * hv + 1, 2 * ht + 1), mode="constant", cval=-np.inf)
+    local = window_maximum(p, hv, ht)
     thresh = max(float(min_semblance), 0.1 * float(p.max()))
     iv, it = np.nonzero((p >= local) & (p >= thresh))
     if n_v == 1 or np.ptp(p, axis=0).max() <= 1e-6:  # flat panel: no velocity information

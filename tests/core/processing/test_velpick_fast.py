@@ -3,6 +3,7 @@
 import numpy as np
 from scipy.ndimage import maximum_filter
 
+from geodesk.core.processing.local_max import window_maximum
 from geodesk.core.processing.semblance import SemblancePanel
 from geodesk.core.processing.velpick import panel_peaks
 
@@ -13,12 +14,16 @@ def _sliding_max(p, hv, ht):
     return win.max(axis=(2, 3))
 
 
-def test_maximum_filter_equals_the_sliding_window_maximum_on_random_panels():
+def test_window_maximum_equals_the_sliding_window_maximum_on_random_panels():
     rng = np.random.default_rng(3)
-    for shape, hv, ht in (((40, 300), 3, 10), ((7, 50), 1, 20), ((3, 9), 3, 10)):
-        p = rng.random(shape).astype(np.float32)
-        fast = maximum_filter(p, size=(2 * hv + 1, 2 * ht + 1), mode="constant", cval=-np.inf)
-        assert np.array_equal(fast, _sliding_max(p, hv, ht))
+    for shape, hv, ht in (((40, 300), 3, 10), ((7, 50), 1, 20), ((3, 9), 3, 10), ((1, 1), 2, 2)):
+        for dtype in (np.float32, np.float64):
+            p = rng.random(shape).astype(dtype)
+            expected = _sliding_max(p, hv, ht)
+            assert np.array_equal(window_maximum(p, hv, ht), expected)
+            fallback = maximum_filter(p, size=(2 * hv + 1, 2 * ht + 1), mode="constant",
+                                      cval=-np.inf)
+            assert np.array_equal(fallback, expected)
 
 
 def test_panel_peaks_find_the_planted_maxima_of_a_random_panel():
