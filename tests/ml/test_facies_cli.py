@@ -125,3 +125,22 @@ def test_facies_never_writes_over_its_input(volume, tmp_path, capsys):
     before = src.read_bytes()
     assert main(["facies", str(src), str(src), "--clusters", "2", "--quiet"]) == 2
     assert src.read_bytes() == before
+
+
+def test_facies_of_a_2d_line_are_written_trace_for_trace(tmp_path, capsys):
+    from geodesk.core.segy.write import write_post2d
+
+    vol = generate_facies_volume((1, 40, 200), seed=6)
+    cdps = np.arange(40) + 1000
+    src = write_post2d(tmp_path / "line.sgy", vol.data[0], cdps, cdps * 12.5, cdps * 0.0,
+                       dt_ms=4.0)
+    out = tmp_path / "line_facies.sgy"
+    assert main(["facies", str(src), str(out), "--clusters", "3", "--quiet"]) == 0
+    classes, headers = read_samples(out)
+    assert classes.shape == (40, 200) and set(np.unique(classes).tolist()) == {1.0, 2.0, 3.0}
+    assert headers == read_samples(src)[1]
+    h = tmp_path / "h.csv"
+    h.write_text("inline,xline,x,y,time_ms\n0,1000,,,400\n")
+    assert main(["facies", str(src), str(tmp_path / "h.sgy"), "--clusters", "3", "--quiet",
+                 "--horizon", str(h)]) == 2
+    assert "needs a 3D volume" in capsys.readouterr().err
