@@ -95,3 +95,16 @@ def test_facies_along_a_horizon_goes_to_the_map_and_exports(qtbot, window, facie
     np.testing.assert_array_equal(grid.values[i, j], m.facies)
     assert not facies.export(str(survey.path), None)  # never over the input
     assert "input" in facies.errors[-1]
+
+
+def test_cancelling_the_facies_job_leaves_no_layer(qtbot, window, facies):
+    from geodesk.ml.facies_run import FaciesSettings
+
+    handle = facies.run(FaciesSettings(n_clusters=3, features="cae"))
+    handle.cancel()
+    if handle.running:
+        with qtbot.waitSignal(handle.done, timeout=60000):
+            pass
+    assert handle.outcome == "cancelled"
+    assert facies.result is None and not window.session.layers.get("Facies").visible
+    assert facies.classes_of(window.section) is None
