@@ -53,6 +53,7 @@ class PickLayer:
         self.slice_horizon: Horizon | None = None  # the one coloured on time slices
         self.items: dict[int, list[pg.GraphicsObject]] = {}
         self._spare: dict[str, list[pg.GraphicsObject]] = {}  # hidden items by kind, for reuse
+        self._reuse: dict[int, list[pg.GraphicsObject]] = {}  # an object's items being redrawn
         self._flat: dict[int, np.ndarray] = {}
         self.preview = pg.PlotDataItem(connect="finite")
         self.preview.setVisible(False)
@@ -73,15 +74,30 @@ class PickLayer:
         self.redraw_all()
 
     def _clear(self, key: int) -> None:
-        for it in self.items.pop(key, []):
-            it.setVisible(False)
-            self._spare.setdefault(it._pick_kind, []).append(it)
+        """Take object ``key``'s items off it: reused by its next :meth:`_item` calls (no
+        visibility change when it needs the same kinds again), the rest hidden by
+        :meth:`_flush`."""
+        self._reuse.setdefault(key, []).extend(self.items.pop(key, []))
         self._flat.pop(key, None)
 
+    def _flush(self) -> None:
+        """Hide the items no object took back; they wait in the spare pool."""
+        for items in self._reuse.values():
+            for it in items:
+                it.setVisible(False)
+                self._spare.setdefault(it._pick_kind, []).append(it)
+        self._reuse.clear()
+
     def _item(self, key: int, kind: str) -> pg.GraphicsObject:
-        """A shown item of ``kind`` for object ``key``: a spare one, or a new one."""
+        """A shown item of ``kind`` for object ``key``: its own from before, a spare one, or a
+        new one."""
+        own = self._reuse.get(key, [])
+        mine = next((it for it in own if it._pick_kind == kind), None)
         spare = self._spare.get(kind)
-        if spare:
+        if mine is not None:
+            own.remove(mine)
+            item = mine
+        elif spare:
             item = spare.pop()
             item.setVisible(True)
         else:
@@ -96,11 +112,13 @@ class PickLayer:
             self._clear(key)
         self.preview.setVisible(False)
         if self.picks is None or self.ctx.section is None:
+            self._flush()
             self.view.set_legend("picks", [])
             self.view.hide_overlay_scale("horizon_time")
             return
         for obj in self.picks.objects():
-            self.redraw(obj, rebuild=True)
+            self._redraw_one(obj, rebuild=True)
+        self._flush()
         self._legend()
         h = self.slice_horizon
         if self.ctx.section.kind != "time" or h is None or not self.items.get(id(h)):
@@ -136,6 +154,10 @@ class PickLayer:
     # -- drawing -------------------------------------------------------------------------------
     def redraw(self, obj: object, rebuild: bool = False) -> None:
         """Redraw one object; ``rebuild`` recreates its items (colour, seeds, sticks changed)."""
+        self._redraw_one(obj, rebuild)
+        self._flush()
+
+    def _redraw_one(self, obj: object, rebuild: bool) -> None:
         sec = self.ctx.section
         if sec is None:
             return
@@ -162,11 +184,15 @@ class PickLayer:
                 self._item(key, "horizon_slice")
             else:
                 colour = self.colour(h.colour)
-                self._item(key, "horizon_line").setPen(_pen(colour, 2.5))
+                line = self._item(key, "horizon_line")
+                if getattr(line, "_pen_colour", None) != colour:
+                    line._pen_colour = colour
+                    line.setPen(_pen(colour, 2.5))
                 xy = geometry.seeds_xy(h, sec, self.ctx.line)
-                self._item(key, "horizon_seeds").setData(
-                    xy[:, 0], xy[:, 1], symbol="o", size=9, pen=pg.mkPen("k", width=1),
-                    brush=pg.mkBrush(colour))
+                seeds = self._item(key, "horizon_seeds")
+                if len(xy) or len(seeds.data):  # no seeds before or now: nothing to set
+                    seeds.setData(xy[:, 0], xy[:, 1], symbol="o", size=9,
+                                  pen=pg.mkPen("k", width=1), brush=pg.mkBrush(colour))
         flat = self._flat[key]
         item = self.items[key][0]
         t = geometry.times_at(flat, h.times)
