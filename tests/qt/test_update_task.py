@@ -194,3 +194,16 @@ def test_update_velocities_on_cmps_writes_a_version_the_velocity_model_uses(qtbo
         wait_done(qtbot, picker.job, 60000)
     for cdp in cdps:  # the corrections stay
         np.testing.assert_allclose(vf.function(cdp).vrms_mps, corrected[cdp])
+
+
+def test_another_projects_version_is_not_used_in_a_project_without_one(qtbot, window, ctrl,
+                                                                        demo, tmp_path):
+    _, paths = demo
+    _correct_sticks_on_two_sections(window)
+    wait_done(qtbot, ctrl.start(), 60000)
+    overlay = window.features["fault_overlay"]
+    assert overlay.models.current_path().endswith("faults-v1.pt")
+    window.project_controller.save()
+    other = Project.create(tmp_path / "other.geodesk", paths["post3d"])
+    assert window.project_controller.open_project(other.folder, survey_path=paths["post3d"])
+    assert overlay.models.path is None  # the base again

@@ -259,6 +259,14 @@ class TaskUpdateController:
         project.model_history.use(task, weight_id)
         return self._apply(task)
 
+    @staticmethod
+    def _is_version_file(path: str | None) -> bool:
+        """Whether ``path`` is a model version inside a project (``NAME.geodesk/models/``)."""
+        if not path:
+            return False
+        p = Path(path)
+        return p.parent.name == "models" and p.parent.parent.suffix == ".geodesk"
+
     def _apply(self, task: str) -> str | None:
         project = self.window.project
         path, why = project.model_history.usable_path(project.folder, task)
@@ -279,10 +287,12 @@ class TaskUpdateController:
     def _on_picks_replaced(self, picks: Any, _history: Any) -> None:
         """A project's survey is shown: restore the versions in use; watch its labels."""
         project = self.window.project
-        if project is not None and project.model_history.versions:
-            for task in ("firstbreaks", "faults", "velocities"):
-                if project.model_history.active.get(task) is not None:
-                    self._apply(task)
+        for task in ("firstbreaks", "faults", "velocities"):
+            if project is not None and project.model_history.active.get(task) is not None:
+                self._apply(task)
+            elif self._is_version_file(self.choice(task).path):
+                # another project's version stays with that project: the base here
+                self.choice(task).path, self.choice(task).model = None, None
         if self._watched is not None:
             for ev in self._watched:
                 ev.disconnect(self._changed)
