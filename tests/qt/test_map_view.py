@@ -127,7 +127,7 @@ def test_the_map_keeps_the_surveys_true_shape(window, dome):
 
 
 def test_gap_gridding_fills_between_lines_picked_every_fifth_inline(window, volume):
-    r, path = volume
+    _, path = volume
     assert window.open_path(path)
     h = Horizon.like_survey("Lines", window.survey)
     window.picks.add(window.history, h)
