@@ -48,3 +48,27 @@ def test_block_path_refuses_too_many_or_too_few_traces_and_keeps_no_file(tmp_pat
         sw.write_like(src, tmp_path / "out.sgy", np.zeros((30, 23)))
     assert not (tmp_path / "out.sgy").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [src.name]
+
+
+@pytest.mark.parametrize("fmt,endian", [(5, "big"), (5, "little"), (3, "big"), (2, "little"),
+                                        (8, "big"), (1, "big")])
+def test_block_writers_give_the_bytes_of_the_trace_by_trace_writers(tmp_path, fmt, endian,
+                                                                    monkeypatch):
+    rng = np.random.default_rng(2)
+    n, ns = 45, 17
+    data = rng.standard_normal((n, ns)) * 30
+    kw = dict(ffid=np.arange(n) // 9 + 1, channel=np.arange(n) % 9 + 1,
+              offset=rng.uniform(-4000, 4000, n), cdp=np.arange(n) * 7 + 40000,
+              source_xy=(rng.uniform(0, 9e5, n), rng.uniform(0, 9e6, n)),
+              group_xy=(rng.uniform(0, 9e5, n), rng.uniform(0, 9e6, n)), dt_ms=4,
+              delay_ms=12.0, format=fmt, endian=endian, text=["blocks"])
+    cdps, x, y = np.arange(n) + 1, rng.uniform(0, 1e5, n), rng.uniform(0, 1e5, n)
+
+    def both():
+        return (sw.write_prestack(tmp_path / "pre.sgy", data, **kw).read_bytes(),
+                sw.write_post2d(tmp_path / "post.sgy", data, cdps, x, y, dt_ms=2, format=fmt,
+                                endian=endian).read_bytes())
+
+    fast = both()
+    monkeypatch.setattr(sw, "_BLOCK_WRITES", False)
+    assert both() == fast
