@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -69,8 +70,14 @@ def dialogs(monkeypatch, demo):
         monkeypatch.setattr(QInputDialog, name, staticmethod(lambda *a, **k: (None, False)))
     monkeypatch.setattr(QColorDialog, "getColor", staticmethod(lambda *a, **k: QColor()))
     import geodesk.synth.demo as demo_module
+    from geodesk.ml import ddtf
 
     monkeypatch.setattr(demo_module, "demo_paths", lambda *a, **k: demo)
+    # learning a full DDTF frame takes minutes even on the small demo: a short one runs the
+    # same code paths in seconds
+    full = ddtf.model_for
+    monkeypatch.setattr(ddtf, "model_for", lambda survey, **kw: full(survey, **{
+        "iterations": 2, "n_patches": 300, "pocs_iterations": 2, **kw}))
     return seen
 
 
@@ -123,9 +130,16 @@ def reopen_if_switched(window, path) -> None:
         assert window.open_path(path)
 
 
-def find_action(window, name: str) -> QAction | None:
-    """The action at ``name`` now (menus such as Open recent are rebuilt as they are shown)."""
-    return next((a for n, a in menu_actions(window) if n == name), None)
+def find_action(window, name: str, known: dict[str, QAction]) -> QAction | None:
+    """The action at ``name`` now: the one found before while it lives, else looked up again
+    (menus such as Open recent are rebuilt as they are shown)."""
+    act = known.get(name)
+    if act is not None and shiboken6.isValid(act):
+        return act
+    act = next((a for n, a in menu_actions(window) if n == name), None)
+    if act is not None:
+        known[name] = act
+    return act
 
 
 @pytest.mark.parametrize("which", ["post3d", "shots", "cmps"])
@@ -135,11 +149,16 @@ def test_every_action_runs_without_exception_or_error_dialog(qtbot, window, dial
     assert window.open_path(path)
     failures: list[str] = []
     triggered = 0
-    names = [n for n, a in menu_actions(window) if a.text() not in SKIPPED]
+    known: dict[str, QAction] = {}
+    names = []
+    for n, a in menu_actions(window):
+        if a.text() not in SKIPPED:
+            names.append(n)
+            known[n] = a
     assert len(names) > 40  # the menus really were found
     for name in names:
         reopen_if_switched(window, path)
-        act = find_action(window, name)
+        act = find_action(window, name, known)
         if act is None:  # a dynamic entry that went away (e.g. an earlier survey's recent file)
             continue
         before = QApplication.topLevelWidgets()
@@ -150,7 +169,7 @@ def test_every_action_runs_without_exception_or_error_dialog(qtbot, window, dial
         restore = group.checkedAction() if group is not None and group.isExclusive() else None
         with qtbot.capture_exceptions() as exceptions:
             for _ in range(times):
-                act = find_action(window, name)
+                act = find_action(window, name, known)
                 if act is not None and act.isEnabled():
                     act.trigger()
                     triggered += 1

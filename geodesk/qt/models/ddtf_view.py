@@ -110,9 +110,21 @@ class DDTFView:
             self.cache.clear()
             self.model = None
 
-    def _layer_view(self, sec: Section) -> tuple[Section, Section | None] | None:
-        if self.show == "original":
+    def too_small(self, sec: Section) -> str | None:
+        """Why DDTF cannot run on ``sec`` (a gather with fewer traces than the 2D patch), or
+        None; volumes (3D frames) work on blocks of inlines and always fit."""
+        survey = self.window.survey
+        if survey is None or survey.kind == "post3d":
             return None
+        patch = tuple(self.model.patch[-2:]) if self.model is not None else (8, 8)
+        if sec.shape[0] < patch[0] or sec.shape[1] < patch[1]:
+            return (f"{sec.title or 'this section'} has {sec.shape[0]} traces x "
+                    f"{sec.shape[1]} samples, fewer than the {patch[0]}x{patch[1]} patch")
+        return None
+
+    def _layer_view(self, sec: Section) -> tuple[Section, Section | None] | None:
+        if self.show == "original" or self.too_small(sec):
+            return None  # too small: the data as it is (the status bar says why)
         key = self.current_key()
         if key is None:
             return None
@@ -152,6 +164,10 @@ class DDTFView:
         self._check_survey()
         key = self.current_key()
         if self.show == "original" or sec is None or key is None or key in self.cache:
+            return None
+        why = self.too_small(sec)
+        if why:
+            self.window.statusBar().showMessage(f"DDTF: {why}; shown as it is", 8000)
             return None
         if self.job is not None and self.job.running:
             self.job.cancel()  # latest wins

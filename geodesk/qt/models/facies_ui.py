@@ -160,6 +160,14 @@ class FaciesController:
         self.export_action.setEnabled(False)
         window.sig_section_changed.connect(lambda _s: self.draw())
         window.sig_survey_changed.connect(lambda _s: self.clear())
+        window.sig_survey_changed.connect(self._enable)
+        self._enable(window.survey)
+
+    def _enable(self, survey: Any) -> None:
+        """Facies run on post-stack data: the entry is greyed out on a pre-stack file."""
+        ok = survey is None or survey.kind != "prestack"
+        self.action.setEnabled(ok)
+        self.action.setToolTip("" if ok else "Facies need a post-stack volume or line")
 
     # -- running --------------------------------------------------------------------------------
     def error(self, text: str) -> None:  # tests replace it

@@ -230,7 +230,11 @@ class ReviewController:
             model = load(ctx) if load is not None else None
             with private_survey(s) as own:
                 shots = own if own.gather_key == "ffid" else own.regroup("ffid")
-                return survey_scores(shots, times, conf, measure, ctx, model)
+                try:
+                    return survey_scores(shots, times, conf, measure, ctx, model)
+                finally:
+                    if shots is not own:  # the regrouped handle holds its own file open
+                        shots.close()
 
         handle = w.runner.submit(job, "Uncertainty of the first breaks")
         handle.finished.connect(lambda r: self._scored(handle, fb, times, r))
