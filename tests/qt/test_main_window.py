@@ -157,10 +157,30 @@ def test_header_viewer_shows_text_binary_and_trace_headers(qtbot, window):
     qtbot.addWidget(viewer)
     assert "IN-MEMORY" in viewer.text.toPlainText()
     assert viewer.binary.rowCount() == 3
-    first = viewer.trace_table.item(0, 1).text()
+    first = viewer.trace_table.item(0, 2).text()
     qtbot.mouseClick(viewer.next_button, Qt.MouseButton.LeftButton)
     assert viewer.trace_spin.value() == window.section.trace_index[0] + 1
-    assert viewer.trace_table.item(0, 1).text() == first  # same inline on the next trace
+    assert viewer.trace_table.item(0, 2).text() == first  # same inline on the next trace
+    viewer.close()
+
+
+def test_header_viewer_gives_the_byte_positions_of_each_field(qtbot, window, tmp_path):
+    from geodesk.synth.post3d import generate_post3d
+
+    path = generate_post3d((4, 5, 30), seed=1).write(tmp_path / "v.sgy")
+    assert window.open_path(path)
+    viewer = window.show_headers()
+    qtbot.addWidget(viewer)
+
+    def rows(table):
+        return {table.item(r, 1).text(): (table.item(r, 0).text(), table.item(r, 2).text())
+                for r in range(table.rowCount())}
+
+    trace, binary = rows(viewer.trace_table), rows(viewer.binary)
+    assert trace["FieldRecord"][0] == "9-12" and trace["CDP_X"][0] == "181-184"
+    assert trace["INLINE_3D"] == ("189-192", str(window.survey.trace_header(
+        viewer.trace_spin.value())["INLINE_3D"]))
+    assert binary["Interval"] == ("3217-3218", "4000") and binary["Format"][0] == "3225-3226"
     viewer.close()
 
 

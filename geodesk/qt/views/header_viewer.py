@@ -1,4 +1,5 @@
-"""Header viewer: textual header, binary header table and one trace header at a time."""
+"""Header viewer: textual header, binary header table and one trace header at a time, each
+field with its byte positions (what Open with header bytes asks for)."""
 
 from __future__ import annotations
 
@@ -17,20 +18,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from geodesk.core.segy.fields import BINARY_BYTES, TRACE_BYTES, byte_label
 from geodesk.core.survey import Survey
 
 
-def _fill_table(table: QTableWidget, rows: list[tuple[str, object]]) -> None:
+def _fill_table(table: QTableWidget, rows: list[tuple[str, object]],
+                bytes_of: dict[str, tuple[int, int]]) -> None:
+    """One row per field: its byte positions (``bytes_of``), name and value."""
     table.setRowCount(len(rows))
     for r, (name, value) in enumerate(rows):
-        table.setItem(r, 0, QTableWidgetItem(str(name)))
-        table.setItem(r, 1, QTableWidgetItem(str(value)))
+        table.setItem(r, 0, QTableWidgetItem(byte_label(str(name), bytes_of)))
+        table.setItem(r, 1, QTableWidgetItem(str(name)))
+        table.setItem(r, 2, QTableWidgetItem(str(value)))
     table.resizeColumnsToContents()
 
 
 def _table() -> QTableWidget:
-    t = QTableWidget(0, 2)
-    t.setHorizontalHeaderLabels(["field", "value"])
+    t = QTableWidget(0, 3)
+    t.setHorizontalHeaderLabels(["bytes", "field", "value"])
     t.verticalHeader().setVisible(False)
     t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     return t
@@ -51,7 +56,7 @@ class HeaderViewer(QDialog):
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setPlainText(survey.text_header())
         self.binary = _table()
-        _fill_table(self.binary, list(survey.binary_header().items()))
+        _fill_table(self.binary, list(survey.binary_header().items()), BINARY_BYTES)
         trace_tab = QWidget()
         self.trace_spin = QSpinBox()
         self.trace_spin.setRange(0, max(survey.n_traces - 1, 0))
@@ -78,4 +83,5 @@ class HeaderViewer(QDialog):
 
     def show_trace(self, index: int) -> None:
         """Fill the trace-header table with every field of trace ``index``."""
-        _fill_table(self.trace_table, list(self.survey.trace_header(int(index)).items()))
+        _fill_table(self.trace_table, list(self.survey.trace_header(int(index)).items()),
+                    TRACE_BYTES)
