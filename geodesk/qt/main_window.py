@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
                        (Qt.Key.Key_Right, 1), (Qt.Key.Key_Up, -1), (Qt.Key.Key_Down, 1)):
             sc = QShortcut(QKeySequence(key), self)
             sc.activated.connect(lambda n=n: self.step(n))
+        self._cursor: dict[str, float] = {}  # the last readout: inline, crossline, time …
+        self.navigator.position_for = self.cursor_position
         self.navigator.sig_changed.connect(self.show_position)
         self.navigator.sig_gather_key.connect(self._regroup)
         self.basemap.sig_jump.connect(self._jump_3d)
@@ -218,6 +220,10 @@ class MainWindow(QMainWindow):
         v.addAction("AGC &window…", self._ask_agc_window)
         v.addSeparator()
         v.addAction("&Reset zoom", QKeySequence("Home"), self.view.reset_view)
+        for mode, text, key in (("inline", "&Inline at the cursor", "I"),
+                                ("crossline", "Crossline at the c&ursor", "X"),
+                                ("time", "&Time slice at the cursor", "T")):
+            v.addAction(text, QKeySequence(key), lambda m=mode: self.show_at_cursor(m))
         for dock in (self.nav_dock, self.map_dock, self.jobs_dock):
             v.addAction(dock.toggleViewAction())
         self.menus["&Help"].addAction("&About GeoDesk", lambda: show_about(self))
@@ -351,6 +357,7 @@ class MainWindow(QMainWindow):
 
     def set_survey(self, survey: Survey, mode: str | None = None) -> None:
         """Make ``survey`` current (closing the previous one) and show its first section."""
+        self._cursor = {}  # positions of another survey
         self.session.set_survey(survey)
         self.setWindowTitle(f"GeoDesk — {survey.name}")
         warnings = list(getattr(survey, "warnings", []) or [])
@@ -448,8 +455,28 @@ class MainWindow(QMainWindow):
             fields = {**fields, "time": self.navigator.value}
         elif mode == "gather" and self.survey is not None:
             fields = {self.survey.gather_key: self.navigator.value, **fields}
+        self._cursor = dict(fields)
         self.readout.setText(format_readout(fields))
         self.basemap.show_cursor(fields.get("X"), fields.get("Y"))
+
+    def cursor_position(self, mode: str) -> float | None:
+        """The inline, crossline or time (``mode``) under the mouse on the section, or None."""
+        if self.survey is None or self.survey.kind != "post3d":
+            return None
+        value = self._cursor.get(mode)
+        return None if value is None else float(value)
+
+    def show_at_cursor(self, mode: str) -> bool:
+        """Show the inline, crossline or time slice through the point under the mouse (keys I,
+        X, T): the section that crosses the one on screen where the interpreter looks."""
+        value = self.cursor_position(mode)
+        if value is None:
+            self.statusBar().showMessage(
+                "Move the mouse over a section of a 3D survey first: I, X and T show the "
+                "inline, crossline or time slice through the point under it", 6000)
+            return False
+        self.go_to(mode, value)
+        return True
 
     def show_headers(self) -> HeaderViewer | None:
         if self.survey is None:

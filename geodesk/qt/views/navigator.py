@@ -6,6 +6,8 @@ Emits ``sig_changed(mode, value)`` whenever the position changes, once per chang
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
@@ -72,6 +74,8 @@ class Navigator(QWidget):
         self.prev_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.setEnabled(False)
+        #: where a newly chosen mode opens (the window's cursor position), None: the middle
+        self.position_for: Callable[[str], float | None] = lambda _mode: None
 
     def set_survey(self, survey: Survey, mode: str | None = None) -> None:
         """Offer the modes of ``survey`` and go to the middle of the first (or ``mode``)."""
@@ -140,7 +144,8 @@ class Navigator(QWidget):
         self._go(self.index + n * self.step_spin.value())
 
     def _on_mode(self, _i: int) -> None:
-        self._set_mode(self.mode_combo.currentData())
+        mode = self.mode_combo.currentData()
+        self._set_mode(mode, value=self.position_for(mode))  # at the cursor, if known
 
     def _on_slider(self, index: int) -> None:
         self._go(index)
