@@ -339,6 +339,14 @@ class History:
         self._clean = frozenset()
         self._notify()
 
+    def drop_scope(self, scope: object) -> None:
+        """Forget the steps recorded in ``scope`` (a survey removed from the project): their
+        effects stay, they can no longer be undone or redone."""
+        self._check_idle("drop steps")
+        self._undo = [st for st in self._undo if st.scope is not scope]
+        self._redo = [st for st in self._redo if st.scope is not scope]
+        self._notify()
+
     @property
     def can_undo(self) -> bool:
         return self._newest(self._undo) is not None and not self._groups

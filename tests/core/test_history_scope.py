@@ -80,3 +80,14 @@ def test_scope_change_tells_the_listeners():
     h.scope = "A"
     h.scope = "A"
     assert seen == ["A"]
+
+
+def test_dropping_a_scope_forgets_its_steps_and_keeps_the_others():
+    h, a, b = History(), Box(), Box()
+    h.scope = "A"
+    a.set(h, 1, "on A")
+    h.scope = "B"
+    b.set(h, 2, "on B")
+    h.drop_scope("A")
+    assert h.hidden_steps == 0 and h.labels == ["on B"] and a.value == 1
+    assert h.undo() and b.value == 0

@@ -256,6 +256,18 @@ class Project:
         self.revision += 1
         return ref
 
+    def remove_survey(self, survey_id: str) -> tuple[SurveyRef, Interpretation | None]:
+        """Stop referencing a survey: its reference and its picks leave the project (with the
+        next save; the file itself is never touched) and its undo steps are forgotten."""
+        ref = self.survey(survey_id)
+        self.surveys.remove(ref)
+        interp = self.interpretations.pop(ref.id, None)
+        if interp is not None:
+            interp.changed.disconnect(self._bump)
+            self.history.drop_scope(interp)
+        self.revision += 1
+        return ref, interp
+
     def check_surveys(self) -> list[SurveyIssue]:
         """Problems with the referenced files: missing, moved or changed since linked."""
         issues = []

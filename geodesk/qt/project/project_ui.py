@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from geodesk.core.history import History
 from geodesk.core.picks import Interpretation
@@ -91,6 +91,8 @@ class ProjectController(QObject):
         self._fill_recent()
         self.surveys_menu = m.addMenu("S&urveys")
         self.surveys_menu.aboutToShow.connect(self._fill_surveys)
+        self.remove_action = m.addAction("&Remove a survey from the project…",
+                                         self.remove_survey_dialog)
         m.addSeparator()
         self.save_action = m.addAction("&Save", "Ctrl+S", self.save)
         m.addAction("Save &as…", "Ctrl+Shift+S", lambda: self.save_as())
@@ -117,6 +119,7 @@ class ProjectController(QObject):
         has = self.window.project is not None
         self.close_action.setEnabled(has)
         self.surveys_menu.setEnabled(has)
+        self.remove_action.setEnabled(has)
 
     # -- dialogs (replaced in tests) -----------------------------------------------------------
     def error(self, title: str, text: str) -> None:
@@ -179,6 +182,30 @@ class ProjectController(QObject):
 
     def locate_file(self, ref: SurveyRef) -> str:
         return locate_dialog(self.window, ref)
+
+    def choose_survey_to_remove(self, refs: list[SurveyRef]) -> SurveyRef | None:
+        """Which survey to remove (None: none)."""
+        if not self.interactive or not refs:
+            return None
+        names = [f"{Path(r.path).name}  ({r.path})" for r in refs]
+        name, ok = QInputDialog.getItem(self.window, "Remove a survey from the project",
+                                        "Survey (the file itself is not touched):", names, 0,
+                                        False)
+        return refs[names.index(name)] if ok and name in names else None
+
+    def confirm_remove(self, ref: SurveyRef, n_objects: int) -> bool:
+        """Yes to remove ``ref`` and its ``n_objects`` pick objects from the project."""
+        if not self.interactive:
+            return False
+        if n_objects == 0:
+            return True
+        b = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, "Remove survey",
+            f"Remove {Path(ref.path).name} from the project with its {n_objects} pick "
+            "object(s)? The file stays on disk; the picks go with the next save.",
+            b.Yes | b.No, b.No)
+        return answer == b.Yes
 
     # -- title ---------------------------------------------------------------------------------
     def update_title(self, *_args: object) -> None:
@@ -343,6 +370,29 @@ class ProjectController(QObject):
         if survey is None:
             return False
         self.window.set_survey(survey)
+        return True
+
+    def remove_survey_dialog(self) -> bool:
+        proj = self.window.project
+        ref = self.choose_survey_to_remove(list(proj.surveys) if proj is not None else [])
+        return self.remove_survey(ref) if ref is not None else False
+
+    def remove_survey(self, ref: SurveyRef) -> bool:
+        """Remove a survey (and, after asking, its picks) from the open project; a shown one
+        stays shown with picks outside the project. Saved with the next save."""
+        w, proj = self.window, self.window.project
+        if proj is None or ref not in proj.surveys:
+            return False
+        interp = proj.interpretations.get(ref.id)
+        if not self.confirm_remove(ref, len(interp.objects()) if interp is not None else 0):
+            return False
+        shown = self._current_ref() is ref
+        proj.remove_survey(ref.id)
+        if shown:  # still on screen, no longer in the project (opening it again adds it back)
+            w.set_picks(Interpretation(w.survey.name))
+        self.update_title()
+        w.statusBar().showMessage(f"{Path(ref.path).name} removed from project "
+                                  f"{project_name(proj)} (save to keep the change)", 8000)
         return True
 
     def _open_survey(self, proj: Project, ref: SurveyRef) -> Any:
