@@ -194,6 +194,7 @@ class History:
     def scope(self, value: object) -> None:
         if value is not self._scope:
             self._scope = value
+            self._pending = []  # a preparation of another survey never joins this one's step
             self._notify()
 
     def _reachable(self, step: _Step) -> bool:

@@ -91,3 +91,13 @@ def test_dropping_a_scope_forgets_its_steps_and_keeps_the_others():
     h.drop_scope("A")
     assert h.hidden_steps == 0 and h.labels == ["on B"] and a.value == 1
     assert h.undo() and b.value == 0
+
+
+def test_a_preparation_left_on_another_survey_does_not_join_this_surveys_step():
+    h, made, b = History(), [], Box()
+    h.scope = "A"
+    h.prepare(FunctionCommand("Add fault set", lambda: made.append("set"),
+                              lambda: made.remove("set")))
+    h.scope = "B"
+    b.set(h, 4, "on B")
+    assert h.undo() and made == ["set"]  # A's empty fault set stays where it was made
