@@ -6,7 +6,7 @@
   8×8 patches of an evaluation volume: seconds per iteration and SNR of the coded patches
   against their clean versions; the tight frame's max |WᵀW − I|.
 - **denoising** at 0 dB on the evaluation family (``evalgen.volumes``, never used to build
-  GeoDesk): the DDTF threshold factor and the 3D Gaussian's sigmas are chosen on validation
+  GeoDesk): the DDTF noise handling (plain or adaptive) and threshold factor and the 3D Gaussian's sigmas are chosen on validation
   seeds (7.1e6 + k) and scored on other seeds (7e6 + k, those of bench_denoise_quality);
   the shipped DnCNN and the oracle Gaussian (best sigmas knowing the clean volume) beside.
 - **real lines** of ``../shared/data/segy``: what DDTF removed (coherence < 0.2 wanted),
@@ -40,7 +40,10 @@ from geodesk.core.processing.ddtf.frame import learn_frame, noise_sigma
 from geodesk.core.processing.ddtf.patches import random_patches
 
 VAL_SEED, TEST_SEED = 7_100_000, 7_000_000
-FACTORS = (2.0, 2.5, 3.0, 3.5, 4.0)
+FACTORS = (2.0, 3.0, 4.0, 5.0, 6.0)
+#: Noise handling tried on validation: plain (white-noise threshold) and adaptive (whitened in
+#: time, scaled locally: geodesk.core.processing.ddtf.noise).
+ADAPTIVE = (False, True)
 
 
 def snr(clean: np.ndarray, est: np.ndarray) -> float:
@@ -104,8 +107,9 @@ def learning(args) -> dict:
 
 
 # -- (b) denoising on the evaluation family --------------------------------------------------
-def _ddtf(noisy: np.ndarray, factor: float, args) -> tuple[np.ndarray, object]:
-    s = DDTFSettings(patch=(8, 8, 8), factor=factor, iterations=args.iterations)
+def _ddtf(noisy: np.ndarray, choice: tuple[bool, float], args) -> tuple[np.ndarray, object]:
+    s = DDTFSettings(patch=(8, 8, 8), adaptive=choice[0], factor=choice[1],
+                     iterations=args.iterations)
     return denoise_array(noisy, s)
 
 
@@ -115,9 +119,11 @@ def denoising(args, dncnn) -> dict:
     shape = tuple(args.shape)
     val = [make_volume(shape, seed=VAL_SEED + k, snr_db=0.0) for k in range(args.val)]
     tuned: dict = {}
-    for f in FACTORS:
-        tuned[f] = float(np.mean([snr(v.clean[~v.filled], _ddtf(v.noisy, f, args)[0][~v.filled])
-                                  - snr(v.clean[~v.filled], v.noisy[~v.filled]) for v in val]))
+    for choice in itertools.product(ADAPTIVE, FACTORS):
+        tuned[choice] = float(np.mean([snr(v.clean[~v.filled],
+                                           _ddtf(v.noisy, choice, args)[0][~v.filled])
+                                       - snr(v.clean[~v.filled], v.noisy[~v.filled])
+                                       for v in val]))
     factor = max(tuned, key=tuned.get)
     gauss = {}
     for s in itertools.product(GAUSS_SIGMAS, GAUSS_SIGMAS, GAUSS_SIGMAS[:5]):
@@ -126,7 +132,8 @@ def denoising(args, dncnn) -> dict:
                                           ndimage.gaussian_filter(v.noisy, s)[~v.filled])
                                       for v in val]))
     sig = max(gauss, key=gauss.get)
-    log("tuned", {"ddtf_factor_gain": tuned, "factor": factor, "gaussian_sigma": sig})
+    log("tuned", {"ddtf_gain": {str(k): v for k, v in tuned.items()}, "choice": factor,
+                  "gaussian_sigma": sig})
     rows, gains = [], {"ddtf": [], "gaussian_tuned": [], "gaussian_oracle": [], "dncnn": []}
     frames_err = []
     for k in range(args.test):
@@ -154,7 +161,9 @@ def denoising(args, dncnn) -> dict:
     return {"generator": "evalgen.volumes.make_volume (evaluation only)", "shape": list(shape),
             "input_snr_db": 0.0, "validation_seeds": f"{VAL_SEED}..{VAL_SEED + args.val - 1}",
             "test_seeds": f"{TEST_SEED}..{TEST_SEED + args.test - 1}", "patch": "8x8x8",
-            "factor_chosen_on_validation": factor,
+            "adaptive_and_factor_chosen_on_validation": list(factor),
+            "validation_gain_db": {f"adaptive={a} factor={f:g}": round(g, 2)
+                                   for (a, f), g in tuned.items()},
             "gaussian_sigma_chosen_on_validation": list(sig), "volumes": rows,
             "mean_gain_db": mean,
             "ddtf_over_tuned_gaussian_db": round(mean["ddtf"] - mean["gaussian_tuned"], 2),
@@ -164,7 +173,7 @@ def denoising(args, dncnn) -> dict:
 
 
 # -- real lines ------------------------------------------------------------------------------
-def real_lines(args, factor: float) -> dict:
+def real_lines(args, choice: tuple[bool, float]) -> dict:
     import geodesk
     from geodesk.core.processing.denoise_checks import removed_report
 
@@ -182,13 +191,15 @@ def real_lines(args, factor: float) -> dict:
                 ils = survey.inlines[a:min(a + 16, n)]
                 vol = np.stack([survey.inline(int(il)).data for il in ils])
                 mid = len(ils) // 2
-                den = denoise_array(vol, DDTFSettings(patch=(8, 8, 8), factor=factor))[0]
+                den = denoise_array(vol, DDTFSettings(patch=(8, 8, 8), adaptive=choice[0],
+                                                      factor=choice[1]))[0]
                 data, res, label = vol[mid], den[mid], f"inline {int(ils[mid])} (3D patches)"
             else:
                 sec = survey.line() if survey.kind == "post2d" else \
                     survey.inline(int(survey.inlines[len(survey.inlines) // 2]))
                 data = np.asarray(sec.data, dtype=np.float32)
-                res = denoise_array(data, DDTFSettings(patch=(8, 8), factor=factor))[0]
+                res = denoise_array(data, DDTFSettings(patch=(8, 8), adaptive=choice[0],
+                                                       factor=choice[1]))[0]
                 label = "line (2D patches)"
         from geodesk.core.processing.denoise_checks import keep_constant_regions
 
@@ -201,6 +212,7 @@ def real_lines(args, factor: float) -> dict:
     ok = [r["coherence"] for r in out.values() if "coherence" in r]
     out["max_coherence"] = max(ok) if ok else None
     out["mean_coherence"] = round(float(np.mean(ok)), 4) if ok else None
+    out["settings"] = {"adaptive": choice[0], "factor": choice[1]}
     out["target_coherence_below"] = 0.2
     return out
 
@@ -297,7 +309,7 @@ def main() -> None:
         if "learning" in parts:
             res["learning"] = learning(args)
             log("learning", res["learning"])
-        factor = 3.0
+        factor = (True, 3.0)
         if "denoising" in parts:
             dncnn = load_model(args.model, task="denoise", device="cpu")
             res["denoising"] = denoising(args, dncnn)

@@ -31,7 +31,9 @@ from geodesk.core.processing.ddtf.apply import (
     denoise_array,
     fit_frame,
     interpolate_array,
+    normalise,
 )
+from geodesk.core.processing.ddtf.noise import noise_spectrum
 from geodesk.core.processing.ddtf.patches import check_patch
 from geodesk.core.section import Section
 from geodesk.core.survey import Survey, SurveyError
@@ -45,21 +47,23 @@ class DDTF(ArrayEstimator):
     task = "ddtf"
     name = "ddtf"
     version = 1
-    state_names = ("frame_", "threshold_", "sigma_")
+    state_names = ("frame_", "threshold_", "sigma_", "spectrum_", "level_")
 
     def __init__(self, *, patch: tuple[int, ...] = (8, 8, 8), step: tuple[int, ...] | None = None,
                  iterations: int = 20, n_patches: int = 20000, threshold: float | None = None,
-                 factor: float = 3.0, seed: int = 0, pocs_iterations: int = 30) -> None:
+                 factor: float = 3.0, seed: int = 0, pocs_iterations: int = 30,
+                 adaptive: bool = True) -> None:
         self.patch, self.step, self.iterations = tuple(patch), step, int(iterations)
         self.n_patches, self.threshold, self.factor = int(n_patches), threshold, float(factor)
         self.seed, self.pocs_iterations = int(seed), int(pocs_iterations)
+        self.adaptive = bool(adaptive)
 
     def settings(self) -> DDTFSettings:
         return DDTFSettings(patch=tuple(int(p) for p in self.patch),
                             step=None if self.step is None else tuple(self.step),
                             iterations=self.iterations, n_patches=self.n_patches,
                             threshold=self.threshold, factor=self.factor, seed=self.seed,
-                            pocs_iterations=self.pocs_iterations)
+                            pocs_iterations=self.pocs_iterations, adaptive=self.adaptive)
 
     @property
     def ndim(self) -> int:
@@ -74,12 +78,19 @@ class DDTF(ArrayEstimator):
         arrays = [np.asarray(a, dtype=np.float32) for a in X]
         if not arrays:
             raise ValueError("DDTF needs data to learn from")
-        pools = []
         for a in arrays:
             check_finite(a)
             check_patch(a.shape, s.patch)
-            pools.append(candidate_patches(a, s, max(4 * s.n_patches // len(arrays), 1)))
+        spectrum = level = None
+        if s.adaptive:  # one noise colour and level for the survey: the arrays' mean
+            if len({a.shape[-1] for a in arrays}) > 1:
+                raise ValueError("adaptive DDTF learns from arrays of one trace length")
+            spectrum = np.mean([noise_spectrum(a) for a in arrays], axis=0)
+            level = float(np.mean([normalise(a, s, spectrum)[3] for a in arrays]))
+        pools = [candidate_patches(normalise(a, s, spectrum, level)[0], s,
+                                   max(4 * s.n_patches // len(arrays), 1)) for a in arrays]
         fit = fit_frame(np.concatenate(pools), s, check=ctx.check_cancel)
+        fit.spectrum, fit.level = spectrum, level
         self._set(fit)
         return self
 
@@ -87,10 +98,16 @@ class DDTF(ArrayEstimator):
         self.frame_ = np.asarray(fit.frame, dtype=np.float64)
         self.threshold_ = np.asarray(fit.threshold, dtype=np.float64)
         self.sigma_ = np.asarray(fit.sigma, dtype=np.float64)
+        self.spectrum_ = np.asarray([] if fit.spectrum is None else fit.spectrum, dtype=float)
+        self.level_ = np.asarray(np.nan if fit.level is None else fit.level, dtype=float)
         self.report_ = fit.report
 
     def fitted(self) -> FrameFit:
-        return FrameFit(self.frame_, float(self.threshold_), float(self.sigma_))
+        spec = np.asarray(self.spectrum_)
+        level = float(self.level_)
+        return FrameFit(self.frame_, float(self.threshold_), float(self.sigma_),
+                        spectrum=spec if spec.size else None,
+                        level=None if np.isnan(level) else level)
 
     def atoms(self) -> np.ndarray:
         """The atoms as patches (n_atoms, *patch), for display."""
@@ -234,19 +251,21 @@ def _section_mask(sections: list[Section], mask: np.ndarray) -> np.ndarray:
 
 def block_plan(survey: Survey, model: DDTF, runner: Any, block: int | None) -> tuple[int, int]:
     """(sections per block, halo) for a 3D frame: blocks a multiple of the patch step and a
-    halo of whole steps covering the patch, so every block sees the survey's patch grid."""
+    halo of whole steps covering the patch (and the local noise scale's window), so every
+    block sees the survey's patch grid and noise scale."""
     from geodesk.ml.run.blocks import default_block_size
 
     if model.ndim != 3:
         return block or 0, 0
     s = model.settings().for_ndim(3)
     p0, s0 = int(s.patch[0]), int(s.step[0])
+    reach = p0 + (p0 // 2 + 1 if s.adaptive else 0)  # the local noise scale's window too
     n = len(survey.inlines)
     size = block or default_block_size(n, survey.n_traces, survey.n_samples)
     if getattr(runner, "threads", 1) > 1:
         size = min(size, max(-(-n // (2 * runner.threads)), 1))
     size = max(size // s0, 1) * s0
-    return size, -(-p0 // s0) * s0
+    return size, -(-reach // s0) * s0
 
 
 @contextlib.contextmanager

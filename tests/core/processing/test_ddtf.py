@@ -83,7 +83,7 @@ def test_a_block_with_a_halo_gives_the_whole_volume_answer():
     from geodesk.core.processing.ddtf.frame import dct_frame
 
     x = np.random.default_rng(5).standard_normal((24, 10, 20)).astype(np.float32)
-    s = DDTFSettings(patch=(4, 4, 4), step=(2, 2, 2))
+    s = DDTFSettings(patch=(4, 4, 4), step=(2, 2, 2), adaptive=False)  # the patch grid alone
     fit = FrameFit(dct_frame((4, 4, 4)), 1.0, 0.3)
     whole, _ = denoise_array(x, s, fit=fit)
     halo = 4  # whole steps covering the patch; the block starts at a multiple of the step
@@ -91,6 +91,25 @@ def test_a_block_with_a_halo_gives_the_whole_volume_answer():
                             edges=[(False, False), (True, True), (True, True)],
                             starts=[(halo - 4) % 2, 0, 0])
     np.testing.assert_allclose(part[halo:halo + 8], whole[8:16], atol=1e-5)
+
+
+def test_adaptive_denoising_follows_coloured_and_bursty_noise():
+    from scipy import signal
+
+    rng = np.random.default_rng(6)
+    clean = _events((16, 32, 96), 7)
+    sos = signal.butter(3, [0.05, 0.3], btype="band", output="sos")
+    noise = signal.sosfiltfilt(sos, rng.standard_normal(clean.shape), axis=-1)
+    noise[4:9, 10:20, 30:60] *= 4.0  # a burst
+    noise *= clean.std() / noise.std()
+    noisy = (clean + noise).astype(np.float32)
+    gains = {}
+    for adaptive in (False, True):
+        out, _ = denoise_array(noisy, DDTFSettings(patch=(4, 4, 8), n_patches=4000,
+                                                   iterations=6, factor=3.0,
+                                                   adaptive=adaptive))
+        gains[adaptive] = _snr(clean, out) - _snr(clean, noisy)
+    assert gains[True] > gains[False] + 1.0
 
 
 def test_bad_input_is_refused_with_one_line():

@@ -22,6 +22,14 @@ from geodesk.core.processing.ddtf.frame import (
     select_patches,
     shrink,
 )
+from geodesk.core.processing.ddtf.noise import (
+    local_mean_difference,
+    local_scale,
+    noise_spectrum,
+    typical_level,
+    unwhiten,
+    whiten,
+)
 from geodesk.core.processing.ddtf.patches import (
     check_patch,
     fmt_patch,
@@ -47,6 +55,7 @@ class DDTFSettings:
     seed: int = 0
     pocs_iterations: int = 30
     relearn: int = 3  # POCS: frames learned (the first from the zero-filled data)
+    adaptive: bool = True  # denoising: whiten the noise in time and scale it locally first
 
     def for_ndim(self, ndim: int) -> DDTFSettings:
         """These settings for ``ndim``-D data: a 3D patch's last axes for 2D data."""
@@ -83,6 +92,8 @@ class FrameFit:
     threshold: float
     sigma: float
     report: object = None
+    spectrum: np.ndarray | None = None  # noise amplitude per frequency (adaptive denoising)
+    level: float | None = None  # typical local noise level after whitening (adaptive)
 
 
 def fit_frame(pool: np.ndarray, settings: DDTFSettings, *, weight: np.ndarray | None = None,
@@ -98,6 +109,25 @@ def fit_frame(pool: np.ndarray, settings: DDTFSettings, *, weight: np.ndarray | 
     return FrameFit(w, lam, sigma, rep)
 
 
+def normalise(x: np.ndarray, settings: DDTFSettings, spectrum: np.ndarray | None = None,
+              level: float | None = None
+              ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, float | None]:
+    """(data with about white, stationary noise, noise spectrum, local scale, typical level)
+    for adaptive settings (:mod:`geodesk.core.processing.ddtf.noise`); the spectrum and the
+    typical level are estimated from ``x`` unless given (a survey's, for blocks to agree)."""
+    if not settings.adaptive:
+        return x, None, None, None
+    spec = noise_spectrum(x) if spectrum is None else np.asarray(spectrum)
+    if spec.shape != (x.shape[-1] // 2 + 1,):
+        raise ValueError(f"the noise spectrum of the frame ({spec.size} frequencies) does not "
+                         f"fit traces of {x.shape[-1]} samples")
+    xw = whiten(x, spec)
+    local = local_mean_difference(xw, settings.patch)
+    level = typical_level(local) if level is None else float(level)
+    scale = local_scale(local, level)
+    return xw / scale, spec, scale, level
+
+
 def denoise_array(x: np.ndarray, settings: DDTFSettings = DDTFSettings(), *,
                   fit: FrameFit | None = None, check: Check = None,
                   edges: Sequence[tuple[bool, bool]] | None = None,
@@ -108,10 +138,15 @@ def denoise_array(x: np.ndarray, settings: DDTFSettings = DDTFSettings(), *,
     s = settings.for_ndim(x.ndim)
     check_finite(x)
     check_patch(x.shape, s.patch)
+    xn, spec, scale, level = normalise(x, s, *(() if fit is None else (fit.spectrum,
+                                                                         fit.level)))
     if fit is None:
-        fit = fit_frame(candidate_patches(x, s, 4 * s.n_patches), s, check=check)
-    out = map_patches(x, s.patch, s.step, shrink(fit.frame, fit.threshold), edges=edges,
+        fit = fit_frame(candidate_patches(xn, s, 4 * s.n_patches), s, check=check)
+        fit.spectrum, fit.level = spec, level
+    out = map_patches(xn, s.patch, s.step, shrink(fit.frame, fit.threshold), edges=edges,
                       starts=starts, check=check)
+    if spec is not None:
+        out = unwhiten(out * scale, spec)
     return out, fit
 
 

@@ -48,8 +48,8 @@ def finest_atoms(patch: Sequence[int]) -> np.ndarray:
 def noise_sigma(patches: np.ndarray, patch: Sequence[int]) -> float:
     """Noise standard deviation from the MAD of the finest DCT coefficients of ``patches``
     (rows), median(|c|) / 0.6745: robust to the few coefficients that carry signal."""
-    atoms = dct_frame(patch)[:, finest_atoms(patch)]
-    c = np.asarray(patches, dtype=np.float64) @ atoms
+    atoms = dct_frame(patch)[:, finest_atoms(patch)].astype(np.float32)
+    c = np.asarray(patches, dtype=np.float32) @ atoms
     return float(np.median(np.abs(c)) / 0.6745) if c.size else 0.0
 
 
@@ -88,7 +88,7 @@ def learn_frame(patches: np.ndarray, patch: Sequence[int], lam: float, *,
     DCT (or ``init``). Returns (W, report); W is float64 with WᵀW = I to rounding."""
     import time
 
-    x = np.asarray(patches, dtype=np.float64)
+    x = np.asarray(patches, dtype=np.float32)
     n = x.shape[1]
     if n != int(np.prod(patch)):
         raise ValueError(f"patches of {n} samples do not match patch {tuple(patch)}")
@@ -96,7 +96,7 @@ def learn_frame(patches: np.ndarray, patch: Sequence[int], lam: float, *,
     dc, q = w0[:, :1], w0[:, 1:]  # the constant atom and a basis of its complement
     # the products run in float32 (twice as fast); the SVD and the frame stay float64, so
     # W is orthogonal to rounding whatever the products' precision
-    y = np.ascontiguousarray(x @ q, dtype=np.float32)  # the patches without their mean
+    y = np.ascontiguousarray(x @ q.astype(np.float32))  # the patches without their mean
     yt = np.ascontiguousarray(y.T)
     v = np.eye(n - 1)
     err = []
