@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.qt.models import wait_done
+
 SMALL = {"post3d": (6, 16, 120), "shots": (2, 8, 100), "cmps": (2, 8, 100)}
 
 
@@ -18,11 +20,7 @@ def demo(tmp_path_factory):
 
 
 def wait(qtbot, handle):
-    assert handle is not None
-    if handle.running:
-        with qtbot.waitSignal(handle.done, timeout=60000):
-            pass
-    assert handle.outcome == "finished", handle.error
+    assert wait_done(qtbot, handle).outcome == "finished", handle.error
 
 
 def action(window, text):
@@ -102,9 +100,8 @@ def test_cancelling_the_facies_job_leaves_no_layer(qtbot, window, facies):
 
     handle = facies.run(FaciesSettings(n_clusters=3, features="cae"))
     handle.cancel()
-    if handle.running:
-        with qtbot.waitSignal(handle.done, timeout=60000):
-            pass
+    if handle.outcome is None:
+        wait_done(qtbot, handle)
     assert handle.outcome == "cancelled"
     assert facies.result is None and not window.session.layers.get("Facies").visible
     assert facies.classes_of(window.section) is None
