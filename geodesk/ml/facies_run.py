@@ -74,8 +74,9 @@ class FaciesSettings:
 
 @dataclass
 class FaciesResult:
-    """Classes 1..K (0 = none): per sample (inlines, crosslines, samples) int8, or with a
-    horizon a map (inlines, crosslines) int8; the fitted model and what was said."""
+    """Classes 1..K (0 = none): per sample (inlines, crosslines, samples) int8, held in memory
+    (one byte per sample), or with a horizon a map (inlines, crosslines) int8; the fitted
+    model and what was said."""
 
     classes: np.ndarray
     model: FaciesKMeans
