@@ -200,3 +200,16 @@ def test_clip_by_value_is_what_the_project_saves(window, tmp_path):
     pointer = json.loads((folder / "project.json").read_text())
     doc = json.loads((folder / pointer["generation"] / "project.json").read_text())
     assert doc["display"]["clip_value"] is None and doc["display"]["clip_percentile"] == 95.0
+
+
+def test_dock_swatch_shows_the_colour_the_fault_is_drawn_in(window):
+    window.set_survey(MemPost3D(n_samples=50))
+    fs = _fault_on(window, window.navigator.value)
+    dock = window.interpretation_dock
+    window.set_colormap("seismic")
+    (sub,) = [it for it in dock._items() if isinstance(it.data(0, 256), tuple)]
+    colour = sub.icon(0).pixmap(12, 12).toImage().pixelColor(6, 6).name()
+    assert colour == overlay_colours.drawn_colour(fs.faults[0].colour, "seismic") != "#ff3030"
+    window.set_colormap("gray")
+    (sub,) = [it for it in dock._items() if isinstance(it.data(0, 256), tuple)]
+    assert sub.icon(0).pixmap(12, 12).toImage().pixelColor(6, 6).name() == "#ff3030"

@@ -127,6 +127,7 @@ class InterpretationDock(QDockWidget):
         window.menu("&View").addAction(self.toggleViewAction())
         window.sig_picks_replaced.connect(self._on_replaced)
         window.sig_active_pick_changed.connect(self._select)
+        window.view.sig_colormap_changed.connect(lambda _name: self.refresh())  # drawn colours
         self._on_replaced(window.picks, window.history)
 
     # -- dialogs (replaced in tests) -----------------------------------------------------------
