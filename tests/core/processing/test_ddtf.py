@@ -122,3 +122,16 @@ def test_bad_input_is_refused_with_one_line():
         denoise_array(y, DDTFSettings(patch=(8, 8)))
     with pytest.raises(ValueError, match="removes every trace"):
         interpolate_array(x, np.zeros(20, dtype=bool), DDTFSettings(patch=(8, 8)))
+
+
+def test_isolated_spikes_are_removed_before_thresholding_and_signal_is_not():
+    from geodesk.core.processing.ddtf.noise import despike
+
+    clean = _events((6, 20, 80), 8)
+    noisy = clean + 0.05 * np.random.default_rng(9).standard_normal(clean.shape)
+    spiky = noisy.copy()
+    spiky[2, 5, 40] += 30.0
+    spiky[4, 11, 17] -= 25.0
+    out = despike(spiky)
+    assert abs(out[2, 5, 40] - clean[2, 5, 40]) < 0.5 and abs(out[4, 11, 17]) < 2.0
+    assert np.mean(np.abs(despike(noisy) - noisy)) < 1e-3  # events are not spikes

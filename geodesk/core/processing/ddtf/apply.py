@@ -23,6 +23,7 @@ from geodesk.core.processing.ddtf.frame import (
     shrink,
 )
 from geodesk.core.processing.ddtf.noise import (
+    despike,
     local_mean_difference,
     local_scale,
     noise_spectrum,
@@ -55,7 +56,7 @@ class DDTFSettings:
     seed: int = 0
     pocs_iterations: int = 30
     relearn: int = 3  # POCS: frames learned (the first from the zero-filled data)
-    adaptive: bool = True  # denoising: whiten the noise in time and scale it locally first
+    adaptive: bool = True  # denoising: despike, whiten the noise in time, scale it locally
 
     def for_ndim(self, ndim: int) -> DDTFSettings:
         """These settings for ``ndim``-D data: a 3D patch's last axes for 2D data."""
@@ -112,11 +113,12 @@ def fit_frame(pool: np.ndarray, settings: DDTFSettings, *, weight: np.ndarray | 
 def normalise(x: np.ndarray, settings: DDTFSettings, spectrum: np.ndarray | None = None,
               level: float | None = None
               ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, float | None]:
-    """(data with about white, stationary noise, noise spectrum, local scale, typical level)
-    for adaptive settings (:mod:`geodesk.core.processing.ddtf.noise`); the spectrum and the
+    """(data despiked, with about white, stationary noise; noise spectrum, local scale,
+    typical level) for adaptive settings (:mod:`geodesk.core.processing.ddtf.noise`); the spectrum and the
     typical level are estimated from ``x`` unless given (a survey's, for blocks to agree)."""
     if not settings.adaptive:
         return x, None, None, None
+    x = despike(x)
     spec = noise_spectrum(x) if spectrum is None else np.asarray(spectrum)
     if spec.shape != (x.shape[-1] // 2 + 1,):
         raise ValueError(f"the noise spectrum of the frame ({spec.size} frequencies) does not "
