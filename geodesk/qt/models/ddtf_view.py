@@ -42,8 +42,9 @@ class AtomsDialog(QDialog):
         patch = "x".join(str(int(p)) for p in model.patch)
         n = int(np.asarray(model.frame_).shape[1])
         mid = " (middle inline of each 3D atom)" if model.ndim == 3 else ""
+        units = " (of the despiked, whitened data)" if model.adaptive else ""
         lay.addWidget(QLabel(f"{n} atoms of {patch}{mid}; threshold {float(model.threshold_):.4g}"
-                             f", noise estimate {float(model.sigma_):.4g}"))
+                             f", noise estimate {float(model.sigma_):.4g}{units}"))
         self.mosaic = atom_mosaic(atom_tiles(model.frame_, tuple(model.patch)))
         self.plot = pg.GraphicsLayoutWidget()
         box = self.plot.addViewBox(lockAspect=True, invertY=True)
