@@ -70,3 +70,18 @@ def test_toolbar_keeps_its_width_as_undo_labels_grow(window):
     assert undo.iconText() == "Undo" and "very long name" in undo.toolTip()
     assert "very long name" in undo.text()  # the Edit menu still names the step
     assert bar.sizeHint().width() == width
+
+
+def test_velocity_auto_pick_finishing_after_a_survey_switch_is_not_written(window, tmp_path):
+    from geodesk.synth.cmps import generate_cmps
+
+    (tmp_path / "d").mkdir()
+    cmps = generate_cmps((3, 12, 200), seed=2).write(tmp_path / "d" / "cmps.sgy")
+    other = generate_post3d((4, 5, 30), seed=4).write(tmp_path / "d" / "other.sgy")
+    window.open_path(cmps)
+    assert window.project_controller.new_project(tmp_path / "p")
+    target = window.velocity.functions()
+    window.open_path(other)  # the job of the CMP file finishes while this one is shown
+    window.velocity._write_all(target, {1: (np.array([100.0, 400.0]),
+                                            np.array([1800.0, 2200.0]))})
+    assert not target.functions and not window.history.can_undo

@@ -161,6 +161,11 @@ class VelocityController:
         if not result:
             self.error("No velocity could be picked on any CMP.")
             return
+        if target not in self.window.picks.objects():  # another survey is shown now: its
+            self.window.statusBar().showMessage(  # undo must not reach this one's picks
+                "Auto-pick velocities finished for a survey no longer shown: not written",
+                8000)
+            return
         h = self.window.history
         with h.transaction(f"Auto-pick velocities ({len(result)} CMPs)"):
             for cdp, (t, v) in sorted(result.items()):
