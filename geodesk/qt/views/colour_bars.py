@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
+from geodesk.qt.views.paint_cache import cache_static
+
 #: First layout column of the bars in the PlotItem's grid (right of the right axis).
 FIRST_COLUMN = 5
 #: Bar geometry in pixels: colour strip width, gap to the tick labels, whole item width.
@@ -183,8 +185,7 @@ class OverlayLegend:
         self._samples = [_sample(e) for e in shown]
         for e, s in zip(shown, self._samples):
             self.legend.addItem(s, e.label)
-        for child in self.legend.childItems():  # samples and labels: pixmaps until changed
-            child.setCacheMode(child.CacheMode.DeviceCoordinateCache)
+        cache_static(self.legend)  # samples and labels: pixmaps until they change
         self.legend.setVisible(bool(shown))
 
     def labels(self) -> list[str]:

@@ -17,7 +17,7 @@ from PySide6.QtCore import Qt
 from geodesk.core.derived import positions
 from geodesk.core.overlay_colours import contrasting
 from geodesk.qt.views.colour_bars import LegendEntry
-from geodesk.qt.views.section_view import cache_static
+from geodesk.qt.views.paint_cache import cache_static
 
 Z_MARKS = 8.0
 #: What crosses each section kind: (vertical mark's mode, horizontal mark's mode).
@@ -44,8 +44,7 @@ class Intersections:
         for key, line in self.lines.items():
             self.labels[key] = pg.InfLineLabel(line, text="", position=0.04, anchor=(0, 0))
             line.setVisible(False)
-            cache_static(line)
-            cache_static(self.labels[key])
+            cache_static(line)  # with its label
             self.view.add_overlay(line, Z_MARKS)
         self._shown: dict[str, tuple] = {}
         self._restyle(self.view.colormap)

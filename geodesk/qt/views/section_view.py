@@ -29,7 +29,6 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt, QTimer,
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QGraphicsItem,
     QGraphicsSimpleTextItem,
     QLabel,
     QVBoxLayout,
@@ -41,6 +40,7 @@ from geodesk.core import wiggle_view as wv
 from geodesk.core.processing.agc import agc_section
 from geodesk.core.section import Section
 from geodesk.qt.views.colour_bars import ColourBars, LegendEntry, OverlayLegend
+from geodesk.qt.views.paint_cache import cache_static
 
 DISPLAY_MODES = ("density", "wiggle", "va", "wiggle_density")
 MODE_LABELS = {"density": "Variable density", "wiggle": "Wiggle", "va": "Wiggle + variable area",
@@ -77,11 +77,6 @@ def modifier_names(mods: Qt.KeyboardModifier) -> frozenset[str]:
         if mods & flag:
             out.add(name)
     return frozenset(out)
-
-
-def cache_static(item: QGraphicsItem) -> None:
-    """Paint ``item`` into a device pixmap reused until it changes (axes, title, legend)."""
-    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _fmt(v: float) -> str:
