@@ -174,6 +174,7 @@ class SectionView(QWidget):
         self.wiggle_fallback = False  # wiggle mode asked, density shown (traces < 2 px apart)
         self._lut = display.colormap_lut(self.colormap)
         self._title = None
+        self._image_rect: tuple | None = None
         self.agc_enabled = False
         self.agc_window_ms = 500.0
         self.mode = "density"
@@ -400,7 +401,10 @@ class SectionView(QWidget):
                 img = wv.upsample_linear(img, fx, fy)
         self.image.setImage(img, levels=(-self.clip_value, self.clip_value), lut=self._lut,
                             autoLevels=False)
-        self.image.setRect(self.image_rect())
+        rect = self.image_rect()
+        if (rect, img.shape) != self._image_rect:  # same place and size: no new transform
+            self._image_rect = (rect, img.shape)
+            self.image.setRect(rect)
         if not self.image.isVisible():
             self.image.setVisible(True)
 
