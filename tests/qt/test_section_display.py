@@ -213,3 +213,21 @@ def test_dock_swatch_shows_the_colour_the_fault_is_drawn_in(window):
     window.set_colormap("gray")
     (sub,) = [it for it in dock._items() if isinstance(it.data(0, 256), tuple)]
     assert sub.icon(0).pixmap(12, 12).toImage().pixelColor(6, 6).name() == "#ff3030"
+
+
+def test_section_pixels_are_the_colour_table_of_the_clipped_amplitudes(view):
+    from geodesk.core import display
+
+    sec = MemPost3D(dead=[(4, 3)]).inline(104)
+    view.set_section(sec)
+    view.plot_widget.grab()  # paint once: the image builds its pixels
+    q = view.image.qimage
+    assert q.format() == q.Format.Format_ARGB32_Premultiplied  # Qt's fast format
+    ptr = q.constBits()
+    got = np.frombuffer(ptr, dtype=np.uint8, count=q.sizeInBytes()).reshape(
+        q.height(), q.width(), 4)[..., [2, 1, 0, 3]]  # BGRA in memory -> RGBA
+    want = display.apply_colormap(view.image.image, view.clip_value,
+                                  display.colormap_lut(view.colormap))
+    same = np.all(got == want, axis=2)
+    assert same.mean() > 0.999
+    assert (got[:, 3, 3] == 0).all()  # the dead trace is transparent

@@ -41,6 +41,7 @@ from geodesk.core.processing.agc import agc_section
 from geodesk.core.section import Section
 from geodesk.qt.views.colour_bars import ColourBars, LegendEntry, OverlayLegend
 from geodesk.qt.views.paint_cache import cache_static
+from geodesk.qt.views.section_image import SectionImage
 
 DISPLAY_MODES = ("density", "wiggle", "va", "wiggle_density")
 MODE_LABELS = {"density": "Variable density", "wiggle": "Wiggle", "va": "Wiggle + variable area",
@@ -194,8 +195,8 @@ class SectionView(QWidget):
         for ax in ("top", "left"):
             self.plot.getAxis(ax).setTextPen("k")
             self.plot.getAxis(ax).setPen("k")
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.wiggle = pg.ImageItem(axisOrder="row-major")
+        self.image = SectionImage()
+        self.wiggle = SectionImage()
         self.image.setZValue(0)
         self.wiggle.setZValue(1)
         self.plot.addItem(self.image)
