@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from geodesk.core import display
@@ -26,6 +25,7 @@ from geodesk.core.jobs import JobContext
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.model_choice import ModelChoice
 from geodesk.qt.views.colour_bars import LegendEntry
+from geodesk.qt.views.section_image import SectionImage
 
 SECTION_KINDS = ("inline", "crossline", "line")
 
@@ -55,7 +55,7 @@ class FaultOverlay:
         self.prob: np.ndarray | None = None
         self.ridges: np.ndarray | None = None
         self.thin = True
-        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item = SectionImage()  # ARGB32: no format conversion per paint
         self.shown = False
         # one of the session's derived layers, drawn over the data (its opacity is the overlay's)
         self.layer = window.session.layers.add(DerivedLayer(
@@ -143,7 +143,8 @@ class FaultOverlay:
             view.hide_overlay_scale("fault_probability")
             view.set_legend("fault_probability", [])
             return
-        lut = display.colormap_lut("viridis")
+        full = display.colormap_lut("viridis")  # probability_rgba colours p over 0..1
+        lut = full[int(round(self.threshold * (len(full) - 1))):]  # the part drawn
         view.show_overlay_scale("fault_probability", lut, (self.threshold, 1.0),
                                 "fault probability" + (" (lines)" if self.thin else ""))
         view.set_legend("fault_probability", [LegendEntry(

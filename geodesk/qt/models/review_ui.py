@@ -30,6 +30,7 @@ from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.review import ReviewQueue
 from geodesk.core.segy.reader import private_survey
 from geodesk.qt.views.colour_bars import LegendEntry
+from geodesk.qt.views.section_image import SectionImage
 
 SHORTCUT = "Ctrl+U"
 MEASURES = ("classical", "classical_centred", "confidence", "margin", "mc_std")
@@ -339,7 +340,7 @@ class FaultUncertaintyOverlay:
 
     def __init__(self, window: Any) -> None:
         self.window = window
-        self.item = pg.ImageItem(axisOrder="row-major")
+        self.item = SectionImage()  # ARGB32: no format conversion per paint
         self.shown = False
         self.action = window.menu("&Processing").addAction("Fault &uncertainty overlay",
                                                            self.toggle)

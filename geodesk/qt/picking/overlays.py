@@ -21,6 +21,7 @@ from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.section import Section
 from geodesk.core.tools import OverlayItem, ToolError
 from geodesk.qt.views.colour_bars import LegendEntry
+from geodesk.qt.views.section_image import SectionImage
 from geodesk.qt.views.section_view import SectionView
 
 #: First-break marker colours by provenance category (manual, tracked/model, corrected).
@@ -290,7 +291,7 @@ class PickLayer:
 def _new_item(kind: str) -> tuple[pg.GraphicsObject, float]:
     """A new overlay item of ``kind`` and its z value (styles that never change are set here)."""
     if kind == "horizon_slice":
-        img = pg.ImageItem(axisOrder="row-major")
+        img = SectionImage()  # ARGB32: no format conversion per paint
         img.setOpacity(0.6)
         return img, Z_PICKS
     if kind in ("horizon_line", "fault_line"):

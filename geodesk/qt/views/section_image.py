@@ -17,9 +17,9 @@ ARGB = QImage.Format.Format_ARGB32_Premultiplied
 
 
 def argb32(rgba: np.ndarray) -> np.ndarray:
-    """(…, 4) uint8 RGBA as premultiplied ARGB32 uint32 words (Qt's native pixel order)."""
+    """(…, 4) uint8 RGBA (or (…, 3) RGB, opaque) as premultiplied ARGB32 uint32 words (Qt's native pixel order)."""
     c = np.asarray(rgba, dtype=np.uint32)
-    a = c[..., 3]
+    a = c[..., 3] if c.shape[-1] == 4 else np.full(c.shape[:-1], 255, dtype=np.uint32)
     r, g, b = (c[..., k] * a // 255 for k in range(3))
     return (a << 24) | (r << 16) | (g << 8) | b
 
@@ -29,12 +29,13 @@ class SectionImage(pg.ImageItem):
 
     def __init__(self) -> None:
         super().__init__(axisOrder="row-major")
-        self._lut_words: tuple[int, np.ndarray] | None = None  # (id of the LUT, its ARGB)
+        self._lut_words: tuple[bytes, np.ndarray] | None = None  # (the LUT's bytes, ARGB)
         self._pixels: np.ndarray | None = None  # the buffer the QImage reads
 
     def _words(self, lut: np.ndarray) -> np.ndarray:
-        if self._lut_words is None or self._lut_words[0] != id(lut):
-            self._lut_words = (id(lut), argb32(lut))
+        key = np.ascontiguousarray(lut).tobytes()
+        if self._lut_words is None or self._lut_words[0] != key:
+            self._lut_words = (key, argb32(lut))
         return self._lut_words[1]
 
     def render(self) -> None:
