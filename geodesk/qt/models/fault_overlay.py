@@ -144,7 +144,7 @@ class FaultOverlay:
             view.set_legend("fault_probability", [])
             return
         full = display.colormap_lut("viridis")  # probability_rgba colours p over 0..1
-        lut = full[int(round(self.threshold * (len(full) - 1))):]  # the part drawn
+        lut = full[round(self.threshold * (len(full) - 1)):]  # the part drawn
         view.show_overlay_scale("fault_probability", lut, (self.threshold, 1.0),
                                 "fault probability" + (" (lines)" if self.thin else ""))
         view.set_legend("fault_probability", [LegendEntry(
