@@ -141,6 +141,7 @@ def rasterise_wiggle(
     live: np.ndarray | None = None,
     line_rgba: tuple[int, int, int, int] = (0, 0, 0, 255),
     fill_rgba: tuple[int, int, int, int] = (0, 0, 0, 255),
+    packed: bool = False,
 ) -> np.ndarray:
     """Wiggle and/or variable-area image of ``data`` (traces, samples) as RGBA (rows, cols, 4).
 
@@ -148,6 +149,8 @@ def rasterise_wiggle(
     ``clip`` swings ``gain`` trace spacings (limited to ``max_excursion``). Row ``r`` is sample
     ``r / rows_per_sample``. ``fill`` is "positive", "negative" or "none"; dead traces (``live``
     False) are left blank. Uncovered pixels are fully transparent, so the image overlays density.
+    ``packed`` returns (rows, cols) uint32 premultiplied 0xAARRGGBB words instead (what Qt
+    draws without converting).
     """
     if fill not in ("positive", "negative", "none"):
         raise ValueError(f"fill must be 'positive', 'negative' or 'none', got {fill!r}")
@@ -186,5 +189,16 @@ def rasterise_wiggle(
         valid = np.broadcast_to(live_tr[:, None], xs.shape)
         label |= _coverage(np.minimum(xs, nxt), np.maximum(xs, nxt), valid, width,
                            group).view(np.uint8) << 1
-    palette = np.array([(0, 0, 0, 0), fill_rgba, line_rgba, line_rgba], dtype=np.uint8).view(np.uint32)
+    colours = np.array([(0, 0, 0, 0), fill_rgba, line_rgba, line_rgba], dtype=np.uint8)
+    if packed:
+        return np.take(premultiplied_argb(colours), label)
+    palette = colours.view(np.uint32)
     return np.take(palette.ravel(), label).view(np.uint8).reshape(n_rows, width, 4)
+
+
+def premultiplied_argb(rgba: np.ndarray) -> np.ndarray:
+    """(…, 4) uint8 RGBA (or (…, 3) RGB, opaque) as premultiplied 0xAARRGGBB uint32 words."""
+    c = np.asarray(rgba, dtype=np.uint32)
+    a = c[..., 3] if c.shape[-1] == 4 else np.full(c.shape[:-1], 255, dtype=np.uint32)
+    r, g, b = (c[..., k] * a // 255 for k in range(3))
+    return (a << 24) | (r << 16) | (g << 8) | b

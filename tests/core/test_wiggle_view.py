@@ -74,3 +74,15 @@ def test_fast_percentile_equals_numpy():
         a = np.abs(rng.standard_normal(n))
         for p in (0.5, 50, 95, 99, 100):
             assert display._percentile_linear(a, p) == pytest.approx(np.percentile(a, p))
+
+
+def test_packed_wiggle_raster_is_the_rgba_raster_as_premultiplied_argb_words():
+    rng = np.random.default_rng(0)
+    data = rng.standard_normal((6, 30)).astype(np.float32)
+    kw = {"px_per_trace": 5, "line_rgba": (0, 0, 0, 190), "fill_rgba": (200, 0, 0, 255)}
+    rgba = display.rasterise_wiggle(data, 1.0, **kw).astype(np.uint32)
+    words = display.rasterise_wiggle(data, 1.0, packed=True, **kw)
+    a = rgba[..., 3]
+    want = (a << 24) | ((rgba[..., 0] * a // 255) << 16) | ((rgba[..., 1] * a // 255) << 8) \
+        | (rgba[..., 2] * a // 255)
+    assert words.dtype == np.uint32 and np.array_equal(words, want)

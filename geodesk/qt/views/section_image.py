@@ -3,8 +3,8 @@
 pyqtgraph turns a float image with a colour table into an 8-bit indexed QImage, which Qt
 converts to ARGB32 on every paint (about 1.5 ms for a 250 x 1000 section drawn 700 px wide, most
 of a flip). Here the colour table is applied once per new image, in numpy (levels, clip, one
-``take``), and NaN samples (missing traces) become transparent. RGBA images (the wiggle raster)
-are packed into ARGB32 the same way. Everything else (levels, rect, ``image``) is pyqtgraph's.
+``take``), and NaN samples (missing traces) become transparent. RGBA images are packed into
+ARGB32 the same way; uint32 images are taken as ARGB32 words already (the packed wiggle raster). Everything else (levels, rect, ``image``) is pyqtgraph's.
 """
 
 from __future__ import annotations
@@ -13,15 +13,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QImage
 
+from geodesk.core.display import premultiplied_argb
+
 ARGB = QImage.Format.Format_ARGB32_Premultiplied
-
-
-def argb32(rgba: np.ndarray) -> np.ndarray:
-    """(…, 4) uint8 RGBA (or (…, 3) RGB, opaque) as premultiplied ARGB32 uint32 words (Qt's native pixel order)."""
-    c = np.asarray(rgba, dtype=np.uint32)
-    a = c[..., 3] if c.shape[-1] == 4 else np.full(c.shape[:-1], 255, dtype=np.uint32)
-    r, g, b = (c[..., k] * a // 255 for k in range(3))
-    return (a << 24) | (r << 16) | (g << 8) | b
 
 
 class SectionImage(pg.ImageItem):
@@ -35,7 +29,7 @@ class SectionImage(pg.ImageItem):
     def _words(self, lut: np.ndarray) -> np.ndarray:
         key = np.ascontiguousarray(lut).tobytes()
         if self._lut_words is None or self._lut_words[0] != key:
-            self._lut_words = (key, argb32(lut))
+            self._lut_words = (key, premultiplied_argb(lut))
         return self._lut_words[1]
 
     def render(self) -> None:
@@ -57,8 +51,10 @@ class SectionImage(pg.ImageItem):
             pixels = words[scaled.astype(np.intp)]
             if has_nan:
                 pixels[nan] = 0  # transparent
+        elif img.ndim == 2 and img.dtype == np.uint32:
+            pixels = img  # already premultiplied ARGB words (display.rasterise_wiggle packed)
         elif img.ndim == 3 and img.shape[2] == 4 and img.dtype == np.uint8:
-            pixels = argb32(img)
+            pixels = premultiplied_argb(img)
         else:
             return super().render()
         self._pixels = np.ascontiguousarray(pixels, dtype=np.uint32)

@@ -428,9 +428,9 @@ class SectionView(QWidget):
         rgba = display.rasterise_wiggle(
             data, self.clip_value, px_per_trace=w.px_per_trace, gain=self.gain,
             max_excursion=1.0, fill="none" if mode in ("wiggle", "wiggle_density") else "positive",
-            live=live, line_rgba=line_rgba)
+            live=live, line_rgba=line_rgba, packed=True)
         t0, dt = self._y_extent()
-        self.wiggle.setImage(rgba, autoLevels=False, levels=None)  # RGBA as is
+        self.wiggle.setImage(rgba, autoLevels=False, levels=None)  # ARGB32 words as is
         self.wiggle.setRect(QRectF(w.i0 - 0.5, t0 + (w.j0 - 0.5) * dt, w.n_traces,
                                    w.n_samples * dt))
         if not self.wiggle.isVisible():
