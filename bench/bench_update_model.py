@@ -224,6 +224,7 @@ def faults_main(args: argparse.Namespace) -> None:
                "fine_tune_s": round(trained, 1), "visible_section_refreshed_s": round(shown, 1),
                "stopped": ctrl.last.get("stopped"),
                "held_back_agreement": ctrl.last.get("agreement"),
+               "held_back_agreement_base": ctrl.last.get("base_agreement"),
                "shown_inline_f1_new": round(f1_tolerant(overlay.prob, truth[shown_k], 0.5), 3),
                "shown_inline_f1_base": round(base_f1, 3)}
         win.project_controller.ask_save_changes = lambda name: "discard"

@@ -228,7 +228,8 @@ class TaskUpdateController:
         path = str(res.path)
         models.models.put(path, res.model, task)
         self.last = {"task": task, "path": res.path, "labels": res.n_labels,
-                     "agreement": res.agreement, "stopped": res.stopped, "total_s": seconds}
+                     "agreement": res.agreement, "base_agreement": res.base_agreement,
+                     "stopped": res.stopped, "total_s": seconds}
         if task == "faults":
             self.window.features["fault_overlay"].choose_model(path)
         else:
