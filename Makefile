@@ -1,10 +1,11 @@
-# GeoDesk: `make run` starts the workstation on the demo survey, `make test` runs the whole suite.
+# GeoDesk: `make run` starts the workstation on the demo survey, `make test` runs the whole suite,
+# `make bundle` builds the one-folder desktop bundle dist/geodesk (PyInstaller, packaging/).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,5 +22,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run_all.py
 
+bundle: $(STAMP)
+	$(PY) -c "import PyInstaller" 2>/dev/null || $(PY) -m pip install -q -e ".[bundle]"
+	$(PY) -m PyInstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/geodesk.spec
+	cp packaging/geodesk.desktop packaging/install-desktop.sh dist/geodesk/
+	du -sh dist/geodesk
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info
