@@ -47,6 +47,9 @@ FEATURES: tuple[Feature, ...] = (
             "GPU to CPU fallbacks in the status bar"),
     Feature("denoise", "geodesk.qt.models.denoise_view:install",
             "denoised data and the noise removed, as a derived layer"),
+    Feature("ddtf", "geodesk.qt.models.ddtf_view:install",
+            "DDTF: tight frame learned from the survey, denoise / fill dead traces as a "
+            "derived layer, atoms viewer"),
     Feature("layers", "geodesk.qt.views.layers_ui:install",
             "View > Derived layers: where each layer is shown, opacity, views beside"),
     Feature("review", "geodesk.qt.models.review_ui:install",
