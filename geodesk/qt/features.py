@@ -70,6 +70,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("desktop", "geodesk.qt.desktop:install",
             "welcome page (Open / Project / Demo, recent files) until a survey; ask before "
             "quitting during a job"),
+    Feature("section_display", "geodesk.qt.views.display_ui:install",
+            "View > Clip by value, Smooth density, Intersection marks of the other directions"),
 )
 
 
