@@ -22,18 +22,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _anchors as an  # noqa: E402
-import numpy as np  # noqa: E402
+import _anchors as an
+import numpy as np
 
-from geodesk.core.processing import moveout_sums, nmo_compiled  # noqa: E402
-from geodesk.core.processing.nmo import nmo_correct  # noqa: E402
-from geodesk.core.processing.semblance import (  # noqa: E402
+from geodesk.core.processing import moveout_sums, nmo_compiled
+from geodesk.core.processing.nmo import nmo_correct
+from geodesk.core.processing.semblance import (
     reference_semblance,
     semblance,
     velocity_axis,
 )
-from geodesk.core.processing.velpick import auto_pick  # noqa: E402
-from geodesk.synth.cmps import generate_cmps  # noqa: E402
+from geodesk.core.processing.velpick import auto_pick
+from geodesk.synth.cmps import generate_cmps
 
 FRAME_MS = 16.0
 

@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _anchors as an  # noqa: E402
-import numpy as np  # noqa: E402
+import _anchors as an
+import numpy as np
 
-import geodesk.core.processing.firstbreaks as fb  # noqa: E402
-from geodesk.core.processing.firstbreaks import stalta, stalta_numpy  # noqa: E402
+import geodesk.core.processing.firstbreaks as fb
+from geodesk.core.processing.firstbreaks import stalta, stalta_numpy
 
 DT_MS, STA_MS, LTA_MS = 2.0, 10.0, 100.0
 

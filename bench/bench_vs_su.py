@@ -36,11 +36,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import _anchors as an  # noqa: E402
-import numpy as np  # noqa: E402
+import _anchors as an
+import numpy as np
 
-from geodesk.core.processing import moveout_sums  # noqa: E402
-from geodesk.core.processing.semblance import (  # noqa: E402
+from geodesk.core.processing import moveout_sums
+from geodesk.core.processing.semblance import (
     reference_semblance,
     semblance,
     velocity_axis,

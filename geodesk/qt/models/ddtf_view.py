@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QVBoxLayout
 
 from geodesk.core.derived import VERTICAL_MODES, DerivedLayer, SectionCache, like
@@ -23,6 +23,7 @@ from geodesk.core.processing.ddtf.atoms import atom_mosaic, atom_tiles
 from geodesk.core.section import Section
 from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
+from geodesk.qt.models.show_menu import add_show_menu
 
 SHOW_MODES = ("original", "ddtf", "difference")
 SHOW_LABELS = {"original": "&Original", "ddtf": "&DDTF result",
@@ -74,16 +75,8 @@ class DDTFView:
         menu.addAction("DDTF de&noise (learned tight frame)", lambda: self.run("denoise"))
         menu.addAction("DDTF &fill dead traces", lambda: self.run("interpolate"))
         menu.addAction("DDTF a&toms…", self.show_atoms)
-        sub = window.view_menu.addMenu("DD&TF data")
-        group = QActionGroup(window)
-        self.actions: dict[str, QAction] = {}
-        for m in SHOW_MODES:
-            act = sub.addAction(SHOW_LABELS[m])
-            act.setCheckable(True)
-            act.triggered.connect(lambda _c=False, m=m: self.set_show(m))
-            group.addAction(act)
-            self.actions[m] = act
-        self.actions["original"].setChecked(True)
+        self.actions: dict[str, QAction] = add_show_menu(
+            window, "DD&TF data", {m: SHOW_LABELS[m] for m in SHOW_MODES}, self.set_show)
         self.layer = window.session.layers.add(DerivedLayer("DDTF", self._layer_view))
         window.sig_section_changed.connect(self._on_section)
         window.sig_survey_changed.connect(lambda _s: self._check_survey())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from geodesk.core.derived import (
-    DerivedLayer,
     VERTICAL_MODES,
+    DerivedLayer,
     SectionCache,
     SectionQueue,
     like,
@@ -41,6 +41,7 @@ from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.denoise_adapt import AdaptDenoiser, ok_cancel
 from geodesk.qt.models.model_choice import ModelChoice
+from geodesk.qt.models.show_menu import add_show_menu
 
 SHOW_MODES = ("original", "denoised", "difference")
 SHOW_LABELS = {"original": "&Original", "denoised": "&Denoised (DnCNN)",
@@ -70,16 +71,8 @@ class DenoiseView:
         menu.addAction("Denoising mo&del…", self.choose_model)
         self.adapt = AdaptDenoiser(self)  # blind-spot fine-tuning to this survey
         menu.addAction("&Adapt denoiser to this survey…", self.adapt.start)
-        sub = window.view_menu.addMenu("Denoised &data")
-        group = QActionGroup(window)
-        self.actions: dict[str, QAction] = {}
-        for m in SHOW_MODES:
-            act = sub.addAction(SHOW_LABELS[m])
-            act.setCheckable(True)
-            act.triggered.connect(lambda _c=False, m=m: self.set_show(m))
-            group.addAction(act)
-            self.actions[m] = act
-        self.actions["original"].setChecked(True)
+        self.actions: dict[str, QAction] = add_show_menu(
+            window, "Denoised &data", {m: SHOW_LABELS[m] for m in SHOW_MODES}, self.set_show)
         # the denoised data (or the noise removed) is a derived layer shown instead of the data
         self.layer = window.session.layers.add(DerivedLayer("Denoised data", self._layer_view))
         window.sig_section_changed.connect(self._on_section)

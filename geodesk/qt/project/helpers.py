@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 import geodesk
 from geodesk.core.picks import KINDS
@@ -26,9 +26,6 @@ from geodesk.core.project.project import (
     relink,
 )
 from geodesk.core.survey import SurveyError
-
-if TYPE_CHECKING:
-    from geodesk.qt.main_window import MainWindow
 
 #: What saving or opening may raise for reasons the user can act on (disk full, damaged file…).
 PROJECT_ERRORS = (ProjectError, SurveyError, OSError, ValueError, KeyError)
