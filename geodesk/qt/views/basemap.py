@@ -6,6 +6,8 @@ Clicking emits ``sig_jump(inline, crossline)`` for 3D surveys (nearest grid node
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,11 +28,29 @@ def scaled_header(survey: Survey, byte: int) -> np.ndarray:
     return v * factor
 
 
+CHAR_PX = 7.5  # width of one digit of the axis font, px (a generous estimate)
+LABEL_GAP_PX = 10
+
+
 class PlainAxis(pg.AxisItem):
     """Axis that prints map coordinates in full (620400, not 6.204e+05)."""
 
     def tickStrings(self, values, scale, spacing):
         return [f"{v * scale:.0f}" if spacing * scale >= 1 else f"{v * scale:g}" for v in values]
+
+    def tickValues(self, minVal, maxVal, size):
+        """On a horizontal axis, keep every n-th major tick so full coordinates (7 digits in a
+        narrow dock) do not run into each other."""
+        levels = super().tickValues(minVal, maxVal, size)
+        if self.orientation not in ("bottom", "top") or not levels or len(levels[0][1]) < 2:
+            return levels
+        spacing, values = levels[0]
+        chars = max(len(s) for s in self.tickStrings(values, 1.0, spacing))
+        label_px = chars * CHAR_PX + LABEL_GAP_PX
+        step = max(1, math.ceil(len(values) * label_px / max(size, 1.0)))
+        if step == 1:
+            return levels
+        return [(spacing * step, list(values)[::step])]
 
 
 class Basemap(QWidget):
