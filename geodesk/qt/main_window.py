@@ -9,6 +9,7 @@ Slow work (building the demo survey) runs through :class:`JobRunner`.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -270,6 +271,25 @@ class MainWindow(QMainWindow):
         proj = self.session.project
         if proj is not None and hasattr(self, "agc_action"):
             proj.display.update(self.display_settings())
+
+    def apply_display(self, settings: dict[str, Any]) -> None:
+        """Show a project's saved display (colormap, clip by percentile or value, AGC); values
+        that are missing or out of range keep what the window shows."""
+        cmap = settings.get("colormap")
+        if cmap in display.COLORMAPS:
+            self.set_colormap(cmap)
+        clip = settings.get("clip_percentile")
+        if isinstance(clip, (int, float)) and 0 < clip <= 100:
+            self.set_clip(float(clip))
+        value = settings.get("clip_value")
+        if isinstance(value, (int, float)) and math.isfinite(value) and value > 0:
+            self.view.set_clip_value(float(value))
+        agc = settings.get("agc_ms")
+        if isinstance(agc, (int, float)) and math.isfinite(agc) and agc >= 0:
+            if agc > 0:
+                self.view.set_agc(self.view.agc_enabled, float(agc))
+            self.set_agc(agc > 0)
+        self.remember_display()
 
     def set_colormap(self, name: str) -> None:
         self.view.set_colormap(name)

@@ -340,7 +340,9 @@ class ProjectController(QObject):
         if ref is None and proj.surveys:
             ref = proj.surveys[0]
         survey = self._open_survey(proj, ref) if ref is not None else None
+        saved_display = dict(proj.display)  # binding records the window's display into it
         self._bind(proj, survey)
+        self.window.apply_display(saved_display)  # the project's display wins on open
         return True
 
     def open_demo(self, paths: dict[str, Path], which: str = "post3d",
