@@ -15,13 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
+from PySide6.QtWidgets import QMenu, QToolButton
 
 from geodesk.core.jobs import JobContext
 from geodesk.core.picks import CORRECTED, MANUAL, VelocityFunctions
 from geodesk.core.segy.reader import private_survey
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.model_choice import ModelChoice
+from geodesk.qt.velocity.hand_picks import ask_replace_or_beside, hand_pick_count
 
 if TYPE_CHECKING:
     from geodesk.qt.velocity.install import VelocityController
@@ -76,8 +77,7 @@ class VelocityModelPicker:
             self.error("No CMP gather is shown in the panel.")
             return None
         functions, cdp = panel.functions, panel.cdp
-        f = functions.functions.get(cdp)
-        hand = sum(p in (MANUAL, CORRECTED) for p in f.provenance) if f is not None else 0
+        hand = hand_pick_count(functions, cdp)
         how = self.ask_hand_picks(cdp, hand) if hand else "replace"
         if how == "cancel":
             return None
@@ -105,17 +105,7 @@ class VelocityModelPicker:
     def ask_hand_picks(self, cdp: int, n_hand: int) -> str:
         """Whether the model's knots replace the CDP's ``n_hand`` hand picks ("replace"), go
         beside them ("beside") or nothing is done ("cancel"). Tests replace it."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Model picks",
-                          f"CDP {cdp} has {n_hand} pick(s) made by hand.\n"
-                          "Replace them with the model's picks, or add the model's picks "
-                          "beside them (hand picks kept)?", parent=self.window)
-        beside = box.addButton("Add beside", QMessageBox.ButtonRole.AcceptRole)
-        replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(beside)
-        box.exec()
-        return {id(beside): "beside", id(replace): "replace"}.get(id(box.clickedButton()),
-                                                                  "cancel")
+        return ask_replace_or_beside(self.window, "Model picks", "model", cdp, n_hand)
 
     def _write_cmp(self, functions: VelocityFunctions, cdp: int, model: Any, t: np.ndarray,
                    v: np.ndarray, how: str = "replace") -> list[str]:

@@ -35,6 +35,7 @@ from geodesk.core.processing.velpick import auto_pick
 from geodesk.core.section import Axis, Section
 from geodesk.core.survey import Prestack
 from geodesk.core.tools.velocity_tool import VelocityPickTool
+from geodesk.qt.velocity.hand_picks import ask_replace_or_beside, hand_pick_count
 from geodesk.qt.velocity.pick_table import PickTable
 from geodesk.qt.velocity.semblance_view import SemblanceView
 from geodesk.qt.views.section_view import DISPLAY_MODES, MODE_LABELS, SectionView
@@ -285,8 +286,19 @@ class VelocityPanel(QWidget):
             self.refresh_function()
 
     # -- automatic picking --------------------------------------------------------------------
+    def ask_hand_picks(self, cdp: int, n_hand: int) -> str:
+        """Whether the semblance picks replace the CDP's hand picks, go beside them or nothing
+        is done ("replace" / "beside" / "cancel"). Tests replace it."""
+        return ask_replace_or_beside(self.window(), "Auto-pick CMP", "semblance picker", cdp,
+                                     n_hand)
+
     def auto_pick_cmp(self) -> list[str]:
-        """Replace the function of this CDP with semblance auto-picks (one undo step)."""
+        """Semblance auto-picks for this CDP (one undo step); where it has hand picks the
+        interpreter chooses: replace them, add beside them, or nothing."""
+        hand = hand_pick_count(self.functions, self.cdp)
+        how = self.ask_hand_picks(self.cdp, hand) if hand else "replace"
+        if how == "cancel":
+            return []
         lo, hi = sorted((self.vmin.value(), self.vmax.value()))
         t, v = auto_pick(self.gather.data, self.offsets, self.times, vmin=lo, vmax=hi,
                          dv=self.dv.value(), window_ms=self.window_ms.value(),
@@ -294,6 +306,10 @@ class VelocityPanel(QWidget):
         if t.size == 0:
             self.warning.setText(f"CDP {self.cdp}: no semblance peak could be picked")
             return []
+        if how == "beside":
+            return self.functions.add_beside(
+                self.history, self.cdp, t, v, "model:semblance@1",
+                label=f"Auto-pick velocities CDP {self.cdp} beside hand picks")
         return self.functions.set_function(self.history, self.cdp, t, v, "model:semblance@1",
                                            label=f"Auto-pick velocities CDP {self.cdp}")
 
