@@ -50,10 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _choose(window, args) -> None:
-    if args.display:
-        window.set_mode(args.display)
+    if args.display:  # for this run only: the user's saved defaults stay
+        window.set_mode(args.display, remember=False)
     if args.colormap:
-        window.set_colormap(args.colormap)
+        window.set_colormap(args.colormap, remember=False)
     if args.agc:
         window.view.set_agc(True, args.agc)
         window.agc_action.setChecked(True)

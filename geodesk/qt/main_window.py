@@ -291,16 +291,21 @@ class MainWindow(QMainWindow):
             self.set_agc(agc > 0)
         self.remember_display()
 
-    def set_colormap(self, name: str) -> None:
+    def set_colormap(self, name: str, remember: bool = True) -> None:
+        """Show colormap ``name``; ``remember`` as for :meth:`set_mode`."""
         self.view.set_colormap(name)
         self.colormap_actions[name].setChecked(True)
-        self.settings.setValue("display/colormap", name)
+        if remember:
+            self.settings.setValue("display/colormap", name)
         self.remember_display()
 
-    def set_mode(self, mode: str) -> None:
+    def set_mode(self, mode: str, remember: bool = True) -> None:
+        """Show ``mode``; ``remember`` makes it the next session's default (the View menu does,
+        a command-line ``--display`` does not)."""
         self.view.set_mode(mode)
         self.mode_actions[mode].setChecked(True)
-        self.settings.setValue("display/mode", mode)
+        if remember:
+            self.settings.setValue("display/mode", mode)
 
     def set_clip(self, percentile: float) -> None:
         self.view.set_clip_percentile(percentile)

@@ -57,3 +57,16 @@ def test_bad_file_is_one_line_error_without_loading_a_window(tmp_path):
     res = _run(["open", str(bad), "--screenshot", str(tmp_path / "x.png")], tmp_path)
     assert res.returncode == 2 and not (tmp_path / "x.png").exists()
     assert res.stderr.startswith("geodesk: error:") and len(res.stderr.splitlines()) == 1
+
+
+def test_display_option_of_one_run_leaves_the_saved_display_mode_alone(tmp_path):
+    from geodesk.synth.post3d import generate_post3d
+
+    path = generate_post3d((4, 5, 40), seed=2).write(tmp_path / "v.sgy")
+    settings = tmp_path / "settings.ini"
+    settings.write_text("[display]\nmode=density\ncolormap=seismic\n")
+    res = _run([str(path), "--display", "va", "--colormap", "gray", "--screenshot",
+                str(tmp_path / "s.png")], tmp_path)
+    assert res.returncode == 0, res.stderr
+    text = settings.read_text()
+    assert "mode=density" in text and "colormap=seismic" in text
