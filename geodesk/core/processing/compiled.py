@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 #: numba is a dependency; the numpy paths keep GeoDesk working where it is missing.
@@ -17,6 +18,7 @@ HAVE_NUMBA = (importlib.util.find_spec("numba") is not None
 _PLAIN: dict[str, tuple] = {}  # kernels by module.name: (python function, fastmath)
 _READY: dict[str, object] = {}  # the compiled ones
 _LOCK = threading.Lock()
+_WARNED = False  # the plain-Python fallback was announced
 
 
 def jit(fastmath: bool = True):
@@ -35,13 +37,27 @@ def compiled(fn):
     key = f"{plain.__module__}.{plain.__name__}"
     if key not in _READY:
         with _LOCK:
-            import numba
-
+            try:
+                import numba
+            except (ImportError, OSError) as exc:  # installed but broken (llvmlite missing…)
+                return _plain_fallback(plain, exc)
             for name, (py, fastmath) in _PLAIN.items():
                 if name not in _READY:
                     _READY[name] = numba.njit(nogil=True, fastmath=fastmath, cache=True)(py)
                     py.__globals__[py.__name__] = _READY[name]
     return _READY[key]
+
+
+def _plain_fallback(plain, exc: BaseException):
+    """The kernel as plain Python (same results, much slower) when numba cannot be imported;
+    said once, so a broken numba install slows GeoDesk down instead of failing its commands."""
+    global _WARNED
+    if not _WARNED:
+        _WARNED = True
+        warnings.warn(f"numba could not be imported ({exc}); compiled kernels run as plain "
+                      "Python (slow). Reinstall numba, or set GEODESK_NO_NUMBA=1 for the numpy "
+                      "paths.", RuntimeWarning, stacklevel=3)
+    return plain
 
 
 def loaded() -> bool:

@@ -73,3 +73,32 @@ def test_semblance_is_the_same_with_the_numpy_path(monkeypatch):
     monkeypatch.setattr(ms, "HAVE_NUMBA", False)
     slow = semblance(g, x, t, v, stretch_mute_pct=50.0)
     assert np.abs(fast.values - slow.values).max() < 1e-4
+
+
+def test_a_numba_that_cannot_be_imported_falls_back_to_the_plain_kernel(monkeypatch):
+    import builtins
+    import warnings
+
+    from geodesk.core.processing import compiled as kernels
+
+    monkeypatch.setattr(kernels, "_PLAIN", dict(kernels._PLAIN))  # the test kernel goes after
+
+    @kernels.jit()
+    def _twice(x):
+        return 2 * x
+
+    real_import = builtins.__import__
+
+    def broken(name, *args, **kwargs):
+        if name == "numba":
+            raise ImportError("libllvmlite.so: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", broken)
+    monkeypatch.setattr(kernels, "_READY", {})
+    monkeypatch.setattr(kernels, "_WARNED", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fn = kernels.compiled(_twice)
+    assert fn(21) == 42 and fn is _twice
+    assert any("numba could not be imported" in str(w.message) for w in caught)
