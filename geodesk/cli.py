@@ -20,6 +20,17 @@ from geodesk.commands.outputs import check_io
 COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
                    "apply_models", "interpolate", "adapt", "facies")
 
+#: The command words each module registers: ``geodesk WORD ...`` builds (and imports) only that
+#: module's parser, so e.g. ``geodesk nmo`` does not load the modules of the other commands
+#: (tests/test_cli_lazy.py checks this table against what the modules register).
+COMMAND_WORDS = {"open": "gui", "demo": "gui", "info": "info", "synth": "synth",
+                 "track": "track", "velocities": "velocities", "nmo": "velocities",
+                 "stack": "velocities", "velfield": "velocities", "export": "export",
+                 "import": "import_", "models": "models", "train": "models",
+                 "faults": "apply_models", "denoise": "apply_models",
+                 "firstbreaks": "apply_models", "interpolate": "interpolate", "adapt": "adapt",
+                 "facies": "facies"}
+
 #: Exit codes: 1 = unexpected failure, 2 = bad input / usage, 130 = interrupted.
 EXIT_ERROR, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -73,7 +84,8 @@ def _route_warnings(verbose: bool) -> None:
         warnings.simplefilter("ignore")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(word: str | None = None) -> argparse.ArgumentParser:
+    """The ``geodesk`` parser: every command, or only the module of command ``word``."""
     parser = _Parser(
         prog="geodesk",
         description="GeoDesk seismic interpretation workstation. "
@@ -84,17 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"geodesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    home = COMMAND_WORDS.get(word or "")
+    for name in (home,) if home in COMMAND_MODULES else COMMAND_MODULES:
         importlib.import_module(f"geodesk.commands.{name}").register(sub)
     _add_verbose(parser, top=True)
     return parser
-
-
-def _known_commands(parser: argparse.ArgumentParser) -> set[str]:
-    for action in parser._actions:  # argparse offers no public accessor for subparser names
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,12 +124,13 @@ def _reader_went_away() -> int:
 
 def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     # `geodesk` alone opens the window; `geodesk FILE.sgy [--screenshot P]` opens a file in it.
     lead = 1 if argv[:1] == ["--verbose"] else 0  # `geodesk --verbose FILE.sgy` too
     rest = argv[lead:]
-    if not rest or (not rest[0].startswith("-") and rest[0] not in _known_commands(parser)):
-        argv = [*argv[:lead], "open", *rest]
+    word = rest[0] if rest and not rest[0].startswith("-") else None
+    if not rest or (word is not None and word not in COMMAND_WORDS):
+        argv, word = [*argv[:lead], "open", *rest], "open"
+    parser = build_parser(word)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message

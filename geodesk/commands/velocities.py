@@ -84,6 +84,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         q.add_argument("output", help="SEG-Y file to write")
         _add_mute(q, mute)
         _add_bytes(q)
+        q.add_argument("--threads", type=int, default=None, metavar="N",
+                       help="threads correcting gathers side by side (default: up to 2)")
         declare_io(q, inputs=("input", "picks"), outputs={"output": "segy"})
         q.set_defaults(func=run_nmo if name == "nmo" else run_stack)
 
@@ -262,13 +264,23 @@ def run_velfield(args: argparse.Namespace) -> int:
     return 0
 
 
+def _threads(args: argparse.Namespace) -> int | None:
+    from geodesk.commands import CommandError
+
+    if args.threads is not None and args.threads < 1:
+        raise CommandError(f"--threads must be >= 1, got {args.threads}")
+    return args.threads
+
+
 def run_nmo(args: argparse.Namespace) -> int:
     from geodesk.core.processing.nmo import file_order_gathers, nmo_blocks, nmo_survey
     from geodesk.core.segy.write import write_like
 
+    workers = _threads(args)
     functions = _functions(args.picks)
     with _open(args) as survey:
-        options = {"stretch_mute_pct": _mute(args), "ctx": _progress("nmo")}
+        options = {"stretch_mute_pct": _mute(args), "ctx": _progress("nmo"),
+                   "workers": workers}
         if file_order_gathers(survey):  # CDP-sorted: streamed, one gather in memory
             write_like(survey.path, args.output, nmo_blocks(survey, functions, **options))
         else:  # traces of a CMP spread over the file: corrected in memory, then written
@@ -282,10 +294,11 @@ def run_stack(args: argparse.Namespace) -> int:
     from geodesk.core.processing.nmo import stack_gathers
     from geodesk.core.segy.write import write_post2d
 
+    workers = _threads(args)
     functions = _functions(args.picks)
     with _open(args) as survey:
         section = stack_gathers(survey, functions, stretch_mute_pct=_mute(args),
-                                ctx=_progress("stack"))
+                                ctx=_progress("stack"), workers=workers)
         dt_ms, delay_ms = survey.dt_ms, survey.delay_ms
     write_post2d(args.output, section.data, section.headers["cdp"], section.x, section.y,
                  dt_ms=dt_ms, delay_ms=delay_ms,

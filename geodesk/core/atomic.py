@@ -21,6 +21,7 @@ __all__ = [
     "atomic_path",
     "fsync_dir",
     "fsync_file",
+    "start_writeback",
     "write_bytes",
     "write_text",
 ]
@@ -46,6 +47,20 @@ def fsync_file(path: str | os.PathLike) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def start_writeback(f: IO[bytes], recent: int = 64 << 20) -> None:
+    """Start writing the last ``recent`` bytes of a file being streamed to disk now, and drop
+    the pages already on disk from the page cache: the final fsync then has little left to do
+    and a big save neither fills memory with dirty pages nor gets throttled for them
+    (Linux ``posix_fadvise(DONTNEED)``; a no-op where the OS lacks it)."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    f.flush()
+    end = f.tell()
+    start = max(0, end - recent)
+    with contextlib.suppress(OSError):
+        os.posix_fadvise(f.fileno(), start, end - start, os.POSIX_FADV_DONTNEED)
 
 
 def _temp_name(target: Path) -> Path:

@@ -93,3 +93,16 @@ def test_atomic_path_file_is_invisible_until_commit(tmp_path):
 def test_atomic_open_rejects_append_mode(tmp_path):
     with pytest.raises(ValueError), atomic.atomic_open(tmp_path / "h", "a"):
         pass
+
+
+def test_start_writeback_keeps_the_bytes_and_is_a_no_op_without_fadvise(tmp_path, monkeypatch):
+    path = tmp_path / "stream.bin"
+    chunks = [bytes([i]) * 100_000 for i in range(5)]
+    with open(path, "wb") as f:
+        for c in chunks:
+            f.write(c)
+            atomic.start_writeback(f, recent=150_000)
+        monkeypatch.delattr(atomic.os, "posix_fadvise", raising=False)
+        f.write(b"end")
+        atomic.start_writeback(f)  # nothing to call: returns quietly
+    assert path.read_bytes() == b"".join(chunks) + b"end"

@@ -606,13 +606,13 @@ def read_velocity_provenance_csv(path: str | os.PathLike) -> VelocityProvenanceA
 
 def _velocity_provenance(text: str, role: str) -> str | None:
     """The provenance of a velocity row (None when empty); a model row needs a model's."""
-    from geodesk.core.picks.base import check_provenance
-
     t = text.strip()
     if not t:
         if role == "model":
             raise ValueError("a row of role model needs the model's provenance")
         return None
+    from geodesk.core.picks.base import check_provenance  # the picks package: only when needed
+
     try:
         name = check_provenance(t)
     except ValueError:

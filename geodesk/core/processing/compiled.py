@@ -9,6 +9,8 @@ import importlib.util
 import os
 import threading
 import warnings
+from collections import deque
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 #: numba is a dependency; the numpy paths keep GeoDesk working where it is missing.
@@ -77,6 +79,24 @@ def thread_pool(workers: int) -> ThreadPoolExecutor | None:
     if _POOL is None or _POOL._max_workers != workers:
         _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="geodesk-kernels")
     return _POOL
+
+
+def map_ordered(fn, items: Iterable[tuple], workers: int) -> Iterator:
+    """``fn(*item)`` for each item, yielded in order; with ``workers`` > 1 up to twice that many
+    run ahead on the shared pool (the items are made, e.g. read from a file, by the caller's
+    thread), so memory holds a few results whatever the number of items."""
+    pool = thread_pool(workers)
+    if pool is None:
+        for item in items:
+            yield fn(*item)
+        return
+    pending: deque = deque()
+    for item in items:
+        pending.append(pool.submit(fn, *item))
+        if len(pending) >= 2 * workers:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def default_workers() -> int:

@@ -83,15 +83,35 @@ def _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct):
 
 
 def _nmo_numpy(a, x, t, dt, v, stretch_mute_pct):
-    """The NMO resampling by numpy (the fallback, and the check of the compiled pass)."""
-    tm = moveout_times(x, t, v)
-    out, valid = sample_rows(a, (tm - np.float32(t[0])) / np.float32(dt))
+    """The NMO resampling by numpy (the fallback, and the check of the compiled pass): the
+    compiled pass's float32 arithmetic as a few in-place passes over the gather."""
+    n_x, n_s = a.shape
+    t0 = t.astype(np.float32)
+    xx = np.asarray(x, dtype=np.float32) ** 2
+    tm = np.multiply.outer(xx, (np.float32(1000.0) / np.asarray(v, dtype=np.float32)) ** 2)
+    tm += t0 * t0
+    np.sqrt(tm, out=tm)  # recorded time of each (offset, t0)
+    pos = tm - np.float32(t[0])
+    pos /= np.float32(dt)  # its fractional sample
+    valid = pos >= 0
+    valid &= pos <= np.float32(n_s - 1)
     if stretch_mute_pct is not None:
-        t0 = t.astype(np.float32)[None, :]
-        limit = np.float32(stretch_mute_pct / 100.0)
-        ok = np.where(t0 > 0, (tm - t0) <= limit * t0, x[:, None] == 0)
-        valid &= ok
-        out[~ok] = 0.0
+        zero = t0 <= 0  # t0 = 0: only a zero-offset trace is kept
+        inside_at_zero = valid[:, zero] & (x == 0)[:, None]
+        tm -= t0
+        valid &= tm <= np.float32(stretch_mute_pct / 100.0) * t0
+        valid[:, zero] = inside_at_zero
+    i0 = pos.astype(np.intp)
+    np.clip(i0, 0, n_s - 2, out=i0)
+    pos -= i0  # the weight of the later sample
+    i0 += (np.arange(n_x, dtype=np.intp) * n_s)[:, None]
+    flat = np.ascontiguousarray(a, dtype=np.float32).ravel()
+    lo = flat.take(i0)
+    out = flat[1:].take(i0)
+    out -= lo
+    out *= pos
+    out += lo
+    np.copyto(out, 0.0, where=~valid)
     return out, valid
 
 
@@ -156,14 +176,16 @@ def cmp_view(survey):
 
 
 def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
-                  ctx=None):
+                  ctx=None, workers: int | None = None):
     """NMO-stack every CMP of a pre-stack survey with a velocity field -> a 2D line Section.
 
     ``functions`` is ``{cdp: (t_ms, vrms)}``, interpolated linearly across CDPs. The Section
     holds one trace per CDP (``axis0`` = CDP), CDP X/Y as the mean of the gather's, and the
-    headers ``cdp`` and ``fold`` (the largest fold over time).
+    headers ``cdp`` and ``fold`` (the largest fold over time). Gathers are read in turn and
+    stacked on ``workers`` threads (default: :func:`~geodesk.core.processing.compiled.default_workers`).
     """
     from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.compiled import default_workers, map_ordered
     from geodesk.core.processing.velfield import vrms_section
     from geodesk.core.section import Axis, Section
 
@@ -176,14 +198,19 @@ def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
         data = np.zeros((cdps.size, times.size), dtype=np.float32)
         xs, ys = np.zeros(cdps.size), np.zeros(cdps.size)
         fold = np.zeros(cdps.size, dtype=np.int64)
-        for k, cdp in enumerate(cdps):
-            ctx.progress(k / cdps.size, f"stack CDP {cdp}")
-            g = cmps.gather(int(cdp))
-            data[k], f = nmo_stack(g.data, g.headers["offset"], times, times, field[k],
-                                   stretch_mute_pct)
+
+        def gathers():
+            for k, cdp in enumerate(cdps):
+                ctx.progress(k / cdps.size, f"stack CDP {cdp}")
+                g = cmps.gather(int(cdp))
+                if g.x is not None and g.y is not None and len(g.x):
+                    xs[k], ys[k] = float(np.mean(g.x)), float(np.mean(g.y))
+                yield g.data, g.headers["offset"], times, times, field[k], stretch_mute_pct
+
+        stacks = map_ordered(nmo_stack, gathers(), workers or default_workers())
+        for k, (trace, f) in enumerate(stacks):
+            data[k] = trace
             fold[k] = int(f.max()) if f.size else 0
-            if g.x is not None and g.y is not None and len(g.x):
-                xs[k], ys[k] = float(np.mean(g.x)), float(np.mean(g.y))
     ctx.progress(1.0, "stack done")
     return Section(data, Axis(cdps, "cdp"), Axis(times, "time", "ms"), "line",
                    f"stack of {survey.name}", x=xs, y=ys, headers={"cdp": cdps, "fold": fold})
@@ -210,10 +237,13 @@ def file_order_gathers(cmps) -> bool:
         ends[-1][1] == cmps.n_traces - 1
 
 
-def nmo_blocks(cmps, functions, *, stretch_mute_pct: float | None = 50.0, ctx=None):
+def nmo_blocks(cmps, functions, *, stretch_mute_pct: float | None = 50.0, ctx=None,
+               workers: int | None = None):
     """NMO-corrected traces of a CDP-sorted survey (:func:`file_order_gathers`), one gather
-    at a time in file order: what a writer streams, so memory stays at one gather."""
+    at a time in file order: what a writer streams, so memory stays at a few gathers (read in
+    turn, corrected on ``workers`` threads)."""
     from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.compiled import default_workers, map_ordered
     from geodesk.core.processing.velfield import vrms_section
 
     ctx = ctx or JobContext()
@@ -222,19 +252,24 @@ def nmo_blocks(cmps, functions, *, stretch_mute_pct: float | None = 50.0, ctx=No
     field, _ = vrms_section(functions, cdps, times)
     offsets = cmps.header_values(cmps.header_bytes.offset).astype(float)
     _prepare(cmps.n_traces * times.size)
-    for k, cdp in enumerate(cdps):
-        ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
-        idx = cmps.gather_indices(int(cdp))
-        rows = slice(int(idx.min()), int(idx.min()) + idx.size)  # traces are independent
-        yield nmo_correct(cmps.traces(rows), offsets[rows], times, times, field[k],
-                          stretch_mute_pct)
+
+    def gathers():
+        for k, cdp in enumerate(cdps):
+            ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
+            idx = cmps.gather_indices(int(cdp))
+            rows = slice(int(idx.min()), int(idx.min()) + idx.size)  # traces are independent
+            yield (cmps.traces(rows), offsets[rows], times, times, field[k],
+                   stretch_mute_pct)
+
+    yield from map_ordered(nmo_correct, gathers(), workers or default_workers())
     ctx.progress(1.0, "NMO done")
 
 
 def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
-               ctx=None) -> np.ndarray:
+               ctx=None, workers: int | None = None) -> np.ndarray:
     """NMO-correct every trace of a pre-stack survey; returns (n_traces, n_samples) in file order."""
     from geodesk.core.jobs import JobContext
+    from geodesk.core.processing.compiled import default_workers, map_ordered
     from geodesk.core.processing.velfield import vrms_section
 
     ctx = ctx or JobContext()
@@ -244,10 +279,18 @@ def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
         field, _ = vrms_section(functions, cdps, times)
         _prepare(cmps.n_traces * times.size)
         out = np.zeros((cmps.n_traces, times.size), dtype=np.float32)
-        for k, cdp in enumerate(cdps):
-            ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
-            g = cmps.gather(int(cdp))
-            out[g.trace_index] = nmo_correct(g.data, g.headers["offset"], times, times,
-                                             field[k], stretch_mute_pct)
+        where = []
+
+        def gathers():
+            for k, cdp in enumerate(cdps):
+                ctx.progress(k / cdps.size, f"NMO CDP {cdp}")
+                g = cmps.gather(int(cdp))
+                where.append(g.trace_index)
+                yield g.data, g.headers["offset"], times, times, field[k], stretch_mute_pct
+
+        for k, corrected in enumerate(map_ordered(nmo_correct, gathers(),
+                                                  workers or default_workers())):
+            out[where[k]] = corrected
+            where[k] = None
     ctx.progress(1.0, "NMO done")
     return out

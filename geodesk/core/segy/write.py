@@ -386,43 +386,56 @@ def _check_total(written: int, n_tr: int, source_path) -> None:
         raise ValueError(f"{written} traces given, {source_path} has {n_tr}")
 
 
+#: Bytes of trace records gathered before one write call (bounds the writer's memory).
+WRITE_BLOCK_BYTES = 8 << 20
+
+
 def _copy_with_samples(source_path, tmp: Path, traces, fmt: int, endian: str,
                        shape: tuple[int, int, int], updates: Mapping[int, np.ndarray],
                        int_scale: float) -> None:
-    """Copy the source's bytes to ``tmp`` (every header as it was), then rewrite its traces
-    block by block (read the block's bytes, put the new samples and header updates in, write
-    it back): no per-trace calls, memory bounded by one block."""
-    import shutil
-
+    """Write ``tmp`` in one sequential pass: the source's file headers, then its trace records
+    read into a block buffer, the new samples and header updates put in (every other header
+    byte as it was), written a block at a time: no per-trace calls, each byte written once,
+    memory bounded by one block whatever the size of the blocks given."""
+    from geodesk.core.atomic import start_writeback
     from geodesk.core.segy.traces import TRACE_FIELDS
 
     data_offset, n_tr, ns = shape
     order = ">" if endian == "big" else "<"
-    code = _RAW_FORMATS[fmt]
-    record = np.dtype([("h", np.uint8, (240,)), ("s", order + code, (ns,))])
-    shutil.copyfile(source_path, tmp)
+    record = np.dtype([("h", np.uint8, (240,)), ("s", order + _RAW_FORMATS[fmt], (ns,))])
+    fields = {}
     for byte, col in updates.items():
         width = TRACE_FIELDS.get(byte, ("", 4))[1]
         info = np.iinfo(f"i{width}")
         if col.size and (col.min() < info.min or col.max() > info.max):
             raise ValueError(f"header update for byte {byte} does not fit {width} bytes")
-    written = 0
-    with open(tmp, "r+b") as f:
+        fields[byte] = (width, col.astype(f"{order}i{width}"))
+    cap = max(1, min(n_tr, WRITE_BLOCK_BYTES // record.itemsize))
+    buf = bytearray(cap * record.itemsize)
+    recs, view = np.frombuffer(buf, dtype=record), memoryview(buf)
+    written = fill = 0  # records written to tmp, records waiting in buf
+    with open(source_path, "rb") as src, open(tmp, "wb") as dst:
+        dst.write(src.read(data_offset))
         for block in _iter_blocks(traces, ns):
-            _check_count(written + len(block), n_tr, source_path)
-            buf = bytearray(record.itemsize * len(block))
-            f.seek(data_offset + written * record.itemsize)
-            f.readinto(buf)
-            recs = np.frombuffer(buf, dtype=record)
-            recs["s"] = _to_format(block, fmt, int_scale)
-            for byte, col in updates.items():
-                width = TRACE_FIELDS.get(byte, ("", 4))[1]
-                field = recs["h"][:, byte - 1:byte - 1 + width]
-                field[:] = col[written:written + len(block)].astype(f"{order}i{width}")[
-                    :, None].view(np.uint8)
-            f.seek(data_offset + written * record.itemsize)
-            f.write(buf)
-            written += len(block)
+            done = 0
+            while done < len(block):
+                k = min(cap - fill, len(block) - done)
+                _check_count(written + fill + k, n_tr, source_path)
+                part = view[fill * record.itemsize:(fill + k) * record.itemsize]
+                if src.readinto(part) != len(part):
+                    raise ValueError(f"{source_path} ended before trace {written + fill + k}")
+                recs["s"][fill:fill + k] = _to_format(block[done:done + k], fmt, int_scale)
+                first = written + fill
+                for byte, (width, col) in fields.items():
+                    recs["h"][fill:fill + k, byte - 1:byte - 1 + width] = \
+                        col[first:first + k, None].view(np.uint8)
+                fill, done = fill + k, done + k
+                if fill == cap:
+                    dst.write(view)
+                    start_writeback(dst)
+                    written, fill = written + fill, 0
+        dst.write(view[:fill * record.itemsize])
+        written += fill
     _check_total(written, n_tr, source_path)
 
 
