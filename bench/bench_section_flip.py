@@ -3,9 +3,13 @@
 Measures the workstation's navigator step (read through ``geodesk.open``, clip, colormap, colour
 bar, overlays, paint) on a >= 400 MB IEEE volume against raw segyio with ``f.mmap()`` feeding a
 bare pyqtgraph ImageItem, in the same run and interleaved flip by flip (the machine's load hits
-both alike). Also with overlays on: a horizon over the whole volume and a fault set with sticks.
-Prints one JSON object: median and min-max per direction, the median of the per-flip ratios
-and the ratio of the fastest flips (on a shared machine the least disturbed estimate).
+both alike). Also with overlays on: a horizon over the whole volume and a fault set with sticks,
+then those plus the fault-probability overlay (its U-Net job for the section stepped to runs in
+the background while the next flips are timed, as when a user holds PgDn). Prints one JSON
+object: per case and direction the wall-clock median and min-max of both paths, the median and
+min-max of the per-flip ratios, the ratio of the fastest flips, and the same for the GUI
+thread's CPU time (``time.thread_time``: what the flip costs without the time other processes
+of a shared machine take from it).
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_section_flip.py [--keep]``.
 """
 
@@ -30,10 +34,29 @@ from _common import make_volume
 SHAPE = (400, 250, 1000)  # inlines, crosslines, samples: 424 MB
 
 
-def _ms(step, k: int) -> float:
-    t0 = time.perf_counter()
+def _ms(step, k: int) -> tuple[float, float]:
+    """Wall-clock and GUI-thread CPU milliseconds of ``step(k)``."""
+    t0, c0 = time.perf_counter(), time.thread_time()
     step(k)
-    return (time.perf_counter() - t0) * 1000
+    return (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
+
+
+def _r(v: float) -> float:
+    return round(v, 2)
+
+
+def _stats(a: list[float], b: list[float], prefix: str = "") -> dict:
+    """Median and min-max of ours (``a``) and raw (``b``), and of their per-flip ratio."""
+    ratio = [x / max(y, 1e-6) for x, y in zip(a, b)]
+    unit = "_cpu_ms" if prefix else "_ms"
+    return {f"geodesk{unit}": _r(statistics.median(a)),
+            f"geodesk{unit.replace('_ms', '')}_min_max_ms": [_r(min(a)), _r(max(a))],
+            f"raw{unit}": _r(statistics.median(b)),
+            f"raw{unit.replace('_ms', '')}_min_max_ms": [_r(min(b)), _r(max(b))],
+            f"{prefix}ratio_median": _r(statistics.median(ratio)),
+            f"{prefix}ratio_min_max": [_r(min(ratio)), _r(max(ratio))],
+            # the least disturbed flip of each: what a quiet machine gives
+            f"{prefix}ratio_of_fastest": _r(min(a) / max(min(b), 1e-6))}
 
 
 def _interleaved(ours, raw, n: int) -> dict:
@@ -43,16 +66,9 @@ def _interleaved(ours, raw, n: int) -> dict:
     for k in range(1, n + 1):
         a.append(_ms(ours, k))
         b.append(_ms(raw, k))
-    ratio = [x / y for x, y in zip(a, b)]
-    def r(v: float) -> float:
-        return round(v, 2)
-
-    return {"geodesk_ms": r(statistics.median(a)), "geodesk_min_max_ms": [r(min(a)), r(max(a))],
-            "raw_ms": r(statistics.median(b)), "raw_min_max_ms": [r(min(b)), r(max(b))],
-            "ratio_median": r(statistics.median(ratio)),
-            "ratio_min_max": [r(min(ratio)), r(max(ratio))],
-            # the least disturbed flip of each: what a quiet machine gives
-            "ratio_of_fastest": r(min(a) / min(b))}
+    out = _stats([w for w, _ in a], [w for w, _ in b])
+    out.update(_stats([c for _, c in a], [c for _, c in b], prefix="cpu_"))
+    return out
 
 
 def _add_overlays(window) -> None:
@@ -73,6 +89,32 @@ def _add_overlays(window) -> None:
     window.picks.add(window.history, fs)
 
 
+def _wait_jobs(app, window, limit_s: float = 300.0) -> None:
+    """Let the window's background jobs finish (they would share the cores with the flips)."""
+    from geodesk.qt.jobs.runner import JobHandle
+
+    t_end = time.perf_counter() + limit_s
+    while any(h.running for h in window.runner.findChildren(JobHandle)) \
+            and time.perf_counter() < t_end:
+        app.processEvents()
+        time.sleep(0.05)
+    app.processEvents()
+
+
+def _fault_probability_on(app, window) -> str | None:
+    """Turn the fault-probability overlay on and wait for its first section; None when on, else
+    why it is not (no fault model)."""
+    fo = getattr(window, "fault_overlay", None)
+    if fo is None:
+        return "no fault_overlay feature in this window"
+    window.navigator.set_position("inline", float(window.survey.inlines[5]))  # a vertical section
+    job = fo.toggle(True)
+    if job is None:
+        return "no fault model file (resources/models/faults.pt)"
+    _wait_jobs(app, window)
+    return None if fo.prob is not None else "the fault model job gave no probability"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--keep", action="store_true", help="keep the generated volume")
@@ -83,7 +125,6 @@ def main() -> None:
     import pyqtgraph as pg
 
     from geodesk.qt.app import get_app
-    from geodesk.qt.jobs.runner import JobHandle
     from geodesk.qt.main_window import MainWindow
     from geodesk.qt.settings import make_settings
 
@@ -97,12 +138,7 @@ def main() -> None:
     app.processEvents()
     # the steady state a user steps in: the background jobs opening starts (the HDF5 time-slice
     # cache of a big volume) have finished, so they do not share the cores with the flips
-    t_end = time.perf_counter() + 300
-    while window.runner.findChildren(JobHandle) and any(
-            h.running for h in window.runner.findChildren(JobHandle)) \
-            and time.perf_counter() < t_end:
-        app.processEvents()
-        time.sleep(0.05)
+    _wait_jobs(app, window)
     viewport = window.view.plot_widget.viewport()
     s = window.survey
     positions = {"inline": s.inlines[10:], "crossline": s.crosslines[10:],
@@ -126,8 +162,10 @@ def main() -> None:
     raw_vp = plot.viewport()
     out: dict = {"file_mb": round((3600 + SHAPE[0] * SHAPE[1] * (240 + 4 * SHAPE[2])) / 1e6, 1),
                  "shape": list(SHAPE), "flips_per_direction": args.n,
-                 "threads": "Qt main thread; numpy single-threaded work", "target_ms": 8,
-                 "target_ratio": 1.5, "time_slices_from_hdf5_cache": bool(s.has_cache)}
+                 "threads": "Qt main thread; numpy single-threaded work; fault model job "
+                            "1 torch thread beside it", "target_ms": 8,
+                 "target_ratio": 1.5, "time_slices_from_hdf5_cache": bool(s.has_cache),
+                 "load_average_start": [round(v, 2) for v in os.getloadavg()]}
     with segyio.open(str(path)) as f:
         f.mmap()
 
@@ -148,6 +186,16 @@ def main() -> None:
         app.processEvents()
         out["with_horizon_and_faults"] = {m: _interleaved(flip(m), raw_steps[m], args.n)
                                           for m in positions}
+        why_not = _fault_probability_on(app, window)
+        if why_not is None:
+            case = {}
+            for m in positions:
+                case[m] = _interleaved(flip(m), raw_steps[m], args.n)
+                _wait_jobs(app, window)  # the last section's job: not into the next direction
+            out["with_horizon_faults_and_fault_probability"] = case
+        else:
+            out["with_horizon_faults_and_fault_probability"] = {"skipped": why_not}
+    out["load_average_end"] = [round(v, 2) for v in os.getloadavg()]
     window.close()
     plot.close()
     if not args.keep:

@@ -126,3 +126,39 @@ def test_moving_through_50_sections_with_the_overlay_on_retains_no_more_memory(
     # each move used to keep its section, probability and fault lines (~1.7 sections a move)
     assert grown < 8 * section_bytes, (grown, section_bytes)
     assert handles <= 2
+
+
+def test_stepping_on_before_the_result_cancels_the_waiting_job_before_it_loads_the_model(
+        qtbot, window, volume, monkeypatch):
+    import threading
+
+    from geodesk.qt.models import fault_overlay
+
+    monkeypatch.setattr(fault_overlay, "STEPPING_GRACE_S", 1.0)  # far longer than two steps
+    assert window.open_path(volume)
+    fo = window.fault_overlay
+    gate, loads = threading.Event(), []
+    real_loader = fo.models.loader
+
+    def loader(ask=True):
+        load = real_loader(ask)
+
+        def held(ctx=None):  # the first section's job stays busy until the steps are done
+            loads.append(window.section.title)
+            gate.wait(20)
+            return load(ctx)
+        return held
+
+    monkeypatch.setattr(fo.models, "loader", loader)
+    first = fo.toggle(True)
+    qtbot.waitUntil(lambda: len(loads) == 1, timeout=10000)
+    window.step(1)  # the first job is still running: the next one waits for a pause
+    second = fo.job
+    window.step(1)  # ... and is cancelled while it waits
+    third = fo.job
+    gate.set()
+    _wait(third)
+    assert second.outcome == "cancelled" and first.outcome == "cancelled"
+    assert third.outcome == "finished" and len(loads) == 2  # the second never loaded
+    np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
+    fo.toggle(False)

@@ -5,7 +5,8 @@ section on screen in a background job and draws the probability above the data, 
 below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
 kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`, in lines of at least 20 samples,
 :func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
-moves to is computed next (latest wins: a stale job is cancelled). The model is loaded in the
+moves to is computed next (latest wins: a stale job is cancelled; while the user steps faster
+than the model, the next job waits for a pause first). The model is loaded in the
 first job (:class:`~geodesk.qt.models.model_choice.ModelChoice`, shared with the other
 features), never on the GUI thread; the overlay keeps only the probability and fault lines
 of the section on screen.
@@ -13,6 +14,7 @@ of the section on screen.
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from typing import Any
 
@@ -28,6 +30,19 @@ from geodesk.qt.views.colour_bars import LegendEntry
 from geodesk.qt.views.section_image import SectionImage
 
 SECTION_KINDS = ("inline", "crossline", "line")
+#: Seconds a section's model job waits before it starts when the previous section's job was
+#: still running (the user is stepping): stepping on cancels it before it takes a core.
+STEPPING_GRACE_S = 0.15
+
+
+def _wait_unless_cancelled(ctx: JobContext, seconds: float) -> None:
+    """Sleep ``seconds`` in a job, raising :class:`~geodesk.core.jobs.Cancelled` as soon as the
+    job is cancelled."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        ctx.check_cancel()
+        time.sleep(0.01)
+    ctx.check_cancel()
 
 
 def probability_rgba(prob: np.ndarray, threshold: float, opacity: float) -> np.ndarray:
@@ -165,19 +180,24 @@ class FaultOverlay:
         self._token += 1
         self.item.clear()
         self.prob = self.ridges = None  # only the section on screen is kept
+        stepping = self.job is not None and self.job.running
+        if stepping:
+            self.job.cancel()  # latest wins
         if section.kind not in SECTION_KINDS:
             return None  # time slices and gathers: the model works on vertical sections
-        if self.job is not None and self.job.running:
-            self.job.cancel()  # latest wins
         load = self.models.loader(ask=False)
         if load is None:
             self._hide()
             return None
         data = section.data
+        # moved on before the last result came: the user is stepping, so the model waits for a
+        # pause instead of taking a core from the flips (a job cancelled while it waits is free)
+        grace = STEPPING_GRACE_S if stepping else 0.0
 
         def job(ctx: JobContext) -> tuple[Any, np.ndarray, np.ndarray]:
             from geodesk.ml.ridges import thin_ridges
 
+            _wait_unless_cancelled(ctx, grace)
             model = load(ctx)
             prob = model.predict(data, ctx=ctx)
             return model, prob, thin_ridges(prob)

@@ -41,6 +41,35 @@ def loaded_models(parent: Any) -> Any:
     return models if models is not None else SHARED
 
 
+#: (models folder, its weight files' names/sizes/mtimes, task) -> the shipped file
+_SHIPPED: dict[tuple, Path | None] = {}
+
+
+def _folder_stamp(folder: Path) -> tuple:
+    """Names, sizes and mtimes of the weight files in ``folder``: changes when one does."""
+    try:
+        files = sorted(folder.glob("*.pt")) if folder.is_dir() else []
+        return tuple((p.name, st.st_size, st.st_mtime_ns) for p in files
+                     for st in (p.stat(),))
+    except OSError:
+        return ("unreadable",)
+
+
+def shipped_weights_cached(task: str) -> Path | None:
+    """:func:`geodesk.ml.registry.shipped_weights` of ``task``, read again only when the models
+    folder's weight files change: features ask on every section shown (the fault overlay
+    follows navigation), and reading every file's metadata cost ~20 ms of GUI time a flip."""
+    from geodesk.ml.registry import models_dir, shipped_weights
+
+    folder = models_dir()
+    key = (str(folder), _folder_stamp(folder), task)
+    if key not in _SHIPPED:
+        if len(_SHIPPED) > 64:
+            _SHIPPED.clear()
+        _SHIPPED[key] = shipped_weights(task, folder)
+    return _SHIPPED[key]
+
+
 class ModelChoice:
     """The model of ``task`` for the actions of one window."""
 
@@ -65,9 +94,7 @@ class ModelChoice:
 
     # -- state ---------------------------------------------------------------------------------
     def shipped(self) -> Path | None:
-        from geodesk.ml.registry import shipped_weights
-
-        return shipped_weights(self.task)
+        return shipped_weights_cached(self.task)
 
     def current_path(self) -> str | None:
         """The file that :meth:`loader` would load without asking (None: none chosen or shipped)."""
