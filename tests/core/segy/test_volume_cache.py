@@ -67,3 +67,32 @@ def test_file_name_that_is_not_utf8_opens_and_caches(segyio_data, tmp_path, monk
     with open_survey(dest) as s:
         assert s.has_cache
         np.testing.assert_array_equal(s.time_slice(100).data, expected)
+
+
+@pytest.mark.parametrize("compression,layer_fits", [(None, True), (None, False),
+                                                    ("gzip", True)])
+def test_time_slices_read_from_whole_chunks_equal_hdf5_selection_at_every_sample(
+        tmp_path, monkeypatch, compression, layer_fits):
+    import h5py
+
+    from geodesk.core.segy import volume_cache
+    from geodesk.core.segy.volume_cache import VolumeCache
+
+    rng = np.random.default_rng(3)
+    vol = rng.standard_normal((37, 150, 21)).astype(np.float32)  # no side a whole chunk
+    path = tmp_path / "c.h5"
+    with h5py.File(path, "w") as h5:
+        h5.create_dataset("data", data=vol, chunks=(32, 128, 8), compression=compression)
+    cache = VolumeCache(path)
+    assert cache._raw_chunks == (compression is None)  # filtered chunks: HDF5 reads them
+    if not layer_fits:  # a big survey's layer of chunks is not kept: one slice of it read
+        monkeypatch.setattr(volume_cache, "CHUNK_CACHE_BYTES", 1000)
+    # forward, backward and jumping across chunk layers, the last one partial
+    for k in [*range(21), *range(20, -1, -3), 9, 17, 0, 20]:
+        sl = cache.time_slice(k)
+        np.testing.assert_array_equal(sl, vol[:, :, k])
+        assert sl.flags.c_contiguous and sl.flags.writeable
+        sl[:] = 0  # a caller's copy: the next slice of the same layer is unchanged
+    np.testing.assert_array_equal(cache.time_slice(1), vol[:, :, 1])
+    assert (cache._layer is not None) == (layer_fits and compression is None)
+    cache.close()
