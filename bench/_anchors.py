@@ -13,6 +13,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,59 @@ def run_timed(command: str, env: dict | None = None) -> tuple[float, float]:
         raise RuntimeError(f"{command!r} failed (exit {out.returncode})")
     wall, kib = out.stdout.split()
     return float(wall), float(kib) / 1024.0
+
+
+def _process_tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux ``/proc/PID/task/TID/children``)."""
+    tree, i = [pid], 0
+    while i < len(tree):
+        p, i = tree[i], i + 1
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    tree += [int(c) for c in f.read().split()]
+        except OSError:  # gone meanwhile
+            pass
+    return tree
+
+
+def _anon_kib(pid: int) -> int:
+    """Anonymous resident memory of one process (RssAnon: heap, arrays; not mapped file pages)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def peak_anon(command: str, env: dict | None = None, interval_s: float = 0.002) -> dict:
+    """Run a shell command line and sample the summed RssAnon of its process tree (a pipeline
+    counts all its programs) every ``interval_s``: ``{"peak_anon_mib", "samples", "wall_s"}``.
+    A sampled peak is a lower bound of the true one; timed runs do not sample (no load added)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(command, shell=True, env=env, stderr=subprocess.DEVNULL)
+    peak, samples = 0, 0
+    while proc.poll() is None:
+        peak = max(peak, sum(_anon_kib(p) for p in _process_tree(proc.pid)))
+        samples += 1
+        time.sleep(interval_s)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{command!r} failed (exit {proc.returncode})")
+    return {"peak_anon_mib": round(peak / 1024.0, 1), "samples": samples,
+            "wall_s": round(wall, 3)}
+
+
+def geodesk_env(cache_dir: Path) -> dict[str, str]:
+    """Environment for timing ``geodesk`` as installed: bytecode cached (``cache_dir``) as pip or
+    the bundle leave it, where this environment may set PYTHONDONTWRITEBYTECODE (then every run
+    compiles GeoDesk's modules from source)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(cache_dir)
+    return env
 
 
 def geodesk_cmd() -> list[str]:

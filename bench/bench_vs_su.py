@@ -14,12 +14,17 @@ is quoted.
   and at each tool's defaults (SU: dtratio=5, nsmooth=11; GeoDesk: 40 ms window, t0
   decimation from the band, no mute); beside them the numpy path and the textbook loop;
 * whole processes on N gathers: ``geodesk velocities`` against ``suvelan`` (same trial
-  velocities), ``geodesk nmo`` against ``sunmo``, ``geodesk stack`` against
-  ``sunmo | sustack``, with peak RSS; ``--only scaling``: 10 / 100 / 1000 gathers.
+  velocities), ``geodesk nmo`` (1 and 2 threads) against ``sunmo``, ``geodesk stack`` (1 and 2
+  threads) against ``sunmo | sustack``, with peak RSS (file pages included) and, from one more
+  untimed run each, the peak anonymous memory of the whole process tree (RssAnon sampled every
+  2 ms); GeoDesk runs with its bytecode cached, as installed; beside them what a process pays
+  before its first gather (interpreter, numpy, segyio, each command on two gathers);
+* ``--only scaling``: the same at 10 / 100 / 1000 gathers (velocities up to 100), with a
+  straight line time = fixed + per gather fitted for each tool.
 
 Run: ``flock /tmp/geodesk-heavy.lock .venv/bin/python bench/bench_vs_su.py [--reps 5]
-[--gathers 100] [--only semblance|processes|scaling]``. Prints one JSON object; where SU does not run it says so and
-times GeoDesk alone.
+[--gathers 100] [--only semblance|processes|scaling] [--scaling-reps 3]``. Prints one JSON
+object; where SU does not run it says so and times GeoDesk alone.
 """
 
 from __future__ import annotations
@@ -157,7 +162,7 @@ def write_picks(path: Path, n_gathers: int) -> Path:
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["cdp", "time_ms", "vrms_mps"])
-        for cdp in (1, n_gathers):
+        for cdp in sorted({1, n_gathers}):
             for t in KNOTS_MS:
                 w.writerow([cdp, f"{t:g}", f"{an.true_vrms(t):g}"])
     return path
@@ -197,11 +202,65 @@ def velocity_agreement(csv_path: Path, su_panel: Path | None, n_gathers: int) ->
     return out
 
 
+def _geodesk_variants(work: str, cmd: str) -> dict[str, str]:
+    """GeoDesk's command at the thread counts timed: nmo and stack at 1 thread (as the SU
+    programs) and 2; velocities at its default (its semblance uses up to 2)."""
+    if work == "velocities":
+        return {"default threads (up to 2)": cmd}
+    return {"1 thread": f"{cmd} --threads 1", "2 threads": f"{cmd} --threads 2"}
+
+
+def _interleaved(commands: dict[str, tuple[str, dict | None]], reps: int) -> dict:
+    """Each command once to warm (page cache, bytecode, numba's on-disk cache), then ``reps``
+    rounds running every command once, the order reversed every other round:
+    ``{name: (wall times s, peak RSS MiB)}``."""
+    for c, env in commands.values():
+        an.run_timed(c, env)
+    walls: dict[str, list[float]] = {n: [] for n in commands}
+    rss = dict.fromkeys(commands, 0.0)
+    names = list(commands)
+    for rep in range(reps):
+        for name in names if rep % 2 == 0 else names[::-1]:
+            w, r = an.run_timed(*commands[name])
+            walls[name].append(w)
+            rss[name] = max(rss[name], r)
+    return {n: (walls[n], rss[n]) for n in names}
+
+
+def _agreement(work: str, o: dict, env, matched_velan: bool, n_gathers: int) -> dict | None:
+    if work == "velocities":
+        return velocity_agreement(
+            o["vel_gd.csv"], o["vel_su_matched.su"] if env and matched_velan else None,
+            n_gathers)
+    if not env:
+        return None
+    if work == "nmo":
+        a, b = _read_segy(o["nmo_gd.sgy"]), an.read_su(o["nmo_su.su"])[0]
+        live = (np.abs(a) > 0) & (np.abs(b) > 0)
+        return {
+            "sample_correlation": round(float(np.corrcoef(a.ravel(), b.ravel())[0, 1]), 4),
+            "rms_difference_rel": round(float(np.sqrt(np.mean((a - b) ** 2))
+                                              / np.sqrt(np.mean(b ** 2))), 4),
+            "same_live_samples_pct": round(100 * float(np.mean(
+                (np.abs(a) > 0) == (np.abs(b) > 0))), 2),
+            "correlation_where_both_live": round(float(np.corrcoef(a[live], b[live])[0, 1]),
+                                                 4)}
+    a, b = _read_segy(o["stk_gd.sgy"]), an.read_su(o["stk_su.su"])[0]
+    c = [np.corrcoef(x, y)[0, 1] for x, y in zip(a, b)]
+    return {"trace_correlation_median": round(float(np.median(c)), 4),
+            "trace_correlation_min": round(float(np.min(c)), 4),
+            "amplitude_ratio_median": round(float(np.median(
+                np.sqrt((a ** 2).mean(axis=1) / (b ** 2).mean(axis=1)))), 3)}
+
+
 def process_bench(env, sgy: Path, su: Path, n_gathers: int, reps: int,
-                  matched_velan: bool = True) -> dict:
+                  matched_velan: bool = True, works=("velocities", "nmo", "stack"),
+                  memory: bool = True) -> dict:
     """Whole processes on one file: velocities, nmo, stack against their SU counterparts
-    (``matched_velan``: suvelan also at GeoDesk's window and every sample)."""
+    (``matched_velan``: suvelan also at GeoDesk's window and every sample), timed interleaved;
+    then (``memory``) one more run of each, untimed, sampling its peak anonymous memory."""
     gd = " ".join(an.geodesk_cmd())
+    gd_env = an.geodesk_env(WORK / "pycache")
     picks = write_picks(WORK / f"picks{n_gathers}.csv", n_gathers)
     fv, dv, nv = V_PICK
     vmax = fv + dv * (nv - 1)
@@ -223,60 +282,89 @@ def process_bench(env, sgy: Path, su: Path, n_gathers: int, reps: int,
     }
     out: dict = {"gathers": n_gathers, "traces": n_gathers * N_TR,
                  "geodesk_velocities_range": f"{fv:g}..{vmax:g} step {dv:g} m/s",
-                 "geodesk_threads": "default (up to 2)"}
-    for work, (gd_cmd, su_cmds) in jobs.items():
-        an.run_timed(gd_cmd + " 2>/dev/null")  # warm: page cache, numba's on-disk cache
-        su_used = {n: c for n, c in su_cmds.items() if matched_velan or "matched" not in n
-                   } if env else {}
-        for c in su_used.values():
-            an.run_timed(c, env)
-        t_gd, rss_gd, t_su = [], [], {name: [] for name in su_used}
-        rss_su = {name: 0.0 for name in su_used}
-        for rep in range(reps):
-            def one_gd():
-                w, r = an.run_timed(gd_cmd + " 2>/dev/null")
-                t_gd.append(w)
-                rss_gd.append(r)
-            if rep % 2 == 0:
-                one_gd()
-            for name, c in su_used.items():
-                w, r = an.run_timed(c, env)
-                t_su[name].append(w)
-                rss_su[name] = max(rss_su[name], r)
-            if rep % 2 == 1:
-                one_gd()
-        med = statistics.median(t_gd)
-        res = {"command": gd_cmd, "geodesk_median_s": round(med, 3),
-               "geodesk_peak_rss_mib": round(max(rss_gd), 1),
-               "gathers_per_s": round(n_gathers / med, 1),
-               "traces_per_s": round(n_gathers * N_TR / med)}
-        for name, ts in t_su.items():
-            res[f"vs {name}"] = {**an.ratio_summary(ts, t_gd), "command": su_cmds[name],
-                                 "peak_rss_mib": round(rss_su[name], 1)}
-        if work == "velocities":
-            res["agreement"] = velocity_agreement(
-                o["vel_gd.csv"], o["vel_su_matched.su"] if env and matched_velan else None,
-                n_gathers)
-        elif env and work == "nmo":
-            a, b = _read_segy(o["nmo_gd.sgy"]), an.read_su(o["nmo_su.su"])[0]
-            live = (np.abs(a) > 0) & (np.abs(b) > 0)
-            res["agreement"] = {
-                "sample_correlation": round(float(np.corrcoef(a.ravel(), b.ravel())[0, 1]), 4),
-                "rms_difference_rel": round(float(np.sqrt(np.mean((a - b) ** 2))
-                                                  / np.sqrt(np.mean(b ** 2))), 4),
-                "same_live_samples_pct": round(100 * float(np.mean(
-                    (np.abs(a) > 0) == (np.abs(b) > 0))), 2),
-                "correlation_where_both_live": round(float(np.corrcoef(a[live], b[live])[0, 1]),
-                                                     4)}
-        elif env and work == "stack":
-            a, b = _read_segy(o["stk_gd.sgy"]), an.read_su(o["stk_su.su"])[0]
-            c = [np.corrcoef(x, y)[0, 1] for x, y in zip(a, b)]
-            res["agreement"] = {"trace_correlation_median": round(float(np.median(c)), 4),
-                                "trace_correlation_min": round(float(np.min(c)), 4),
-                                "amplitude_ratio_median": round(float(np.median(
-                                    np.sqrt((a ** 2).mean(axis=1) / (b ** 2).mean(axis=1)))),
-                                                                3)}
+                 "geodesk_bytecode": "cached (PYTHONPYCACHEPREFIX), as an installed package "
+                                     "has it"}
+    for work in works:
+        gd_cmd, su_cmds = jobs[work]
+        variants = {f"geodesk {k}": (c, gd_env) for k, c in _geodesk_variants(work, gd_cmd).items()}
+        su_used = {n: (c, env) for n, c in su_cmds.items()
+                   if matched_velan or "matched" not in n} if env else {}
+        timed_runs = _interleaved({**variants, **su_used}, reps)
+        res: dict = {}
+        for name in variants:
+            walls, rss = timed_runs[name]
+            med = statistics.median(walls)
+            row = {"command": variants[name][0], "median_s": round(med, 3),
+                   "min_s": round(min(walls), 3), "max_s": round(max(walls), 3),
+                   "gathers_per_s": round(n_gathers / med, 1),
+                   "traces_per_s": round(n_gathers * N_TR / med),
+                   "peak_rss_mib": round(rss, 1)}
+            for su_name in su_used:
+                row[f"vs {su_name}"] = an.ratio_summary(timed_runs[su_name][0], walls)
+            res[name] = row
+        for su_name, (c, _) in su_used.items():
+            walls, rss = timed_runs[su_name]
+            res[su_name] = {"command": c, "median_s": round(statistics.median(walls), 3),
+                            "gathers_per_s": round(n_gathers / statistics.median(walls), 1),
+                            "peak_rss_mib": round(rss, 1)}
+        if memory:
+            for name, (c, e) in {**variants, **su_used}.items():
+                res[name]["peak_anon_mib"] = an.peak_anon(c, e)["peak_anon_mib"]
+        agreement = _agreement(work, o, env, matched_velan, n_gathers)
+        if agreement is not None:
+            res["agreement"] = agreement
         out[work] = res
+    return out
+
+
+def start_up(env, reps: int) -> dict:
+    """What every whole process pays before its first gather, medians of ``reps`` runs: the
+    interpreter, numpy, segyio, the nmo command's parser and imports (``--help``), and each
+    tool's whole command on a two-gather file (about the fixed cost)."""
+    py = sys.executable
+    gd_env = an.geodesk_env(WORK / "pycache")
+    sgy, su = files(env, 2)  # one gather: a constant CDP header, refused
+    picks = write_picks(WORK / "picks2.csv", 2)
+    gd = " ".join(an.geodesk_cmd())
+    cmds = {"python -c pass": (f"{py} -c pass", gd_env),
+            "python: import numpy": (f"{py} -c 'import numpy'", gd_env),
+            "python: import numpy, segyio": (f"{py} -c 'import numpy, segyio'", gd_env),
+            "geodesk nmo --help": (f"{gd} nmo --help > /dev/null", gd_env),
+            "geodesk nmo, 2 gathers": (
+                f"{gd} nmo {sgy} {picks} {WORK / 'nmo_gd2.sgy'} --threads 1", gd_env),
+            "geodesk stack, 2 gathers": (
+                f"{gd} stack {sgy} {picks} {WORK / 'stk_gd2.sgy'} --threads 1", gd_env)}
+    if env:
+        cmds["sunmo, 2 gathers"] = (f"sunmo {sunmo_args()} < {su} > {WORK / 'nmo_su2.su'}", env)
+        cmds["sunmo | sustack, 2 gathers"] = (
+            f"sunmo {sunmo_args()} < {su} | sustack > {WORK / 'stk_su2.su'}", env)
+    runs = _interleaved(cmds, reps)
+    return {name: round(1000 * statistics.median(w), 1) for name, (w, _) in runs.items()}
+
+
+def scaling(env, reps: int, sizes=(10, 100, 1000), velocities_up_to: int = 100) -> dict:
+    """nmo and stack (velocities up to ``velocities_up_to`` gathers: suvelan takes minutes on
+    1000) at each size: time, throughput and peak anonymous memory, and for each tool the
+    straight line time = fixed + per gather fitted through the sizes."""
+    out: dict = {"sizes": list(sizes), "per_size": {}}
+    for n in sizes:
+        s_sgy, s_su = files(env, n)
+        works = ("velocities", "nmo", "stack") if n <= velocities_up_to else ("nmo", "stack")
+        out["per_size"][str(n)] = process_bench(env, s_sgy, s_su, n, reps,
+                                                matched_velan=False, works=works)
+    fits: dict = {}
+    for work in ("nmo", "stack"):
+        rows = [out["per_size"][str(n)][work] for n in sizes]
+        for name in rows[0]:
+            if name == "agreement":
+                continue
+            t = np.array([r[name]["median_s"] for r in rows])
+            slope, fixed = np.polyfit(np.array(sizes, dtype=float), t, 1)
+            fits[f"{work}: {name}"] = {
+                "fixed_s": round(float(fixed), 3), "per_gather_ms": round(1000 * float(slope), 3),
+                "time_ratio_largest_to_smallest": round(float(t[-1] / t[0]), 2),
+                "peak_anon_mib_by_size": [r[name].get("peak_anon_mib") for r in rows]}
+    out["linear_fit"] = fits
     return out
 
 
@@ -293,6 +381,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--reps", type=int, default=5, help="repetitions (default 5)")
     ap.add_argument("--gathers", type=int, default=100, help="gathers in the file (100)")
     ap.add_argument("--per-rep", type=int, default=10, help="gathers per semblance repetition")
+    ap.add_argument("--scaling-reps", type=int, default=3,
+                    help="repetitions per size in --only scaling (default 3)")
     ap.add_argument("--only", choices=("semblance", "processes", "scaling"), default=None,
                     help="one section (default: semblance and processes; scaling, 10 / 100 / "
                     "1000 gathers with suvelan at its defaults, only when asked)")
@@ -311,12 +401,10 @@ def main(argv: list[str] | None = None) -> dict:
         out["semblance_in_process"] = semblance_bench(env, su_k, gathers, args.reps)
     if args.only in (None, "processes"):
         sgy, su = files(env, args.gathers)
+        out["start_up_ms"] = start_up(env, max(3, args.reps))
         out["whole_process"] = process_bench(env, sgy, su, args.gathers, max(3, args.reps // 2))
     if args.only == "scaling":
-        out["scaling"] = {}
-        for n in (10, 100, 1000):
-            s_sgy, s_su = files(env, n)
-            out["scaling"][str(n)] = process_bench(env, s_sgy, s_su, n, 1, matched_velan=False)
+        out["scaling"] = scaling(env, args.scaling_reps)
     return out
 
 

@@ -10,9 +10,11 @@ import numpy as np
 
 from geodesk.core.processing.compiled import HAVE_NUMBA, compiled, jit, loaded
 
-#: Samples of NMO work that pay for loading the compiled code (~0.5 s once per process; the
-#: numpy pass costs ~20 ns a sample more): about 200 gathers of 60 x 2000.
-WARM_SAMPLES = 25_000_000
+#: Samples of NMO work that pay for loading the compiled code: importing numba and loading
+#: the cached kernel costs 0.6-1.3 s once per process, the numpy pass ~1.7 ns a sample more
+#: (0.49 against 0.29 ms a 60 x 2000 gather, measured on the shared 2-core machine): about
+#: 4000 such gathers.
+WARM_SAMPLES = 500_000_000
 
 
 @jit(fastmath=False)

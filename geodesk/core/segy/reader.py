@@ -318,7 +318,9 @@ class SegyPrestack(_SegySurvey, Prestack):
                               f"{'empty' if not vals.any() else 'constant'}: cannot sort "
                               f"the traces into {key} gathers")
         geo = Geometry("prestack", self.header_bytes, gather_key=key, trace_keys=vals)
-        return SegyPrestack(self._layout, TraceStore(self._layout), geo)
+        store = TraceStore(self._layout)
+        store.share_headers(self._store)  # same file: the fields already read are not read again
+        return SegyPrestack(self._layout, store, geo)
 
     def info(self) -> dict[str, Any]:
         d = super().info()

@@ -224,6 +224,12 @@ class TraceStore:
         return decode_samples(raw, self.layout.format_code, self.layout.endian)[:, 0]
 
     # -- headers -------------------------------------------------------------------------------
+    def share_headers(self, other: TraceStore) -> None:
+        """Take the header fields ``other`` (a store of the same file) has read: a regrouped
+        view then neither reads them again nor maps the whole file a second time for them."""
+        if other.layout == self.layout:
+            self._header_cache.update(other._header_cache)
+
     def header_values(self, byte: int) -> np.ndarray:
         """One header field of every trace as int64 (cached: geometry reads a few fields)."""
         byte = check_field(byte)
