@@ -8,9 +8,12 @@
 - **denoising** at 0 dB on the evaluation family (``evalgen.volumes``, never used to build
   GeoDesk): the DDTF noise handling (plain or adaptive) and threshold factor and the 3D Gaussian's sigmas are chosen on validation
   seeds (7.1e6 + k) and scored on other seeds (7e6 + k, those of bench_denoise_quality);
-  the shipped DnCNN and the oracle Gaussian (best sigmas knowing the clean volume) beside.
-- **real lines** of ``../shared/data/segy``: what DDTF removed (coherence < 0.2 wanted),
-  with ``geodesk.core.processing.denoise_checks.removed_report``.
+  the shipped DnCNN and the oracle Gaussian (best sigmas knowing the clean volume) beside;
+  DDTF and DnCNN as shipped (leakage retrieved) and without the retrieval.
+- **real lines** of ``../shared/data/segy``: what DDTF (settings chosen on validation) and the
+  shipped DnCNN removed (coherence < 0.2 wanted, beside the removed RMS share, correlations,
+  spectrum bands), with ``geodesk.core.processing.denoise_checks.removed_report``; both with
+  the leakage retrieval (``geodesk.core.processing.leakage``, as shipped) and without it.
 - **interpolation**: 30 % and 50 % of the traces of clean evaluation volumes removed at
   random, filled by DDTF (POCS) and by linear interpolation between live neighbours along
   the crossline axis; SNR over the filled traces.
@@ -22,6 +25,7 @@ Run with one thread: ``.venv/bin/python bench/bench_ddtf.py`` (BLAS and torch li
 from __future__ import annotations
 
 import argparse
+import copy
 import itertools
 import json
 import sys
@@ -30,7 +34,7 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from bench_denoise_quality import DATA, GAUSS_SIGMAS, REAL_LINES, best_gaussian
+from bench_denoise_quality import DATA, GAUSS_SIGMAS, REAL_LINES, best_gaussian, real_section
 from evalgen.volumes import make_volume
 from scipy import ndimage
 from threadpoolctl import threadpool_limits
@@ -38,6 +42,7 @@ from threadpoolctl import threadpool_limits
 from geodesk.core.processing.ddtf.apply import DDTFSettings, denoise_array, interpolate_array
 from geodesk.core.processing.ddtf.frame import learn_frame, noise_sigma
 from geodesk.core.processing.ddtf.patches import random_patches
+from geodesk.core.processing.leakage import retrieve_leakage
 
 VAL_SEED, TEST_SEED = 7_100_000, 7_000_000
 FACTORS = (2.0, 3.0, 4.0, 5.0, 6.0)
@@ -107,10 +112,13 @@ def learning(args) -> dict:
 
 
 # -- (b) denoising on the evaluation family --------------------------------------------------
-def _ddtf(noisy: np.ndarray, choice: tuple[bool, float], args) -> tuple[np.ndarray, object]:
-    s = DDTFSettings(patch=(8, 8, 8), adaptive=choice[0], factor=choice[1],
-                     iterations=args.iterations)
-    return denoise_array(noisy, s)
+def _ddtf(noisy: np.ndarray, choice: tuple[bool, float], args, patch=(8, 8, 8)
+          ) -> tuple[np.ndarray, object, np.ndarray]:
+    """(DDTF as shipped: leakage retrieved, the fit, the frame's output before retrieval)."""
+    s = DDTFSettings(patch=patch, adaptive=choice[0], factor=choice[1],
+                     iterations=args.iterations, leakage=False)
+    raw, fit = denoise_array(noisy, s)
+    return retrieve_leakage(noisy, raw), fit, raw
 
 
 def denoising(args, dncnn) -> dict:
@@ -134,25 +142,32 @@ def denoising(args, dncnn) -> dict:
     sig = max(gauss, key=gauss.get)
     log("tuned", {"ddtf_gain": {str(k): v for k, v in tuned.items()}, "choice": factor,
                   "gaussian_sigma": sig})
-    rows, gains = [], {"ddtf": [], "gaussian_tuned": [], "gaussian_oracle": [], "dncnn": []}
+    rows = []
+    gains = {"ddtf": [], "ddtf_without_retrieval": [], "gaussian_tuned": [],
+             "gaussian_oracle": [], "dncnn": [], "dncnn_without_retrieval": []}
+    raw_dncnn = copy.deepcopy(dncnn)
+    raw_dncnn.leakage = False
     frames_err = []
     for k in range(args.test):
         v = make_volume(shape, seed=TEST_SEED + k, snr_db=0.0)
         live = ~v.filled
         base = snr(v.clean[live], v.noisy[live])
         t0 = time.perf_counter()
-        den, fit = _ddtf(v.noisy, factor, args)
+        den, fit, raw = _ddtf(v.noisy, factor, args)
         dt = time.perf_counter() - t0
         frames_err.append(fit.report.orthogonality_error)
         rec = {"seed": TEST_SEED + k, "noise": v.info["noise"], "wavelet": v.info["wavelet"],
                "input_snr_db": round(base, 2),
                "ddtf": round(snr(v.clean[live], den[live]) - base, 2),
+               "ddtf_without_retrieval": round(snr(v.clean[live], raw[live]) - base, 2),
                "ddtf_seconds": round(dt, 1),
                "gaussian_tuned": round(snr(v.clean[live], ndimage.gaussian_filter(
                    v.noisy, sig)[live]) - base, 2),
                "gaussian_oracle": round(best_gaussian(v.noisy, v.clean, live)[0] - base, 2),
                "dncnn": round(snr(v.clean[live], denoise_volume(dncnn, v.noisy)[live]) - base,
-                              2)}
+                              2),
+               "dncnn_without_retrieval": round(snr(v.clean[live], denoise_volume(
+                   raw_dncnn, v.noisy)[live]) - base, 2)}
         for key, vals in gains.items():
             vals.append(rec[key])
         rows.append(rec)
@@ -173,10 +188,24 @@ def denoising(args, dncnn) -> dict:
 
 
 # -- real lines ------------------------------------------------------------------------------
-def real_lines(args, choice: tuple[bool, float]) -> dict:
-    import geodesk
-    from geodesk.core.processing.denoise_checks import removed_report
+REAL_KEYS = ("removed_rms_share", "coherence", "flat_coherence", "corr_with_input",
+             "corr_with_output", "zero_region_energy", "band_ratios")
 
+
+def _removed(data: np.ndarray, res: np.ndarray, dt: float) -> dict:
+    from geodesk.core.processing.denoise_checks import keep_constant_regions, removed_report
+
+    rep = removed_report(data, keep_constant_regions(data, res), dt_ms=dt)
+    return {k: rep[k] for k in REAL_KEYS}
+
+
+def real_lines(args, choice: tuple[bool, float], dncnn) -> dict:
+    """What DDTF (the settings chosen on validation) and the shipped DnCNN removed from each
+    real line, with and without the leakage retrieval, side by side."""
+    import geodesk
+
+    raw_dncnn = copy.deepcopy(dncnn)
+    raw_dncnn.leakage = False
     out = {}
     for name, rel in REAL_LINES.items():
         path = Path(args.data) / rel
@@ -185,34 +214,38 @@ def real_lines(args, choice: tuple[bool, float]) -> dict:
             continue
         with geodesk.open(path) as survey:
             dt = float(survey.dt_ms)
+            x_dn, _, _ = real_section(survey, dncnn)
             if survey.kind == "post3d" and len(survey.inlines) >= 8:
                 n = len(survey.inlines)
                 a = max(n // 2 - 8, 0)
                 ils = survey.inlines[a:min(a + 16, n)]
                 vol = np.stack([survey.inline(int(il)).data for il in ils])
                 mid = len(ils) // 2
-                den = denoise_array(vol, DDTFSettings(patch=(8, 8, 8), adaptive=choice[0],
-                                                      factor=choice[1]))[0]
-                data, res, label = vol[mid], den[mid], f"inline {int(ils[mid])} (3D patches)"
+                den, _, raw = _ddtf(vol, choice, args)
+                data, res, res_raw = vol[mid], den[mid], raw[mid]
+                label = f"inline {int(ils[mid])} (3D patches)"
             else:
                 sec = survey.line() if survey.kind == "post2d" else \
                     survey.inline(int(survey.inlines[len(survey.inlines) // 2]))
                 data = np.asarray(sec.data, dtype=np.float32)
-                res = denoise_array(data, DDTFSettings(patch=(8, 8), adaptive=choice[0],
-                                                       factor=choice[1]))[0]
+                res, _, res_raw = _ddtf(data, choice, args, patch=(8, 8))
                 label = "line (2D patches)"
-        from geodesk.core.processing.denoise_checks import keep_constant_regions
-
-        res = keep_constant_regions(data, res)
-        rep = removed_report(data, res, dt_ms=dt)
+        dn_data = np.asarray(x_dn if isinstance(x_dn, np.ndarray) else x_dn.data,
+                             dtype=np.float32)
+        dn_data = dn_data[dn_data.shape[0] // 2] if dn_data.ndim == 3 else dn_data
         out[name] = {"section": label, "shape": list(data.shape),
-                     **{k: rep[k] for k in ("removed_rms_share", "coherence", "flat_coherence",
-                                            "corr_with_output", "zero_region_energy")}}
+                     "ddtf": _removed(data, res, dt),
+                     "ddtf_without_retrieval": _removed(data, res_raw, dt),
+                     "dncnn": _removed(dn_data, dncnn.predict(x_dn), dt),
+                     "dncnn_without_retrieval": _removed(dn_data, raw_dncnn.predict(x_dn), dt)}
         log(name, out[name])
-    ok = [r["coherence"] for r in out.values() if "coherence" in r]
-    out["max_coherence"] = max(ok) if ok else None
-    out["mean_coherence"] = round(float(np.mean(ok)), 4) if ok else None
-    out["settings"] = {"adaptive": choice[0], "factor": choice[1]}
+    lines = [r for r in out.values() if "ddtf" in r]
+    for key in ("ddtf", "ddtf_without_retrieval", "dncnn", "dncnn_without_retrieval"):
+        ok = [r[key]["coherence"] for r in lines]
+        out[f"max_coherence_{key}"] = max(ok) if ok else None
+        out[f"mean_coherence_{key}"] = round(float(np.mean(ok)), 4) if ok else None
+    out["settings"] = {"adaptive": choice[0], "factor": choice[1],
+                       "leakage": "geodesk.core.processing.leakage defaults"}
     out["target_coherence_below"] = 0.2
     return out
 
@@ -310,12 +343,12 @@ def main() -> None:
             res["learning"] = learning(args)
             log("learning", res["learning"])
         factor = (True, 3.0)
+        dncnn = load_model(args.model, task="denoise", device="cpu")
         if "denoising" in parts:
-            dncnn = load_model(args.model, task="denoise", device="cpu")
             res["denoising"] = denoising(args, dncnn)
             factor = res["denoising"]["factor"]
         if "real" in parts:
-            res["real_lines"] = real_lines(args, factor)
+            res["real_lines"] = real_lines(args, factor, dncnn)
         if "interpolation" in parts:
             res["interpolation"] = interpolation(args)
         if "speed" in parts:

@@ -16,6 +16,9 @@ evaluation family (``evalgen.volumes``), and real lines (no truth: what the mode
   trace-to-trace coherence and correlation with the input and output, energy put into the
   zero-filled regions, spectrum bands (``geodesk.core.processing.denoise_checks``), and a
   left-right flip check, before and after adapting to each file.
+- The model runs as shipped: what it removed coherently from trace to trace is put back
+  (``geodesk.core.processing.leakage``); ``*_without_retrieval`` figures beside show the bare
+  network's output.
 
 One JSON object; ``--pictures DIR`` also writes PNGs (input | output | removed ×5) per line:
 
@@ -160,7 +163,9 @@ def own_column(model, args) -> dict:
 def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
     from geodesk.core.processing.denoise_checks import removed_report
 
-    rows, gains = [], {"model": [], "adapted": [], "gaussian": [], "median": []}
+    rows = []
+    gains = {"model": [], "adapted": [], "model_without_retrieval": [],
+             "adapted_without_retrieval": [], "gaussian": [], "median": []}
     for k in range(args.eval_volumes):
         seed = EVAL_SEED + k
         v = make_volume(tuple(args.shape), seed=seed, snr_db=args.eval_snr)
@@ -172,6 +177,8 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
                                 args.adapt_steps, seed=k)
         ada = denoise_volume(adapted, v.noisy)
         adapt_s = time.perf_counter() - t0
+        den_raw, ada_raw = (denoise_volume(without_retrieval(m), v.noisy)
+                            for m in (model, adapted))
         g, g_sig = best_gaussian(v.noisy, v.clean, live)
         m, m_size = best_median(v.noisy, v.clean, live)
         mid = v.noisy.shape[0] // 2
@@ -180,16 +187,18 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
                "n_faults": len(v.info["faults"]), "input_snr_db": round(base, 2),
                "model_gain_db": round(snr_db(v.clean[live], den[live]) - base, 2),
                "adapted_gain_db": round(snr_db(v.clean[live], ada[live]) - base, 2),
+               "model_without_retrieval_gain_db": round(
+                   snr_db(v.clean[live], den_raw[live]) - base, 2),
+               "adapted_without_retrieval_gain_db": round(
+                   snr_db(v.clean[live], ada_raw[live]) - base, 2),
                "gaussian_gain_db": round(g - base, 2), "gaussian_sigma": g_sig,
                "median_gain_db": round(m - base, 2), "median_size": m_size,
                "adapt_seconds": round(adapt_s, 1),
                "model_removed": _short(removed_report(v.noisy[mid], den[mid], dt_ms=v.dt_ms)),
                "adapted_removed": _short(removed_report(v.noisy[mid], ada[mid],
                                                         dt_ms=v.dt_ms))}
-        for key, val in (("model", rec["model_gain_db"]), ("adapted", rec["adapted_gain_db"]),
-                         ("gaussian", rec["gaussian_gain_db"]),
-                         ("median", rec["median_gain_db"])):
-            gains[key].append(val)
+        for key, vals in gains.items():
+            vals.append(rec[f"{key}_gain_db"])
         rows.append(rec)
         if pictures is not None:
             write_png(pictures / f"eval{k}_model.png", panels(v.noisy[mid], den[mid]))
@@ -204,6 +213,15 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
             "model_over_best_gaussian_db": round(mean["model"] - mean["gaussian"], 2),
             "adapted_over_best_gaussian_db": round(mean["adapted"] - mean["gaussian"], 2),
             "target_over_best_gaussian_db": 3.0}
+
+
+def without_retrieval(model):
+    """A copy of the denoiser that keeps all it removes (no leakage retrieval), to compare."""
+    import copy
+
+    raw = copy.copy(model)  # shares the network; only the switch differs
+    raw.leakage = False
+    return raw
 
 
 def _short(rep: dict) -> dict:
@@ -254,6 +272,10 @@ def real_column(model, args, pictures: Path | None) -> dict:
         rec = {"file": rel, "section": label, "shape": list(data.shape), "dt": dt,
                "before": removed_report(data, before, dt_ms=dt),
                "after": removed_report(data, after, dt_ms=dt),
+               "before_without_retrieval": removed_report(
+                   data, without_retrieval(model).predict(x), dt_ms=dt),
+               "after_without_retrieval": removed_report(
+                   data, without_retrieval(adapted).predict(x), dt_ms=dt),
                "flip_difference_before": _flip_check(model, x),
                "flip_difference_after": _flip_check(adapted, x),
                "seconds": round(time.perf_counter() - t0, 1)}
@@ -263,7 +285,8 @@ def real_column(model, args, pictures: Path | None) -> dict:
             write_png(pictures / f"real_{name}_after.png", panels(data, after))
         print(f"{name}: {json.dumps(rec)}", file=sys.stderr, flush=True)
     ok = [r for r in out.values() if "before" in r]
-    for when in ("before", "after"):
+    for when in ("before", "after", "before_without_retrieval", "after_without_retrieval"):
+        out[f"max_coherence_{when}"] = max(r[when]["coherence"] for r in ok) if ok else None
         out[f"mean_coherence_{when}"] = round(float(np.mean(
             [r[when]["coherence"] for r in ok])), 4) if ok else None
     out["target_coherence_below"] = 0.2

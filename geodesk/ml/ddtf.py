@@ -52,18 +52,20 @@ class DDTF(ArrayEstimator):
     def __init__(self, *, patch: tuple[int, ...] = (8, 8, 8), step: tuple[int, ...] | None = None,
                  iterations: int = 20, n_patches: int = 20000, threshold: float | None = None,
                  factor: float = 3.0, seed: int = 0, pocs_iterations: int = 30,
-                 adaptive: bool = True) -> None:
+                 adaptive: bool = True, leakage: bool = True) -> None:
         self.patch, self.step, self.iterations = tuple(patch), step, int(iterations)
         self.n_patches, self.threshold, self.factor = int(n_patches), threshold, float(factor)
         self.seed, self.pocs_iterations = int(seed), int(pocs_iterations)
         self.adaptive = bool(adaptive)
+        self.leakage = bool(leakage)  # put back what was removed coherently (signal)
 
     def settings(self) -> DDTFSettings:
         return DDTFSettings(patch=tuple(int(p) for p in self.patch),
                             step=None if self.step is None else tuple(self.step),
                             iterations=self.iterations, n_patches=self.n_patches,
                             threshold=self.threshold, factor=self.factor, seed=self.seed,
-                            pocs_iterations=self.pocs_iterations, adaptive=self.adaptive)
+                            pocs_iterations=self.pocs_iterations, adaptive=self.adaptive,
+                            leakage=self.leakage)
 
     @property
     def ndim(self) -> int:
@@ -115,7 +117,9 @@ class DDTF(ArrayEstimator):
 
     def predict(self, x: Any, *, ctx: JobContext | None = None, **edges: Any) -> np.ndarray:
         """Denoise one array (or :class:`Section`) of the frame's dimension with the frame;
-        zero-filled or muted runs of the input stay as they were (no data painted there)."""
+        what was removed coherently from trace to trace goes back unless ``leakage`` is off
+        (:mod:`geodesk.core.processing.leakage`); zero-filled or muted runs of the input stay as
+        they were (no data painted there)."""
         from geodesk.core.processing.denoise_checks import keep_constant_regions
 
         data = np.asarray(x.data if isinstance(x, Section) else x, dtype=np.float32)

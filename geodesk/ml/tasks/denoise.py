@@ -4,7 +4,8 @@ Input: a section or gather (traces, samples) scaled by its robust RMS; output: t
 section at the input's amplitude, with the input's zero-filled or muted regions (exact constant
 runs, :func:`~geodesk.core.processing.denoise_checks.constant_regions`) left as they were.
 Loss: mean squared error of the denoised section against the clean one (same scale) on live
-traces.
+traces. On inference, what the network removed coherently from trace to trace (signal, not
+random noise) is put back (:mod:`geodesk.core.processing.leakage`; ``leakage=False`` skips it).
 
 2.5D: with ``context`` = c > 0 the network also sees the c sections on each side (neighbouring
 inlines of a volume) as extra input channels and denoises the centre one; random noise is
@@ -22,6 +23,7 @@ import numpy as np
 
 from geodesk.core.derived import neighbour_indices
 from geodesk.core.processing.denoise_checks import keep_constant_regions
+from geodesk.core.processing.leakage import retrieve_leakage
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
 from geodesk.ml.data.normalize import clean_nonfinite, normalize
@@ -65,12 +67,13 @@ class DenoiseDnCNN(SeismicModel):
                  context: int = 1, single_fraction: float = 0.2,
                  lr: float = 1e-3, batch_size: int = 8, patch: tuple[int, int] = (64, 64),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
-                 device: str = "auto", seed: int = 0) -> None:
+                 leakage: bool = True, device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.context, self.single_fraction = context, single_fraction
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
+        self.leakage = bool(leakage)  # put back what was removed coherently (signal)
 
     @classmethod
     def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
@@ -162,6 +165,8 @@ class DenoiseDnCNN(SeismicModel):
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         out = (prep.meta["inp"] - raw[0]) * np.float32(prep.meta["scale"])
         out[~prep.meta["live"]] = 0.0
+        if self.leakage:
+            out = retrieve_leakage(prep.meta["data"], out)
         return keep_constant_regions(prep.meta["data"], out)
 
     def score(self, X: list, y: list) -> dict[str, float]:

@@ -2,7 +2,8 @@
 
 Denoising: learn a tight frame from Monte-Carlo patches of the data, hard-threshold every
 patch's coefficients at ``factor`` × the noise estimate (or a given threshold) and average
-the overlapping patches back. Interpolation (POCS): the missing traces are filled by repeated
+the overlapping patches back; what that removed coherently from trace to trace (signal) is then
+put back (:mod:`geodesk.core.processing.leakage`, ``leakage=False`` skips it). Interpolation (POCS): the missing traces are filled by repeated
 frame thresholding with a threshold decreasing geometrically from the data's largest
 coefficient to the noise level, the observed traces put back after every step; the frame is
 learned again from the current estimate as the gaps fill.
@@ -37,6 +38,7 @@ from geodesk.core.processing.ddtf.patches import (
     map_patches,
     random_patches,
 )
+from geodesk.core.processing.leakage import retrieve_leakage
 
 Check = Callable[[], None] | None
 Progress = Callable[[float, str], None] | None
@@ -57,6 +59,7 @@ class DDTFSettings:
     pocs_iterations: int = 30
     relearn: int = 3  # POCS: frames learned (the first from the zero-filled data)
     adaptive: bool = True  # denoising: despike, whiten the noise in time, scale it locally
+    leakage: bool = True  # denoising: put back what was removed coherently (signal leakage)
 
     def for_ndim(self, ndim: int) -> DDTFSettings:
         """These settings for ``ndim``-D data: a 3D patch's last axes for 2D data."""
@@ -149,6 +152,8 @@ def denoise_array(x: np.ndarray, settings: DDTFSettings = DDTFSettings(), *,
                       starts=starts, check=check)
     if spec is not None:
         out = unwhiten(out * scale, spec)
+    if s.leakage:  # per section (each inline of a volume): traces x samples
+        out = retrieve_leakage(x, out)
     return out, fit
 
 

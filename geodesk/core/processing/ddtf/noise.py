@@ -39,7 +39,8 @@ def despike(x: np.ndarray, k: float = SPIKE_K, length: int = SPIKE_LENGTH) -> np
 
 def noise_spectrum(x: np.ndarray) -> np.ndarray:
     """Median over traces of |rfft| of the neighbouring-trace differences / √2: the noise's
-    amplitude per frequency, floored at FLOOR × its median (no division by ~0)."""
+    amplitude per frequency, floored at FLOOR × its largest value (no division by ~0, even
+    where most of the band is empty), relative to its median."""
     x = np.asarray(x, dtype=np.float32)
     d = np.diff(x, axis=-2).reshape(-1, x.shape[-1]) / np.sqrt(2.0)
     live = np.any(d != 0, axis=1)
@@ -47,8 +48,11 @@ def noise_spectrum(x: np.ndarray) -> np.ndarray:
         return np.ones(x.shape[-1] // 2 + 1)
     amp = np.median(np.abs(np.fft.rfft(d[live], axis=-1)), axis=0)
     amp = ndimage.uniform_filter1d(amp, 3, mode="nearest")
-    ref = float(np.median(amp)) or 1.0
-    return np.maximum(amp, FLOOR * ref) / ref
+    top = float(amp.max())
+    if top <= 0:
+        return np.ones(x.shape[-1] // 2 + 1)
+    amp = np.maximum(amp, FLOOR * top)  # a band with no noise at all (digitised sections)
+    return amp / float(np.median(amp))  # must not make whitening blow the rest up
 
 
 def _filter(x: np.ndarray, gain: np.ndarray) -> np.ndarray:

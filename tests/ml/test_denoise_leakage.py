@@ -1,0 +1,44 @@
+"""The DnCNN puts back what it removed coherently from trace to trace (signal), unless told not to."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _biased(tiny_model, **changes):
+    import torch
+
+    model = tiny_model("denoise-dncnn", context=1, **changes)
+    model._init_net()
+    with torch.no_grad():  # a network whose "noise" is the same on every trace: a coherent bias
+        last = model.net_.body[-1]
+        last.weight.zero_()
+        last.bias.fill_(0.2)
+    return model
+
+
+def test_coherent_removal_goes_back_and_leakage_false_keeps_the_raw_output(tiny_model):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 40, 90)).astype(np.float32)
+    raw = _biased(tiny_model, leakage=False).predict(x)
+    kept = _biased(tiny_model).predict(x)
+    removed_raw = np.sqrt(np.mean((x[1] - raw) ** 2))
+    removed_kept = np.sqrt(np.mean((x[1] - kept) ** 2))
+    assert removed_raw > 0.1
+    assert removed_kept < 0.2 * removed_raw
+
+
+def test_weights_saved_before_the_setting_retrieve_leakage():
+    import json
+
+    import pytest
+    import torch
+
+    from geodesk.ml.registry import load_model, models_dir
+
+    path = models_dir() / "denoise.pt"
+    if not path.is_file():
+        pytest.skip("no shipped denoise.pt")
+    meta = json.loads(torch.load(path, weights_only=True)["meta_json"])
+    assert "leakage" not in meta["params"]  # written before the setting existed
+    assert load_model(path, task="denoise", device="cpu").leakage is True
