@@ -35,15 +35,18 @@ def times_at(flat: np.ndarray, times: np.ndarray) -> np.ndarray:
     return np.where(flat >= 0, t, np.nan)
 
 
-def seeds_xy(horizon: Horizon, section: Section, line: float | None) -> np.ndarray:
-    """(n, 2) scene positions of the horizon's seeds lying on this trace section."""
-    try:
-        flat = horizon_flat_index(horizon, section, line)
-    except ToolError:
-        return np.empty((0, 2))
+def seeds_xy(horizon: Horizon, section: Section, line: float | None,
+             flat: np.ndarray | None = None) -> np.ndarray:
+    """(n, 2) scene positions of the horizon's seeds lying on this trace section (``flat``: its
+    :func:`horizon_flat_index` when the caller has it)."""
     s = horizon.seed_array()
     if not len(s) or section.kind == "time":
         return np.empty((0, 2))
+    if flat is None:
+        try:
+            flat = horizon_flat_index(horizon, section, line)
+        except ToolError:
+            return np.empty((0, 2))
     on = np.isin(s[:, 0], horizon.inlines) & np.isin(s[:, 1], horizon.crosslines)
     s = s[on]
     if not len(s):
@@ -72,30 +75,76 @@ def sticks_xy(fault_set: FaultSet, section: Section,
     return list(out.items())
 
 
-def stick_crossings(fault_set: FaultSet, section: Section,
-                    line: float | None) -> list[tuple[str, np.ndarray]]:
+class StickSegments:
+    """Every segment of a fault set's sticks as arrays (the crossing search of each new line is
+    then a few array operations instead of a loop over all sticks). Sticks are immutable, so
+    the same stick objects and fault colours mean the same segments: :meth:`of` rebuilds only
+    when an edit replaced, added or removed a stick or recoloured a fault."""
+
+    def __init__(self, fault_set: FaultSet) -> None:
+        self.sticks = tuple(s for f in fault_set.faults for s in f.sticks)
+        self.colours = tuple(f.colour for f in fault_set.faults)
+        rows = []  # (fault, kind, number, inline0, inline1, crossline0, crossline1, t0, t1)
+        for n, f in enumerate(fault_set.faults):
+            for s in f.sticks:
+                p = s.points
+                if len(p) < 2:
+                    continue
+                kind = SEGMENT_KINDS.index(s.section_kind)
+                for k in range(len(p) - 1):
+                    rows.append((n, kind, s.section_number, p[k, 0], p[k + 1, 0], p[k, 1],
+                                 p[k + 1, 1], p[k, 2], p[k + 1, 2]))
+        table = np.array(rows, dtype=float).reshape(-1, 9)
+        self.fault = table[:, 0].astype(np.int64)
+        self.kind = table[:, 1].astype(np.int64)
+        self.number = table[:, 2]
+        self.ends = {0: table[:, 3:5], 1: table[:, 5:7]}  # by column: inline, crossline
+        self.times = table[:, 7:9]
+
+    def current(self, fault_set: FaultSet) -> bool:
+        """True while ``fault_set`` has the very sticks and colours these segments came from."""
+        if tuple(f.colour for f in fault_set.faults) != self.colours:
+            return False
+        now = [s for f in fault_set.faults for s in f.sticks]
+        return len(now) == len(self.sticks) and all(a is b for a, b in zip(now, self.sticks))
+
+    @classmethod
+    def of(cls, fault_set: FaultSet, previous: StickSegments | None = None) -> StickSegments:
+        """``previous`` while it is current for ``fault_set``, else new segments."""
+        if previous is not None and previous.current(fault_set):
+            return previous
+        return cls(fault_set)
+
+
+#: Section kinds of sticks, as :class:`StickSegments` codes them.
+SEGMENT_KINDS = ("inline", "crossline", "line")
+
+
+def stick_crossings(fault_set: FaultSet, section: Section, line: float | None,
+                    segments: StickSegments | None = None) -> list[tuple[str, np.ndarray]]:
     """Per fault colour, (n, 2) scene points where sticks picked on perpendicular sections
-    cross this inline / crossline (linear between the stick's nodes)."""
+    cross this inline / crossline (linear between the stick's nodes); ``segments`` (current
+    for ``fault_set``) saves building them."""
     if section.kind not in ("inline", "crossline") or line is None:
         return []
-    other = "crossline" if section.kind == "inline" else "inline"
+    seg = segments if segments is not None else StickSegments(fault_set)
+    other = SEGMENT_KINDS.index("crossline" if section.kind == "inline" else "inline")
     col = 0 if section.kind == "inline" else 1  # coordinate that varies along such sticks
-    out: dict[str, list[tuple[float, float]]] = {}
     values = np.asarray(section.axis0.values, dtype=float)
     lo, hi = values.min(), values.max()
-    for f in fault_set.faults:
-        for s in f.sticks:
-            if s.section_kind != other or not lo <= s.section_number <= hi:
-                continue
-            p = s.points
-            a, t = p[:, col], p[:, 2]
-            for k in range(len(p) - 1):
-                a0, a1 = a[k], a[k + 1]
-                if a0 == a1 or not min(a0, a1) <= line <= max(a0, a1):
-                    continue
-                w = (line - a0) / (a1 - a0)
-                x = float(key_to_position(values, np.array([s.section_number]))[0])
-                out.setdefault(f.colour, []).append((x, float(t[k] + w * (t[k + 1] - t[k]))))
+    a0, a1 = seg.ends[col][:, 0], seg.ends[col][:, 1]
+    hit = (seg.kind == other) & (lo <= seg.number) & (seg.number <= hi) & (a0 != a1) \
+        & (np.minimum(a0, a1) <= line) & (line <= np.maximum(a0, a1))
+    idx = np.flatnonzero(hit)
+    if not idx.size:
+        return []
+    w = (line - a0[idx]) / (a1[idx] - a0[idx])
+    t0, t1 = seg.times[idx, 0], seg.times[idx, 1]
+    t = t0 + w * (t1 - t0)
+    x = key_to_position(values, seg.number[idx])
+    out: dict[str, list[tuple[float, float]]] = {}
+    for k, n in enumerate(seg.fault[idx]):
+        out.setdefault(seg.colours[n], []).append((float(x[k]), float(t[k])))
     return [(c, np.array(v, dtype=float)) for c, v in out.items()]
 
 

@@ -12,6 +12,7 @@ shows the job as busy; the job hands the model back with its result and
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,18 @@ def loaded_models(parent: Any) -> Any:
 
 #: (models folder, its weight files' names/sizes/mtimes, task) -> the shipped file
 _SHIPPED: dict[tuple, Path | None] = {}
+#: $GEODESK_MODELS (None: unset) -> the models folder it means (resolved once)
+_FOLDERS: dict[str | None, Path] = {}
 
 
 def _folder_stamp(folder: Path) -> tuple:
     """Names, sizes and mtimes of the weight files in ``folder``: changes when one does."""
     try:
-        files = sorted(folder.glob("*.pt")) if folder.is_dir() else []
-        return tuple((p.name, st.st_size, st.st_mtime_ns) for p in files
-                     for st in (p.stat(),))
-    except OSError:
-        return ("unreadable",)
+        with os.scandir(folder) as entries:
+            return tuple(sorted((e.name, st.st_size, st.st_mtime_ns) for e in entries
+                                if e.name.endswith(".pt") for st in (e.stat(),)))
+    except OSError:  # no folder (nothing shipped) or unreadable
+        return ()
 
 
 def shipped_weights_cached(task: str) -> Path | None:
@@ -61,7 +64,10 @@ def shipped_weights_cached(task: str) -> Path | None:
     follows navigation), and reading every file's metadata cost ~20 ms of GUI time a flip."""
     from geodesk.ml.registry import models_dir, shipped_weights
 
-    folder = models_dir()
+    env = os.environ.get("GEODESK_MODELS")
+    if env not in _FOLDERS:
+        _FOLDERS[env] = models_dir()
+    folder = _FOLDERS[env]
     key = (str(folder), _folder_stamp(folder), task)
     if key not in _SHIPPED:
         if len(_SHIPPED) > 64:

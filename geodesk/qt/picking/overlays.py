@@ -56,6 +56,7 @@ class PickLayer:
         self._spare: dict[str, list[pg.GraphicsObject]] = {}  # hidden items by kind, for reuse
         self._reuse: dict[int, list[pg.GraphicsObject]] = {}  # an object's items being redrawn
         self._flat: dict[int, np.ndarray] = {}
+        self._segments: dict[int, geometry.StickSegments] = {}  # by fault set
         self.preview = pg.PlotDataItem(connect="finite")
         self.preview.setVisible(False)
         view.add_overlay(self.preview, Z_PICKS + 1)
@@ -117,9 +118,13 @@ class PickLayer:
             self.view.set_legend("picks", [])
             self.view.hide_overlay_scale("horizon_time")
             return
-        for obj in self.picks.objects():
+        objects = self.picks.objects()
+        for obj in objects:
             self._redraw_one(obj, rebuild=True)
         self._flush()
+        live = {id(obj) for obj in objects}
+        for key in [k for k in self._segments if k not in live]:  # removed fault sets
+            del self._segments[key]
         self._legend()
         h = self.slice_horizon
         if self.ctx.section.kind != "time" or h is None or not self.items.get(id(h)):
@@ -189,7 +194,7 @@ class PickLayer:
                 if getattr(line, "_pen_colour", None) != colour:
                     line._pen_colour = colour
                     line.setPen(_pen(colour, 2.5))
-                xy = geometry.seeds_xy(h, sec, self.ctx.line)
+                xy = geometry.seeds_xy(h, sec, self.ctx.line, self._flat[key])
                 seeds = self._item(key, "horizon_seeds")
                 if len(xy) or len(seeds.data):  # no seeds before or now: nothing to set
                     seeds.setData(xy[:, 0], xy[:, 1], symbol="o", size=9,
@@ -222,7 +227,9 @@ class PickLayer:
             self._item(key, "fault_nodes").setData(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
                                                    pen=pg.mkPen(colour),
                                                    brush=pg.mkBrush(colour))
-        for colour, pts in geometry.stick_crossings(fs, sec, line):
+        segments = geometry.StickSegments.of(fs, self._segments.get(key))
+        self._segments[key] = segments  # rebuilt only when the sticks or colours changed
+        for colour, pts in geometry.stick_crossings(fs, sec, line, segments):
             colour = self.colour(colour)
             self._item(key, "fault_crossing").setData(pts[:, 0], pts[:, 1], symbol="x", size=12,
                                                       pen=pg.mkPen(colour, width=2),
@@ -295,7 +302,9 @@ def _new_item(kind: str) -> tuple[pg.GraphicsObject, float]:
         img.setOpacity(0.6)
         return img, Z_PICKS
     if kind in ("horizon_line", "fault_line"):
-        return pg.PlotDataItem(connect="finite"), Z_PICKS
+        # the curve itself, not a PlotDataItem around it: the same drawing without the
+        # wrapper's data set, bounds and symbol bookkeeping on every new line
+        return pg.PlotCurveItem(connect="finite"), Z_PICKS
     if kind.startswith("first_breaks_"):
         cat = kind.removeprefix("first_breaks_")
         return pg.ScatterPlotItem(symbol="o", size=6, pen=pg.mkPen("k"),

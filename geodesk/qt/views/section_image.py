@@ -41,14 +41,18 @@ class SectionImage(pg.ImageItem):
             lo, hi = (float(v) for v in self.levels)
             words = self._words(lut)
             n = len(words)
-            scaled = np.subtract(img, np.float32(lo), dtype=np.float32)
+            # row-major from the first pass: a section's transposed view (traces x samples
+            # shown samples x traces) would otherwise be carried through every pass and copied
+            # once more at the end for the QImage
+            scaled = np.subtract(img, np.float32(lo), dtype=np.float32, order="C")
             scaled *= np.float32(n / (hi - lo if hi > lo else 1.0))
             nan = np.isnan(scaled)
             has_nan = bool(nan.any())
             if has_nan:
                 scaled[nan] = 0.0
             np.clip(scaled, 0, n - 1, out=scaled)
-            pixels = words[scaled.astype(np.intp)]
+            # the same truncation as an intp index; a byte index makes the lookup faster
+            pixels = np.take(words, scaled.astype(np.uint8 if n <= 256 else np.intp))
             if has_nan:
                 pixels[nan] = 0  # transparent
         elif img.ndim == 2 and img.dtype == np.uint32:

@@ -186,6 +186,9 @@ class SectionView(QWidget):
         self.left_axis = ValueAxis("left")
         self.plot_widget = pg.PlotWidget(axisItems={"top": self.top_axis, "left": self.left_axis})
         self.plot_widget.setBackground("w")
+        # the view paints its white background over every exposed pixel itself: Qt need not
+        # fill the viewport first (one full-viewport fill less per frame)
+        self.plot_widget.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.showAxis("top")
         self.plot.hideAxis("bottom")
