@@ -85,7 +85,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_mute(q, mute)
         _add_bytes(q)
         q.add_argument("--threads", type=int, default=None, metavar="N",
-                       help="threads correcting gathers side by side (default: up to 2)")
+                       help="threads correcting gathers side by side (default: up to 2; at most "
+                       "the number of cores)")
         declare_io(q, inputs=("input", "picks"), outputs={"output": "segy"})
         q.set_defaults(func=run_nmo if name == "nmo" else run_stack)
 

@@ -84,7 +84,9 @@ def thread_pool(workers: int) -> ThreadPoolExecutor | None:
 def map_ordered(fn, items: Iterable[tuple], workers: int) -> Iterator:
     """``fn(*item)`` for each item, yielded in order; with ``workers`` > 1 up to twice that many
     run ahead on the shared pool (the items are made, e.g. read from a file, by the caller's
-    thread), so memory holds a few results whatever the number of items."""
+    thread), so memory holds a few results whatever the number of items. More workers than
+    cores are not started."""
+    workers = max(1, min(int(workers), os.cpu_count() or 1))
     pool = thread_pool(workers)
     if pool is None:
         for item in items:

@@ -72,3 +72,14 @@ def test_two_threads_give_the_nmo_and_stack_of_one(cmps):
     np.testing.assert_array_equal(s1.data, s2.data)
     np.testing.assert_array_equal(s1.headers["fold"], s2.headers["fold"])
     np.testing.assert_array_equal(s1.x, s2.x)
+
+
+def test_map_ordered_starts_no_more_workers_than_cores():
+    import os
+
+    def where(k):
+        time.sleep(0.001)
+        return threading.current_thread().name
+
+    names = set(compiled.map_ordered(where, ((k,) for k in range(50)), 10**6))
+    assert len(names) <= (os.cpu_count() or 1)
