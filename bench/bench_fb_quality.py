@@ -4,7 +4,9 @@ independent evaluation family (``bench/evalgen/shots.py``) and real shots with h
 Pickers, on the same gathers in the same run: ``stalta`` (the survey STA/LTA + AIC picker as
 GeoDesk ran it before), ``mer_trend`` (the classical pipeline with the refractor trend) and,
 with ``--model``, ``unet`` (:func:`geodesk.ml.run.results.firstbreak_picks`: the network combined
-with the gather's trend, as the workstation runs it). Unpicked (NaN) traces with a truth count
+with the gather's trend and with the classical picks, :mod:`geodesk.ml.tasks.fb_hybrid`, as the
+workstation runs it) and ``unet_network_only`` (the same without the classical picks: the
+model's ``classical="none"``). Unpicked (NaN) traces with a truth count
 as misses; traces with no truth (dead, or no human pick) are not scored but counted.
 
 * geodesk: ``geodesk.synth.generate_shots`` at seeds from 2e9 (training uses < 1e9, validation
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import time
 from pathlib import Path
@@ -70,6 +73,9 @@ class Pickers:
 
             model = load_model(model_path, task="firstbreaks", device="cpu")
             self.funcs["unet"] = lambda s: firstbreak_picks(model, s)[0]
+            alone = load_model(model_path, task="firstbreaks", device="cpu")
+            alone.classical = "none"  # the network and its trend stage, no classical picks
+            self.funcs["unet_network_only"] = lambda s: firstbreak_picks(alone, s)[0]
         self.seconds = {k: 0.0 for k in self.funcs}
 
     @staticmethod
@@ -177,7 +183,7 @@ def evaluation_column(pick: Pickers, args: argparse.Namespace) -> dict:
     for name, r in rec.items():
         hit, snr, tgt, dts = (np.concatenate(r[key]) for key in ("hit", "snr", "target", "dt"))
         bins = {}
-        for lo, hi in zip(edges[:-1], edges[1:]):
+        for lo, hi in itertools.pairwise(edges):
             sel = (snr >= lo) & (snr < hi)
             label = f"{lo:g} to {hi:g} dB" if np.isfinite(hi) else f">= {lo:g} dB"
             bins[label] = {"within_2_samples": share(hit[sel]), "traces": int(sel.sum())}

@@ -23,7 +23,8 @@ def test_perfect_class_maps_decode_to_the_true_onsets(dt_ms):
     onset[3] = np.nan  # a trace without truth (dead)
     data = rng.standard_normal((n_tr, ns)).astype(np.float32)
     data[3] = 0.0
-    model = FirstBreakUNet(depth=2, width=4, device="cpu")
+    # the network's own decoding (on pure noise the classical picker has nothing to find)
+    model = FirstBreakUNet(depth=2, width=4, device="cpu", classical="none")
     prep = model._prepare(gather_section(data, dt_ms, t0_ms=10.0), onset + 10.0)
     logits = np.log(np.clip(prep.target, 1e-6, 1.0))  # the network's ideal answer
     picks = model._finish(logits, prep)

@@ -64,9 +64,12 @@ def firstbreak_picks(model: Any, gather: Section,
     """(onset ms, confidence in [0, 1]) per trace of a shot gather, NaN where unpicked, from
     ONE pass of a first-break model, always through the combined picker: the network's onset
     likelihood made consistent with the gather's refractor trend
-    (:mod:`geodesk.ml.tasks.fb_combine`), whatever decoding the model file names. The
-    confidence is :func:`change_point_confidence` at the pick times the network's probability
-    that the onset lies inside the trend window (low where network and trend disagree)."""
+    (:mod:`geodesk.ml.tasks.fb_combine`), whatever decoding the model file names, then (the
+    model's ``classical="earlier"``, the default) combined with the classical picker
+    (:mod:`geodesk.ml.tasks.fb_hybrid`). The confidence of a network pick is
+    :func:`change_point_confidence` at the pick times the network's probability that the onset
+    lies inside the trend window (low where network and trend disagree); of a classical pick,
+    its classical trend confidence (:func:`~geodesk.core.processing.fb_classical.trend_confidence`)."""
     if not all(hasattr(model, a) for a in ("_prepare", "_raw", "combined", "net_")):
         times = np.asarray(model.predict(gather, ctx=ctx), dtype=np.float32)
         return times, np.full(times.shape, np.nan, dtype=np.float32)
@@ -94,9 +97,17 @@ def decode_first_breaks(model: Any, gather: Section,
     model.net_.eval()
     raw = model._raw(prep.inp, ctx)
     p = model.probabilities(raw)  # as predict does: the same picks to the last bit
-    onsets = model.combined(p, prep)
-    times = model.onset_times(onsets.k, prep, p.shape[-1])
+    if hasattr(model, "decode_trend"):
+        times, onsets, hybrid = model.decode_trend(p, prep)
+    else:  # a model class without the classical combination
+        onsets, hybrid = model.combined(p, prep), None
+        times = model.onset_times(onsets.k, prep, p.shape[-1])
     conf = change_point_confidence(p, np.round(onsets.k).astype(np.int64)) * onsets.inside
+    if hybrid is not None:  # classical picks carry the classical trend's confidence
+        from geodesk.core.processing.fb_classical import trend_confidence
+
+        classical = np.nan_to_num(trend_confidence(hybrid.classical), nan=0.0)
+        conf = np.where(hybrid.from_network, conf, classical).astype(np.float32)
     return DecodedFirstBreaks(prep, p, onsets, times, conf)
 
 

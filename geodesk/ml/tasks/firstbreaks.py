@@ -6,7 +6,10 @@ per-sample confidence. Classes per (trace, sample): 0 before the onset, 1 the fi
 samples from the onset on, 2 later. The pick is the likeliest onset given P(before) per sample
 (:func:`onset_loglik`, refined to a fraction of a sample); from version 4 (``decode="trend"``)
 re-picked within a window around the gather's refractor trend
-(:mod:`geodesk.ml.tasks.fb_combine`), by offset or by channel when offsets are unknown;
+(:mod:`geodesk.ml.tasks.fb_combine`), by offset or by channel when offsets are unknown, and
+then (``classical="earlier"``, the default for every file) combined with the classical picker:
+its picks, moved earlier onto the network's only where the network is sure and the data show
+an energy rise (:mod:`geodesk.ml.tasks.fb_hybrid`; ``classical="none"`` keeps the network's);
 version 3 kept the likeliest onset, version 1 used the change point of
 :func:`change_points`. The loss
 is plain cross-entropy, which keeps P(before) calibrated: weighting the thin "at" band up
@@ -25,6 +28,7 @@ the ORIGINAL samples by an AIC split within ``refine_ms`` of it (the network wor
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -35,6 +39,7 @@ from geodesk.ml.base import Prepared
 from geodesk.ml.data.normalize import clean_nonfinite, resample_time
 from geodesk.ml.tasks.common import UNetModel, dead_traces, section_arrays
 from geodesk.ml.tasks.fb_combine import CombinedOnsets, combined_onsets, subsample_peak
+from geodesk.ml.tasks.fb_hybrid import HybridPicks, classical_with_network
 
 
 def gather_section(data: np.ndarray, dt_ms: float, t0_ms: float = 0.0,
@@ -178,7 +183,7 @@ class FirstBreakUNet(UNetModel):
                  decode: str = "trend", trend_ms: float = 6.0, after_ms: float = 64.0,
                  flip_average: bool = True, neutral: float = 0.5,
                  class_weighting: str = "none", energy_window: str = "trailing",
-                 lr: float = 1e-3,
+                 classical: str = "earlier", lr: float = 1e-3,
                  batch_size: int = 4, patch: tuple[int, int] = (64, 256), epochs: int = 10,
                  steps_per_epoch: int = 100, tile: int = 256, device: str = "auto",
                  seed: int = 0) -> None:
@@ -188,6 +193,7 @@ class FirstBreakUNet(UNetModel):
         self.decode, self.trend_ms, self.after_ms = decode, trend_ms, after_ms
         self.flip_average, self.neutral = flip_average, neutral
         self.class_weighting, self.energy_window = class_weighting, energy_window
+        self.classical = classical
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
@@ -340,13 +346,33 @@ class FirstBreakUNet(UNetModel):
                            float(self.refine_ms))
         return t.astype(np.float32)
 
+    def decode_trend(self, p: np.ndarray, prep: Prepared
+                     ) -> tuple[np.ndarray, CombinedOnsets, HybridPicks | None]:
+        """(times ms, combined onsets, classical combination or None) of class probabilities
+        ``p``: the network's onsets made consistent with the gather's refractor trend, then,
+        with ``classical="earlier"``, combined with the classical picker
+        (:mod:`geodesk.ml.tasks.fb_combine`, :mod:`geodesk.ml.tasks.fb_hybrid`). ``onsets.k``
+        holds the final picks in work samples."""
+        if self.classical not in ("earlier", "none"):
+            raise ValueError(f"unknown classical {self.classical!r} (earlier or none)")
+        onsets = self.combined(p, prep)
+        times = self.onset_times(onsets.k, prep, p.shape[-1])
+        if self.classical == "none":
+            return times, onsets, None
+        m, wdt = prep.meta, float(self.work_dt_ms)
+        hyb = classical_with_network(m["data"], m["dt"], m["t0"], m["offsets"], times,
+                                     self.loglik(p), wdt)
+        times = np.where(m["live"], hyb.times_ms, np.nan).astype(np.float32)
+        k = np.where(np.isfinite(times), (times - m["t0"]) / wdt + 0.5, onsets.k)
+        return times, dataclasses.replace(onsets, k=k), hyb
+
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         p = self.probabilities(raw)
         wdt = float(self.work_dt_ms)
         if self.decode == "changepoint":
             k = change_points(p)
         elif self.decode == "trend":
-            k = self.combined(p, prep).k
+            return self.decode_trend(p, prep)[0]
         elif self.decode == "likelihood":
             ll = self.loglik(p)
             k = np.argmax(ll, axis=1)
