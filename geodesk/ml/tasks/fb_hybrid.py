@@ -72,14 +72,33 @@ def loglik_at(loglik: np.ndarray, times_ms: np.ndarray, t0_ms: float,
     return loglik[np.arange(loglik.shape[0]), k]
 
 
-def classical_with_network(data: np.ndarray, dt_ms: float, t0_ms: float,
-                           offsets: np.ndarray | None, network_ms: np.ndarray,
-                           loglik: np.ndarray, work_dt_ms: float, *,
-                           ll_margin: float = LL_MARGIN, support_ratio: float = SUPPORT_RATIO,
-                           refine_ms: float = REFINE_MS) -> HybridPicks:
-    """Classical picks of the gather ``data`` (traces, input samples) where the network's
-    picks ``network_ms`` (with their onset log-likelihood ``loglik`` on the work grid) do not
-    show an earlier onset it is sure of and the data support (see the module docstring)."""
+@dataclass
+class SwitchEvidence:
+    """What the choice between the two picks of each trace rests on: the ``classical`` result,
+    the network's pick ``placed`` on the input samples (ms), ``sure`` (its onset log-likelihood
+    over the classical pick's) and the energy rises ``rise_network`` and ``rise_classical``."""
+
+    classical: TrendPicks
+    placed: np.ndarray
+    sure: np.ndarray
+    rise_network: np.ndarray
+    rise_classical: np.ndarray
+
+    def switch(self, ll_margin: float = LL_MARGIN,
+               support_ratio: float = SUPPORT_RATIO) -> np.ndarray:
+        """Traces that take the network's pick (see the module docstring)."""
+        c = np.asarray(self.classical.picks_ms, dtype=float)
+        with np.errstate(invalid="ignore"):
+            earlier = (self.placed < c) & (self.sure > ll_margin) \
+                & (self.rise_network >= support_ratio * self.rise_classical)
+        return np.isfinite(self.placed) & (earlier | ~np.isfinite(c))
+
+
+def switch_evidence(data: np.ndarray, dt_ms: float, t0_ms: float, offsets: np.ndarray | None,
+                    network_ms: np.ndarray, loglik: np.ndarray, work_dt_ms: float, *,
+                    refine_ms: float = REFINE_MS) -> SwitchEvidence:
+    """The classical picks of the gather ``data`` (traces, input samples) and, beside them, the
+    network's picks ``network_ms`` with their onset log-likelihood ``loglik`` (work grid)."""
     from geodesk.ml.tasks.firstbreaks import refine_aic
 
     raw = np.where(np.isfinite(data), data, 0.0)
@@ -90,10 +109,21 @@ def classical_with_network(data: np.ndarray, dt_ms: float, t0_ms: float,
         if refine_ms else net
     x = despike(raw)  # the energy rises as the classical picker measures them
     period = arrival_period_ms(x, dt_ms, c - t0_ms, dominant_period_ms(x, dt_ms))
-    rise_net = onset_strength(x, placed, dt_ms, period, t0_ms)
-    rise_cls = onset_strength(x, c, dt_ms, period, t0_ms)
     sure = loglik_at(loglik, net, t0_ms, work_dt_ms) - loglik_at(loglik, c, t0_ms, work_dt_ms)
-    with np.errstate(invalid="ignore"):
-        earlier = (placed < c) & (sure > ll_margin) & (rise_net >= support_ratio * rise_cls)
-    take = np.isfinite(placed) & (earlier | ~np.isfinite(c))
-    return HybridPicks(np.where(take, placed, c).astype(np.float32), take, cls)
+    return SwitchEvidence(cls, placed, sure, onset_strength(x, placed, dt_ms, period, t0_ms),
+                          onset_strength(x, c, dt_ms, period, t0_ms))
+
+
+def classical_with_network(data: np.ndarray, dt_ms: float, t0_ms: float,
+                           offsets: np.ndarray | None, network_ms: np.ndarray,
+                           loglik: np.ndarray, work_dt_ms: float, *,
+                           ll_margin: float = LL_MARGIN, support_ratio: float = SUPPORT_RATIO,
+                           refine_ms: float = REFINE_MS) -> HybridPicks:
+    """Classical picks of the gather ``data`` (traces, input samples) where the network's
+    picks ``network_ms`` (with their onset log-likelihood ``loglik`` on the work grid) do not
+    show an earlier onset it is sure of and the data support (see the module docstring)."""
+    ev = switch_evidence(data, dt_ms, t0_ms, offsets, network_ms, loglik, work_dt_ms,
+                         refine_ms=refine_ms)
+    take = ev.switch(ll_margin, support_ratio)
+    c = np.asarray(ev.classical.picks_ms, dtype=float)
+    return HybridPicks(np.where(take, ev.placed, c).astype(np.float32), take, ev.classical)
