@@ -1,12 +1,15 @@
 """Facies: quality on volumes of known units, reproducibility, and K-means speed and memory
 against scikit-learn's KMeans, in one run; one JSON object.
 
-- **quality**: ``evalgen.facies`` volumes (seeds 0..N-1; independent of geodesk.synth, never
-  used to choose a setting), written as SEG-Y and classified with K = 4 through
+- **quality**: ``evalgen.facies`` volumes (scored seeds 0..N-1; independent of geodesk.synth,
+  never used to choose a setting; ``--validation`` runs the validation seeds 100..100+N-1
+  instead, the only ones GeoDesk's facies settings were chosen on), written as SEG-Y and
+  classified with K = 4 through
   ``geodesk.ml.facies_run.classify_survey`` (what the window and ``geodesk facies`` run):
   adjusted Rand index (scikit-learn) of the classes against the facies of every sample, for
   attributes + K-means (target >= 0.8) and for autoencoder features + K-means, the autoencoder
   trained on ANOTHER evaluation volume (seed + 1000), so it is scored on data it did not see.
+  Per volume: the confusion of facies (rows) and classes (columns).
   A majority baseline (all samples one class, ARI 0) needs no run.
 - **reproducible**: the same seed twice gives identical classes; another seed: the share of
   samples whose class number is the same (classes are ordered by a centroid).
@@ -34,6 +37,9 @@ from pathlib import Path
 import numpy as np
 from evalgen.facies import make_facies_volume
 
+#: First seed of the validation volumes (settings are chosen on these, never on 0..N-1).
+VALIDATION_SEED = 100
+
 
 def _write(vol, path: Path) -> Path:
     from geodesk.core.segy.write import write_post3d
@@ -44,15 +50,15 @@ def _write(vol, path: Path) -> Path:
                         dt_ms=vol.dt_ms)
 
 
-def quality(n_volumes: int, cae_steps: int, folder: Path) -> dict:
-    from sklearn.metrics import adjusted_rand_score
+def quality(n_volumes: int, cae_steps: int, folder: Path, first_seed: int = 0) -> dict:
+    from sklearn.metrics import adjusted_rand_score, confusion_matrix
 
     import geodesk
     from geodesk.ml.facies_cae import fit_cae_features
     from geodesk.ml.facies_run import FaciesSettings, classify_survey
 
     rows = []
-    for seed in range(n_volumes):
+    for seed in range(first_seed, first_seed + n_volumes):
         vol = make_facies_volume(seed=seed)
         other = make_facies_volume(seed=seed + 1000)
         settings = FaciesSettings(n_clusters=4, seed=0)
@@ -79,10 +85,14 @@ def quality(n_volumes: int, cae_steps: int, folder: Path) -> dict:
             "other_seed_same_class_share": round(float(np.mean(attr.classes == seed1.classes)),
                                                  4),
             "attributes_s": round(t_attr, 2), "cae_train_s": round(t_train, 2),
-            "cae_classify_s": round(t_cae, 2), "samples": int(truth.size)})
+            "cae_classify_s": round(t_cae, 2), "samples": int(truth.size),
+            "facies_share": np.round(np.bincount(truth, minlength=4) / truth.size, 3).tolist(),
+            "confusion_attributes": confusion_matrix(truth, attr.classes.ravel()).tolist(),
+            "confusion_cae": confusion_matrix(truth, cae.classes.ravel()).tolist()})
     ari_a = [r["ari_attributes"] for r in rows]
     ari_c = [r["ari_cae"] for r in rows]
-    return {"volumes": rows, "ari_attributes_mean": round(float(np.mean(ari_a)), 4),
+    return {"seeds": "validation" if first_seed else "scored", "volumes": rows,
+            "ari_attributes_mean": round(float(np.mean(ari_a)), 4),
             "ari_attributes_min": round(float(np.min(ari_a)), 4),
             "ari_cae_mean": round(float(np.mean(ari_c)), 4),
             "ari_cae_min": round(float(np.min(ari_c)), 4),
@@ -162,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--vectors", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--validation", action="store_true",
+                    help=f"quality on the validation seeds {VALIDATION_SEED}.. (for choosing "
+                    "settings), not the scored ones")
     ap.add_argument("--skip-speed", action="store_true")
     args = ap.parse_args(argv)
     import torch
@@ -170,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"bench": "facies", "machine": "shared CPU, 1 thread"}
     with tempfile.TemporaryDirectory(prefix="bench_facies_") as tmp:
         if not args.skip_quality:
-            report["quality"] = quality(args.volumes, args.cae_steps, Path(tmp))
+            report["quality"] = quality(args.volumes, args.cae_steps, Path(tmp),
+                                        VALIDATION_SEED if args.validation else 0)
         if not args.skip_speed:
             report["speed"] = speed(args.vectors, 8, 8, args.repeats)
     print(json.dumps(report))

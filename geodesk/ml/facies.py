@@ -97,7 +97,7 @@ class FaciesKMeans(ArrayEstimator):
         self.kept_ = kept.astype(np.int64)
         km = self._clusterer(len(X)).fit(self.standardise(X))
         centers = np.asarray(km.cluster_centers_, dtype=np.float32)
-        order = self._class_order(centers)
+        order = self.class_order(centers)
         self.centers_ = centers[order]
         self.inertia_ = np.float64(km.inertia_)
         self.n_iter_ = int(getattr(km, "n_iter_", 0))
@@ -121,7 +121,7 @@ class FaciesKMeans(ArrayEstimator):
         return KMeans(n_clusters=self.n_clusters, random_state=self.seed, n_init=self.n_init,
                       max_iter=self.max_iter, copy_x=False)
 
-    def _class_order(self, centers: np.ndarray) -> np.ndarray:
+    def class_order(self, centers: np.ndarray) -> np.ndarray:
         """Centroid order by the ``order_by`` attribute (ascending), ties by the others."""
         kept = self.kept_.tolist()
         first = kept.index(self.order_by) if self.order_by in kept else 0

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import ndimage
 
 from geodesk.core.jobs import JobContext, PartContext
-from geodesk.ml.facies_run import FaciesSettings, SurveyBlocks, smooth_features
+from geodesk.ml.facies_run import FaciesSettings, SurveyBlocks
 
 #: Patch side (samples and traces), latent size, grid step of the encoded patches.
 PATCH, LATENT, STRIDE = 32, 8, 4
@@ -53,8 +53,8 @@ class CAEFeatures:
         return full[:n_tr, :n_s]
 
     def features(self, block: np.ndarray, dt_ms: float) -> np.ndarray:
-        f = np.stack([self.encode_section(s) for s in block]).astype(np.float32)
-        return smooth_features(f, dt_ms, self.settings)
+        """Latent features of every sample of a block (classify_survey smooths them)."""
+        return np.stack([self.encode_section(s) for s in block]).astype(np.float32)
 
 
 def sample_patches(blocks: SurveyBlocks, n: int, seed: int, sections: int = 16

@@ -3,6 +3,8 @@
 Two passes over the survey in blocks of inlines: the first computes the features (attributes,
 or the autoencoder's latent maps) and keeps a random sample of them for fitting K-means, the
 second labels every sample (kept in memory when the features fit :data:`KEEP_FEATURES_BYTES`).
+K-means finds a few more classes than asked for and the classes that touch most in space (one
+unit split along its reflections) are merged (:mod:`geodesk.ml.facies_merge`).
 With a horizon, each trace gets one vector, the mean of its per-sample features in a window
 centred on the horizon, and the result is a map. Classes are 1..K in the outputs, 0 where no
 class was given (dead traces, unpicked horizon nodes, samples outside the horizon window).
@@ -23,10 +25,12 @@ from geodesk.core.processing.attributes import HALO_TRACES, check_names, compute
 from geodesk.ml.facies import FaciesError, FaciesKMeans
 
 #: Attributes K-means uses by default: amplitude, frequency (instantaneous, envelope-weighted
-#: in the window, and dominant) and continuity. Chosen with the smoothing below on
-#: geodesk.synth.facies volumes (seeds 11-16 at 12 and 20 dB SNR, never the evaluation family):
-#: mean ARI 0.80 (min 0.61); without the instantaneous frequency and smoothed over 5 traces and
-#: 32 ms 0.74 (min 0.45); with dip added 0.47 at 12 dB; with the envelope 0.74.
+#: in the window, and dominant) and continuity. First chosen on geodesk.synth.facies volumes;
+#: on the VALIDATION volumes of the evaluation family (evalgen.facies seeds 100-109, never the
+#: scored seeds 0..N-1; bench_facies.py --validation), with 64 ms windows and no merging,
+#: dropping the instantaneous frequency lowered the mean ARI from 0.72 to 0.65 and dropping the
+#: dominant frequency to 0.63; a lateral-similarity (lagged correlation) attribute added 0.01
+#: and was left out.
 DEFAULT_ATTRIBUTES = ("rms", "frequency", "dominant_frequency", "coherence")
 #: Attributes whose logarithm is clustered (amplitudes spread over decades).
 LOG_ATTRIBUTES = ("envelope", "rms")
@@ -48,6 +52,14 @@ class FaciesSettings:
     window_ms: float = 32.0  # windowed attributes (RMS, dominant frequency, coherence)
     smooth_ms: float = 48.0  # features averaged over this time window...
     smooth_traces: int = 9  # ...and this many traces (inlines and crosslines)
+    # K-means finds this many more classes, then those that touch most in space are merged.
+    # Chosen with K = 4 on the validation volumes of both families (evalgen.facies seeds
+    # 100-109 / geodesk.synth.facies seeds 50-55), mean ARI: none 0.69 / 0.82, 1 0.76 / 0.84,
+    # 2 0.785 / 0.83, 3 0.785 / 0.83; with 2, windows of 24-40 ms and smoothing of 32-48 ms
+    # all gave 0.775-0.79 / 0.82-0.83. Tried and left out (evalgen validation, all merged):
+    # 64 ms windows with an edge-preserving 100 ms time mean 0.77 / 0.71, windows scaled to
+    # the estimated dominant period 0.77, a mode filter of the classes 0.74-0.77.
+    extra_classes: int = 2
     seed: int = 0
     n_init: int = 4  # K-means restarts (the best inertia kept): 1 fell into poor minima
     horizon_window_ms: float | None = None  # set with a horizon: one vector per trace
@@ -63,6 +75,8 @@ class FaciesSettings:
             raise FaciesError(str(exc)) from None
         if self.n_clusters < 2:
             raise FaciesError(f"--clusters must be at least 2, got {self.n_clusters}")
+        if self.extra_classes < 0:
+            raise FaciesError(f"extra classes must be 0 or more, got {self.extra_classes}")
         for what, v in (("attribute window", self.window_ms), ("smoothing", self.smooth_ms)):
             if not np.isfinite(v) or v < 0:
                 raise FaciesError(f"{what} must be a non-negative number of ms, got {v:g}")
@@ -76,7 +90,7 @@ class FaciesSettings:
 class FaciesResult:
     """Classes 1..K (0 = none): per sample (inlines, crosslines, samples) int8, held in memory
     (one byte per sample), or with a horizon a map (inlines, crosslines) int8; the fitted
-    model and what was said."""
+    K-means (its classes before merging), the class each of them went to, and what was said."""
 
     classes: np.ndarray
     model: FaciesKMeans
@@ -86,6 +100,7 @@ class FaciesResult:
     window_first: np.ndarray | None = None  # with a horizon: first sample of each window
     window_len: int = 0
     n_samples: int = 0
+    groups: np.ndarray | None = None  # class 0..K-1 of each K-means class (None: not merged)
 
     def trace_classes(self):
         """``(rows, cols) -> (k, samples)`` classes of grid traces (for the SEG-Y export)."""
@@ -97,12 +112,12 @@ class FaciesResult:
 
     @property
     def n_clusters(self) -> int:
-        return int(self.model.n_clusters)
+        return int(self.model.n_clusters) if self.groups is None else int(self.groups.max()) + 1
 
 
 def attribute_featurizer(settings: FaciesSettings) -> Featurizer:
-    """Features of a block (lines, traces, samples): the attributes, amplitudes as log10,
-    averaged over ``smooth_traces`` x ``smooth_traces`` traces and ``smooth_ms``."""
+    """Raw features of a block (lines, traces, samples): the attributes, amplitudes as log10
+    (:func:`smoothed` averages them as K-means sees them)."""
     names = tuple(settings.attributes)
 
     def features(block: np.ndarray, dt_ms: float) -> np.ndarray:
@@ -111,9 +126,14 @@ def attribute_featurizer(settings: FaciesSettings) -> Featurizer:
             if n in LOG_ATTRIBUTES:
                 a = f[..., j]
                 f[..., j] = np.log10(a + 1e-3 * max(float(a.mean()), 1e-30))
-        return smooth_features(f, dt_ms, settings)
+        return f
 
     return features
+
+
+def smoothed(featurizer: Featurizer, settings: FaciesSettings) -> Featurizer:
+    """``featurizer`` followed by :func:`smooth_features` (what K-means clusters)."""
+    return lambda block, dt_ms: smooth_features(featurizer(block, dt_ms), dt_ms, settings)
 
 
 def smooth_features(f: np.ndarray, dt_ms: float, settings: FaciesSettings) -> np.ndarray:
@@ -206,6 +226,25 @@ def _window_means(feats: np.ndarray, first: np.ndarray, n: int) -> np.ndarray:
     return ((hi - lo) / n).astype(np.float32)
 
 
+def merged_order(model: FaciesKMeans, classes: np.ndarray, n_target: int,
+                 sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(groups, lookup): the group 0..n_target-1 of each K-means class after merging by
+    contacts, numbered like K-means classes (by the size-weighted centroid of the group), and
+    the table taking classes 0..K' (0 = none) to 0..n_target."""
+    from geodesk.ml.facies_merge import contact_counts, merge_by_contact
+
+    k = len(sizes)
+    raw = merge_by_contact(contact_counts(classes, k), sizes, n_target)
+    w = np.maximum(sizes.astype(np.float64), 1.0)
+    centers = np.stack([np.average(model.centers_[raw == g], axis=0, weights=w[raw == g])
+                        for g in range(int(raw.max()) + 1)])
+    order = model.class_order(centers.astype(np.float32))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    groups = rank[raw]
+    return groups, np.concatenate([[0], groups + 1]).astype(np.int8)
+
+
 def classify_survey(survey, settings: FaciesSettings, ctx: JobContext | None = None, *,
                     horizon_ms: np.ndarray | None = None,
                     featurizer: Featurizer | None = None,
@@ -215,7 +254,7 @@ def classify_survey(survey, settings: FaciesSettings, ctx: JobContext | None = N
     ctx = ctx or JobContext()
     settings.check()
     blocks = SurveyBlocks(survey)
-    featurizer = featurizer or attribute_featurizer(settings)
+    raw_featurizer = featurizer or attribute_featurizer(settings)
     names = tuple(feature_names or settings.attributes)
     with_horizon = horizon_ms is not None
     if with_horizon:
@@ -230,6 +269,8 @@ def classify_survey(survey, settings: FaciesSettings, ctx: JobContext | None = N
         raise FaciesError(f"{settings.n_clusters} classes asked for but only {total} samples "
                           "to classify; choose fewer classes")
     keep = total * len(names) * 4 <= KEEP_FEATURES_BYTES
+    featurizer = smoothed(raw_featurizer, settings)
+    n_fine = min(settings.n_clusters + settings.extra_classes, total)
     take = min(1.0, settings.max_fit / max(total, 1))
     kept: list[np.ndarray] = []
     sample: list[np.ndarray] = []
@@ -249,7 +290,7 @@ def classify_survey(survey, settings: FaciesSettings, ctx: JobContext | None = N
         sample.append(v[pick])
     fit_on = np.concatenate(sample) if sample else np.zeros((0, len(names)), np.float32)
     ctx.progress(0.5, f"K-means on {len(fit_on)} vectors")
-    model = FaciesKMeans(n_clusters=settings.n_clusters, seed=settings.seed,
+    model = FaciesKMeans(n_clusters=n_fine, seed=settings.seed,
                          n_init=settings.n_init, attribute_names=names).fit(fit_on)
     if with_horizon:
         classes = np.zeros((blocks.n_lines, blocks.n_traces), dtype=np.int8)
@@ -263,10 +304,18 @@ def classify_survey(survey, settings: FaciesSettings, ctx: JobContext | None = N
         out = classes[a:b]
         out[mask] = labels.reshape(-1, *out.shape[2:]) if not with_horizon else labels
         part.progress(1.0)
+    messages = list(model.messages_)
+    groups = None
+    if n_fine > settings.n_clusters:
+        sizes = np.bincount(classes.ravel(), minlength=n_fine + 1)[1:]
+        groups, lookup = merged_order(model, classes, settings.n_clusters, sizes)
+        classes = lookup[classes]
+        messages.append(f"K-means found {n_fine} classes; the {n_fine - settings.n_clusters} "
+                        "that touched others most in space were merged with them")
     ctx.progress(1.0, "done")
-    return FaciesResult(classes, model, names, with_horizon, list(model.messages_),
+    return FaciesResult(classes, model, names, with_horizon, messages,
                         first if with_horizon else None, n_win if with_horizon else 0,
-                        blocks.n_samples)
+                        blocks.n_samples, groups)
 
 
 def section_classes(result: FaciesResult, survey, mode: str, value: float) -> np.ndarray | None:

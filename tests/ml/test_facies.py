@@ -85,3 +85,44 @@ def test_k_means_on_attributes_finds_the_units_of_the_synthetic_facies_volume(tm
         again = classify_survey(survey, FaciesSettings(n_clusters=4, block=7))
     assert adjusted_rand_score(vol.facies.ravel(), res.classes.ravel()) > 0.6  # random: 0
     np.testing.assert_array_equal(res.classes, again.classes)  # blocks change nothing
+
+
+def test_merged_classes_are_reproducible_numbered_by_rms_and_stable_across_seeds(tmp_path):
+    import geodesk
+    from geodesk.ml.facies_run import (
+        FaciesSettings,
+        attribute_featurizer,
+        classify_survey,
+        smoothed,
+    )
+    from geodesk.synth.facies import generate_facies_volume
+
+    vol = generate_facies_volume((12, 24, 300), seed=21)
+    settings = FaciesSettings(n_clusters=4)
+    with geodesk.open(vol.write(tmp_path / "f.sgy")) as survey:
+        res = classify_survey(survey, settings)
+        again = classify_survey(survey, FaciesSettings(n_clusters=4))
+        other_seed = classify_survey(survey, FaciesSettings(n_clusters=4, seed=1))
+    np.testing.assert_array_equal(res.classes, again.classes)  # same seed, same classes
+    assert res.model.n_clusters == 6 and res.n_clusters == 4  # 2 extra, merged away
+    assert sorted(set(res.groups.tolist())) == [0, 1, 2, 3]
+    assert np.unique(res.classes).tolist() == [1, 2, 3, 4]
+    assert any("merged" in m for m in res.messages)
+    # classes are numbered by their (log) RMS, ascending, after merging too
+    feats = smoothed(attribute_featurizer(settings), settings)(vol.data, vol.dt_ms)
+    rms = [feats[..., 0][res.classes == k].mean() for k in range(1, 5)]
+    assert np.all(np.diff(rms) > 0)
+    assert np.mean(res.classes == other_seed.classes) > 0.8  # colours do not shuffle
+
+
+def test_without_extra_classes_nothing_is_merged(tmp_path):
+    import geodesk
+    from geodesk.ml.facies_run import FaciesSettings, classify_survey
+    from geodesk.synth.facies import generate_facies_volume
+
+    vol = generate_facies_volume((6, 10, 200), seed=4)
+    with geodesk.open(vol.write(tmp_path / "f.sgy")) as survey:
+        res = classify_survey(survey, FaciesSettings(n_clusters=3, extra_classes=0))
+        with pytest.raises(FaciesError, match="extra classes"):
+            classify_survey(survey, FaciesSettings(n_clusters=3, extra_classes=-1))
+    assert res.groups is None and res.n_clusters == 3 == res.model.n_clusters

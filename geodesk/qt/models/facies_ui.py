@@ -236,11 +236,11 @@ class FaciesController:
 
         def job(ctx: JobContext) -> dict:
             from geodesk.ml.facies import k_curves
-            from geodesk.ml.facies_run import SurveyBlocks, attribute_featurizer
+            from geodesk.ml.facies_run import SurveyBlocks, attribute_featurizer, smoothed
 
             with private_survey(survey) as s:
                 blocks = SurveyBlocks(s)
-                feat = attribute_featurizer(settings)
+                feat = smoothed(attribute_featurizer(settings), settings)
                 rows = np.unique(np.linspace(0, blocks.n_lines - 1,
                                              min(CURVE_LINES, blocks.n_lines)).astype(int))
                 parts = []
