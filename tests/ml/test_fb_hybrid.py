@@ -103,3 +103,15 @@ def test_a_network_pick_on_the_1ms_grid_is_placed_on_a_fine_record_s_own_samples
     out = classical_with_network(data, dt, 0.0, None, coarse, _loglik(coarse), 1.0)
     assert out.from_network.all()
     assert np.all(np.abs(out.times_ms - weak) <= 2 * dt)  # within 2 input samples
+
+
+def test_training_scores_the_network_s_own_picks(monkeypatch):
+    from geodesk.ml.tasks.firstbreaks import FirstBreakUNet, gather_section
+
+    model = FirstBreakUNet(depth=2, width=4, device="cpu")
+    seen = []
+    monkeypatch.setattr(FirstBreakUNet, "predict",
+                        lambda self, x, **k: seen.append(self.classical) or np.zeros(2))
+    x = gather_section(np.ones((2, 50), np.float32), 1.0)
+    assert model.score([x], [np.zeros(2)])["within_2_samples"] == 1.0
+    assert seen == ["none"] and model.classical == "earlier"

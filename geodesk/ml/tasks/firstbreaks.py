@@ -385,7 +385,16 @@ class FirstBreakUNet(UNetModel):
         return self.onset_times(k, prep, p.shape[-1])
 
     def score(self, X: list, y: list) -> dict[str, float]:
-        """Fraction of picks within 2 and 5 input samples of the truth (traces with truth)."""
+        """Fraction of picks within 2 and 5 input samples of the truth (traces with truth), of
+        the network's own picks (``classical="none"``): training selects the network, not the
+        classical picks it is combined with."""
+        own, self.classical = self.classical, "none"
+        try:
+            return self._score(X, y)
+        finally:
+            self.classical = own
+
+    def _score(self, X: list, y: list) -> dict[str, float]:
         hit2, hit5, n = 0, 0, 0
         for x, truth in zip(X, y):
             dt, _ = _dt_t0(x)
