@@ -10,7 +10,9 @@ finetune_firstbreaks` (the code path of ``geodesk train firstbreaks --labels`` a
 window's Update model) and scores the shots not labelled: within 2 ms and median |error| of the
 model's picks as the workstation makes them (:func:`geodesk.ml.run.results.firstbreak_picks`),
 beside the base model and the classical ``mer_trend`` picker on the same shots in the same
-run; human-picked traces only, an unpicked trace is a miss. The time of each fine-tune is
+run; human-picked traces only, an unpicked trace is a miss; also the picking options each
+fine-tune chose on its held-back labels (``options_chosen``) and a hash of the picking code
+the run imported (``picker_code_sha1``). The time of each fine-tune is
 wall time on one torch thread (machine shared with other work: say so with the figures).
 
     .venv/bin/python bench/bench_finetune_fb.py --threads 1 > /tmp/bench_finetune_fb.json
@@ -69,9 +71,28 @@ def errors(picks: np.ndarray, g: LabelledGather) -> np.ndarray:
 def summary(errs: list[np.ndarray]) -> dict[str, float | None]:
     e = np.concatenate(errs) if errs else np.empty(0)
     if e.size == 0:
-        return {"within_2ms": None, "median_abs_error_ms": None, "traces": 0}
+        return {"within_2ms": None, "within_5ms": None, "median_abs_error_ms": None, "traces": 0}
     return {"within_2ms": round(float((e <= 2.0).mean()), 3),
+            "within_5ms": round(float((e <= 5.0).mean()), 3),
             "median_abs_error_ms": round(float(np.median(e)), 2), "traces": int(e.size)}
+
+
+def picker_code_sha1() -> str:
+    """SHA-1 of the first-break picking and fine-tuning code this run imported (the figures
+    belong to that code: the inference path is worked on beside the fine-tune)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for rel in PICKER_CODE:
+        path = ROOT / rel
+        h.update(path.read_bytes() if path.is_file() else b"-")
+    return h.hexdigest()[:12]
+
+
+PICKER_CODE = ("geodesk/ml/tasks/firstbreaks.py", "geodesk/ml/tasks/fb_combine.py",
+               "geodesk/ml/tasks/fb_hybrid.py", "geodesk/ml/run/results.py",
+               "geodesk/core/processing/fb_classical.py", "geodesk/core/processing/fb_trend.py",
+               "geodesk/ml/finetune.py")
 
 
 def mer_trend(g: LabelledGather) -> np.ndarray:
@@ -103,6 +124,7 @@ def main() -> None:
     mer_s = time.perf_counter() - t
     settings = FineTuneSettings(steps=args.steps, threads=args.threads)
     out: dict = {"data": str(GEOSTACK.relative_to(ROOT.parent)), "shots": keys,
+                 "picker_code_sha1": picker_code_sha1(),
                  "base_model": Path(args.model).name, "threads": args.threads,
                  "settings": {k: v for k, v in vars(settings).items()},
                  "base_seconds_all_shots": round(base_s, 1),
@@ -123,7 +145,10 @@ def main() -> None:
                        "base": summary([base_err[g.key] for g in scored]),
                        "mer_trend": summary([mer_err[g.key] for g in scored]),
                        "finetune_seconds": round(seconds, 1), "stopped": res.stopped,
-                       "held_back_agreement": res.agreement}
+                       "held_back_agreement": res.agreement,
+                       "options_chosen": {k: v["chosen"] for k, v in
+                                          res.model.provenance_["fine_tune"].get(
+                                              "options", {}).items()}}
                 rows.append(row)
                 pooled["finetuned"] += ft_err
                 pooled["base"] += [base_err[g.key] for g in scored]

@@ -3,9 +3,11 @@
 Always from the BASE weights (the shipped or chosen file, never the last fine-tuned version:
 repeated fine-tunes would drift), on all labels plus synthetic gathers (a ``synthetic_fraction``
 of the batches, so the model keeps what it learnt on them). Sparse labels are normal: traces
-without a label are masked out of the loss (``Prepared.mask``). A fraction of the labelled
-gathers is held back (every fifth labelled trace when there are fewer than three gathers);
-agreement with the interpreter there (within 2 samples) selects the best step and stops early.
+without a label are masked out of the loss (``Prepared.mask``). Every fifth labelled trace of
+up to three labelled gathers is held back (``holdout_by="traces"``; every gather trains, and
+each also in mirror image); agreement with the interpreter there (within 2 samples) selects
+the best step, stops early, and chooses the picking options of the new version (whether the
+tuned network's own picks or the classical picker's stand, ``classical``).
 A NaN or exploding loss stops with :class:`FineTuneDiverged` and a cancel raises
 :class:`~geodesk.core.jobs.Cancelled`: in both cases nothing is written, the previous model file
 stays what the workstation uses. Labels are times in ms: a gather of another sample interval
@@ -48,8 +50,14 @@ class FineTuneSettings:
     synthetic_fraction: float = 0.1  # share of batches drawn from synthetic gathers
     n_synthetic: int = 6  # synthetic draws generated once per run
     synthetic_size: int = 96
-    holdout: float = 0.2  # share of labelled gathers held back for validation
-    eval_every: int = 20  # steps between evaluations on the held-back labels
+    holdout: float = 0.2  # share of labels held back for validation
+    # first breaks: "traces" holds back every fifth labelled trace of at most ``held_gathers``
+    # gathers (every gather still trains; a whole held-back shot of 48 labels chose step 20 of
+    # 300 in 4 of 9 geostack splits: noise), "gathers" holds back whole gathers (three or more)
+    holdout_by: str = "traces"
+    held_gathers: int = 3
+    mirror: bool = True  # also train on each labelled gather with its traces in reverse order
+    eval_every: int = 25  # steps between evaluations on the held-back labels
     patience: int = 5  # evaluations without improvement before stopping
     divergence_factor: float = 50.0  # recent mean loss this many times the first = diverged
     seed: int = 0
@@ -152,22 +160,44 @@ def split_whole(items: list, fraction: float, seed: int = 0) -> tuple[list, list
             [x for k, x in enumerate(items) if k in held])
 
 
-def split_holdout(gathers: list[LabelledGather], fraction: float, seed: int = 0
+def split_holdout(gathers: list[LabelledGather], fraction: float, seed: int = 0, *,
+                  by: str = "gathers", max_gathers: int = 3
                   ) -> tuple[list[LabelledGather], list[LabelledGather]]:
-    """(training, held-back) labels: whole gathers (at least one of three or more), or every
-    fifth labelled trace of each gather when there are fewer than three."""
+    """(training, held-back) labels. ``by="gathers"``: whole gathers (at least one of three or
+    more), or every fifth labelled trace of each gather when there are fewer than three.
+    ``by="traces"``: every fifth labelled trace of at most ``max_gathers`` gathers spread over
+    the list (the evaluation decodes each of them), the other gathers whole in training."""
     if fraction <= 0 or not gathers:
         return list(gathers), []
-    if len(gathers) >= 3:
+    if by not in ("gathers", "traces"):
+        raise ValueError(f"holdout by {by!r}: 'gathers' or 'traces'")
+    if by == "gathers" and len(gathers) >= 3:
         return split_whole(gathers, fraction, seed)
+    n_held = len(gathers) if by == "gathers" else min(max(int(max_gathers), 1), len(gathers))
+    chosen = set(np.linspace(0, len(gathers) - 1, n_held).round().astype(int).tolist())
     train, test = [], []
-    for g in gathers:
+    for k, g in enumerate(gathers):
+        if k not in chosen:
+            train.append(g)
+            continue
         lab = np.flatnonzero(np.isfinite(g.times))
         hold = np.zeros(g.times.shape, dtype=bool)
         hold[lab[2::5]] = True
         train.append(LabelledGather(g.key, g.gather, np.where(hold, np.nan, g.times)))
         test.append(LabelledGather(g.key, g.gather, np.where(hold, g.times, np.nan)))
     return train, [g for g in test if g.n_labels]
+
+
+def mirrored(prep: Any) -> Any:
+    """A prepared gather with its traces in reverse order (a shot seen from the other end of
+    the spread: the picker averages both views, ``flip_average``, so both are trained)."""
+    from geodesk.ml.base import Prepared
+
+    meta = {k: (v[::-1].copy() if isinstance(v, np.ndarray) and v.ndim >= 1
+                and v.shape[0] == prep.mask.shape[0] else v) for k, v in prep.meta.items()}
+    target = None if prep.target is None else np.ascontiguousarray(prep.target[:, ::-1])
+    return Prepared(np.ascontiguousarray(prep.inp[:, ::-1]), target,
+                    np.ascontiguousarray(prep.mask[::-1]), meta)
 
 
 def agreement(model: Any, gathers: list[LabelledGather], ctx: JobContext | None = None
@@ -196,6 +226,29 @@ def agreement(model: Any, gathers: list[LabelledGather], ctx: JobContext | None 
     return {"labels": int(e.size), "within_2_samples": round(float((e <= tl).mean()), 4),
             "within_2ms": round(float((e <= 2.0).mean()), 4),
             "median_abs_error_ms": round(float(np.median(e)), 3) if e.size else None}
+
+
+def choose_options(model: Any, held: list, options: dict[str, tuple], score: Any, rank: Any,
+                   ctx: JobContext | None = None) -> dict[str, Any]:
+    """Set each of the model's picking ``options`` (parameter -> candidate values; those the
+    model lacks are skipped) to the value whose ``score`` on the ``held`` labels ranks best;
+    ties keep the model's own value. Returns {parameter: {value: score, ..., "chosen": v}}."""
+    out: dict[str, Any] = {}
+    for name, values in options.items():
+        if not held or not hasattr(model, name):
+            continue
+        own = getattr(model, name)
+        tried: dict[str, Any] = {}
+        best_v, best = own, None
+        for v in (own, *[v for v in values if v != own]):
+            setattr(model, name, v)
+            sc = score(model, held, ctx)
+            tried[str(v)] = sc
+            if best is None or rank(sc) > rank(best):
+                best_v, best = v, sc
+        setattr(model, name, best_v)
+        out[name] = {**tried, "chosen": best_v}
+    return out
 
 
 def _rank(a: dict[str, Any]) -> tuple[float, float]:
@@ -425,6 +478,10 @@ class TaskTuning:
     what: str
     items: str
     no_labels: str
+    augment: Any = None  # (examples, settings) -> the examples trained on
+    split_options: Any = None  # settings -> further keywords of ``split``
+    #: picking parameters of the tuned model chosen on the held-back items (choose_options)
+    options: dict[str, tuple] = field(default_factory=dict)
 
 
 def finetune_items(tuning: TaskTuning, base: str | os.PathLike, items: list,
@@ -443,16 +500,24 @@ def finetune_items(tuning: TaskTuning, base: str | os.PathLike, items: list,
     ctx.progress(0.0, "loading the base model")
     model = start_model(base, tuning.task, s)
     base_id, base_prov = model.weight_id_, dict(getattr(model, "provenance_", {}) or {})
-    train, held = tuning.split(items, s.holdout, s.seed)
+    train, held = tuning.split(items, s.holdout, s.seed,
+                               **(tuning.split_options(s) if tuning.split_options else {}))
     labelled = [tuning.prepare(model, x) for x in train if x.n_labels]
+    if tuning.augment is not None:
+        labelled = tuning.augment(labelled, s)
     synthetic = _synthetic(model, s, ctx) if s.synthetic_fraction > 0 else []
     outcome = tune(model, labelled, held, tuning.score, tuning.rank, synthetic, s, ctx,
                    tuning.what)
+    chosen = choose_options(model, held, tuning.options, tuning.score, tuning.rank, ctx)
+    if chosen:  # the held-back agreement of the options kept
+        outcome.best = next(v[str(v["chosen"])] for v in reversed(chosen.values()))
     seconds = time.monotonic() - t_start
     whole = {id(x) for x in items}
     details = {"survey": survey_name, f"labelled_{tuning.items}": len(items),
                f"held_back_{tuning.items}": [_key(x) for x in held if id(x) in whole],
                "held_back_labels": int(sum(x.n_labels for x in held))}
+    if chosen:
+        details["options"] = chosen
     path = write_version(model, base, out, outcome, s, base_id=base_id, base_prov=base_prov,
                          n_labels=n_labels, details=details, command=command,
                          seconds=seconds, ctx=ctx)
@@ -469,10 +534,23 @@ def _key(item: Any) -> Any:
     return None
 
 
+def _fb_split_options(s: FineTuneSettings) -> dict[str, Any]:
+    return {"by": s.holdout_by, "max_gathers": s.held_gathers}
+
+
+def _fb_augment(preps: list, s: FineTuneSettings) -> list:
+    return preps + [mirrored(p) for p in preps] if s.mirror else preps
+
+
 FIRST_BREAKS = TaskTuning("firstbreaks", split_holdout,
                           lambda model, g: model._prepare(g.gather, g.times), agreement, _rank,
                           "within_2_samples", "gathers",
-                          "no first-break labels (manual or corrected picks) to train on")
+                          "no first-break labels (manual or corrected picks) to train on",
+                          _fb_augment, _fb_split_options,
+                          # the picker may replace the network's picks by the classical
+                          # picker's (``classical``): after a fine-tune the held-back labels
+                          # say whether the tuned network's own picks agree better
+                          {"classical": ("earlier", "none")})
 
 
 def finetune_firstbreaks(base: str | os.PathLike, gathers: list[LabelledGather],

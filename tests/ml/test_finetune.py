@@ -13,9 +13,11 @@ from geodesk.ml.finetune import (
     FineTuneDiverged,
     FineTuneSettings,
     LabelledGather,
+    choose_options,
     finetune_firstbreaks,
     interpretation_label_times,
     labelled_gathers,
+    mirrored,
     split_holdout,
 )
 from geodesk.ml.tasks.firstbreaks import gather_section
@@ -143,6 +145,89 @@ def test_few_gathers_hold_back_traces_many_hold_back_gathers(shots):
         assert not (np.isfinite(a.times) & np.isfinite(b.times)).any()
     train, held = split_holdout(_gathers(shots), 0.2)
     assert len(train) == 2 and len(held) == 1
+
+
+def test_trace_holdout_trains_every_gather_and_holds_back_traces_of_a_few(shots):
+    gathers = [LabelledGather(k, g.gather, g.times)
+               for k, g in enumerate(_gathers(shots) * 2)]  # six labelled gathers
+    train, held = split_holdout(gathers, 0.2, by="traces", max_gathers=2)
+    assert [g.key for g in train] == [g.key for g in gathers] and len(held) == 2
+    assert [h.key for h in held] == [0, 5]  # spread over the list
+    for h in held:
+        t, whole = train[h.key].times, gathers[h.key].times
+        assert not (np.isfinite(t) & np.isfinite(h.times)).any()
+        assert np.array_equal(np.fmax(t, h.times), whole, equal_nan=True)
+        assert 0 < h.n_labels <= 0.25 * gathers[h.key].n_labels
+    assert all(train[k] is gathers[k] for k in range(1, 5))
+    with pytest.raises(ValueError, match="holdout by"):
+        split_holdout(gathers, 0.2, by="shots")
+
+
+def test_a_mirrored_example_reverses_the_traces_and_their_onsets(base, shots):
+    from geodesk.ml.registry import load_model
+
+    model = load_model(base, task="firstbreaks", device="cpu")
+    g = _gathers(shots, every=2)[0]
+    prep = model._prepare(g.gather, g.times)
+    m = mirrored(prep)
+    assert np.array_equal(m.inp, prep.inp[:, ::-1]) and np.array_equal(m.mask, prep.mask[::-1])
+    assert np.array_equal(m.target, prep.target[:, ::-1])
+    assert np.array_equal(m.meta["onset"], prep.meta["onset"][::-1], equal_nan=True)
+    assert m.meta["dt"] == prep.meta["dt"]
+    back = mirrored(m)
+    assert np.array_equal(back.inp, prep.inp) and np.array_equal(back.target, prep.target)
+
+
+def test_the_default_recipe_trains_on_every_labelled_gather_and_its_mirror(base, shots, tmp_path,
+                                                                         monkeypatch):
+    import geodesk.ml.finetune as ft
+
+    seen = {}
+    real_tune = ft.tune
+
+    def spy(model, labelled, held, *a, **kw):
+        seen["labelled"], seen["held"] = len(labelled), held
+        return real_tune(model, labelled, held, *a, **kw)
+
+    monkeypatch.setattr(ft, "tune", spy)
+    gathers = _gathers(shots)
+    finetune_firstbreaks(base, gathers, tmp_path / "v1.pt",
+                         settings=FineTuneSettings(steps=4, eval_every=2,
+                                                   synthetic_fraction=0.0))
+    assert seen["labelled"] == 2 * len(gathers)  # every gather, as recorded and mirrored
+    assert 1 <= len(seen["held"]) <= FineTuneSettings.held_gathers
+    assert all(any(h.gather is g.gather for g in gathers) for h in seen["held"])
+
+
+def test_picking_options_are_chosen_on_the_held_back_labels_ties_keep_the_own():
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(x=1, y="a")
+    score = lambda m, held, ctx: {"v": -abs(m.x - 2)}
+    chosen = choose_options(model, ["held"], {"x": (1, 2, 3), "y": ("a", "b"), "z": (0, 1)},
+                            score, lambda a: a["v"])
+    assert model.x == 2 and chosen["x"]["chosen"] == 2 and chosen["x"]["3"] == {"v": -1}
+    assert model.y == "a" and chosen["y"]["chosen"] == "a"  # no better: its own value stays
+    assert "z" not in chosen  # a parameter the model lacks
+    assert choose_options(model, [], {"x": (5,)}, score, lambda a: a["v"]) == {}
+
+
+def test_a_finetuned_file_keeps_the_option_its_held_back_labels_chose(base, shots, tmp_path,
+                                                                     monkeypatch):
+    import dataclasses
+
+    import geodesk.ml.finetune as ft
+    from geodesk.ml.registry import load_model
+
+    monkeypatch.setattr(ft, "FIRST_BREAKS", dataclasses.replace(
+        ft.FIRST_BREAKS, options={"refine_ms": (0.0, 4.0)}))
+    res = finetune_firstbreaks(base, _gathers(shots), tmp_path / "v1.pt",
+                               settings=FineTuneSettings(steps=4, eval_every=2,
+                                                         synthetic_fraction=0.0))
+    opt = res.model.provenance_["fine_tune"]["options"]["refine_ms"]
+    assert set(opt) == {"0.0", "4.0", "chosen"}
+    assert res.agreement == opt[str(opt["chosen"])]
+    assert load_model(res.path, task="firstbreaks", device="cpu").refine_ms == opt["chosen"]
 
 
 def test_cli_finetunes_from_a_first_break_csv(main, base, shots, tmp_path):
