@@ -43,7 +43,8 @@ TASK_TABLE: dict[str, TaskSpec] = {
                  ("semblance", "unet"), "semblance", "stacking velocities on CMP gathers"),
         TaskSpec("denoise", "denoise-dncnn", "snr_gain_db", True,
                  "geodesk.synth.generate_post3d (noise-free, peaks 8-60 Hz) + white, low-band "
-                 "or band-limited noise at -5 to 40 dB, 7 neighbouring inlines",
+                 "or band-limited noise (in 3 draws of 10 in bursts, in 3 of 10 with spikes of "
+                 "5-30 RMS) at -5 to 40 dB, 7 neighbouring inlines",
                  ("dncnn", "ddtf"), "dncnn", "random-noise attenuation of post-stack data"),
     )
 }

@@ -28,17 +28,18 @@ def test_coherent_removal_goes_back_and_leakage_false_keeps_the_raw_output(tiny_
     assert removed_kept < 0.2 * removed_raw
 
 
-def test_weights_saved_before_the_setting_retrieve_leakage():
+def test_weights_saved_before_the_setting_retrieve_leakage(tiny_model, tmp_path):
     import json
 
-    import pytest
     import torch
 
-    from geodesk.ml.registry import load_model, models_dir
+    from geodesk.ml.registry import load_model
 
-    path = models_dir() / "denoise.pt"
-    if not path.is_file():
-        pytest.skip("no shipped denoise.pt")
-    meta = json.loads(torch.load(path, weights_only=True)["meta_json"])
-    assert "leakage" not in meta["params"]  # written before the setting existed
+    path = tmp_path / "old.pt"
+    _biased(tiny_model, leakage=False).save(path)
+    blob = torch.load(path, weights_only=True)
+    meta = json.loads(blob["meta_json"])
+    del meta["params"]["leakage"]  # as written before the setting existed
+    blob["meta_json"] = json.dumps(meta)
+    torch.save(blob, path)
     assert load_model(path, task="denoise", device="cpu").leakage is True
