@@ -266,10 +266,13 @@ def run_velfield(args: argparse.Namespace) -> int:
 
 
 def _threads(args: argparse.Namespace) -> int | None:
+    """``--threads`` checked; the pass about to run then reuses the memory it frees."""
     from geodesk.commands import CommandError
+    from geodesk.core.memory import reuse_freed_memory
 
     if args.threads is not None and args.threads < 1:
         raise CommandError(f"--threads must be >= 1, got {args.threads}")
+    reuse_freed_memory()
     return args.threads
 
 
