@@ -343,18 +343,19 @@ def start_up(env, reps: int) -> dict:
     return {name: round(1000 * statistics.median(w), 1) for name, (w, _) in runs.items()}
 
 
-def scaling(env, reps: int, sizes=(10, 100, 1000), velocities_up_to: int = 10) -> dict:
+def scaling(env, reps: int, sizes=(10, 100, 1000), velocities_up_to: int = 10,
+            works=("velocities", "nmo", "stack")) -> dict:
     """nmo and stack (velocities up to ``velocities_up_to`` gathers: suvelan takes ~0.15 s a
     gather, minutes on 1000; the processes section has it on 100) at each size: time, throughput and peak anonymous memory, and for each tool the
     straight line time = fixed + per gather fitted through the sizes."""
     out: dict = {"sizes": list(sizes), "per_size": {}}
     for n in sizes:
         s_sgy, s_su = files(env, n)
-        works = ("velocities", "nmo", "stack") if n <= velocities_up_to else ("nmo", "stack")
+        here = tuple(w for w in works if w != "velocities" or n <= velocities_up_to)
         out["per_size"][str(n)] = process_bench(env, s_sgy, s_su, n, reps,
-                                                matched_velan=False, works=works)
+                                                matched_velan=False, works=here)
     fits: dict = {}
-    for work in ("nmo", "stack"):
+    for work in (w for w in ("nmo", "stack") if w in works):
         rows = [out["per_size"][str(n)][work] for n in sizes]
         for name in rows[0]:
             if name == "agreement":
@@ -382,12 +383,15 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--reps", type=int, default=5, help="repetitions (default 5)")
     ap.add_argument("--gathers", type=int, default=100, help="gathers in the file (100)")
     ap.add_argument("--per-rep", type=int, default=10, help="gathers per semblance repetition")
+    ap.add_argument("--works", default="velocities,nmo,stack",
+                    help="whole processes to time, comma-separated (default all three)")
     ap.add_argument("--scaling-reps", type=int, default=3,
                     help="repetitions per size in --only scaling (default 3)")
     ap.add_argument("--only", choices=("semblance", "processes", "scaling"), default=None,
                     help="one section (default: semblance and processes; scaling, 10 / 100 / "
                     "1000 gathers with suvelan at its defaults, only when asked)")
     args = ap.parse_args(argv)
+    works = tuple(w for w in ("velocities", "nmo", "stack") if w in args.works.split(","))
     WORK.mkdir(parents=True, exist_ok=True)
     env, why = an.su_env()
     out: dict = {"machine": an.machine(), "su": "Seismic Unix 44R24 (-O, as built)" if env
@@ -403,9 +407,10 @@ def main(argv: list[str] | None = None) -> dict:
     if args.only in (None, "processes"):
         sgy, su = files(env, args.gathers)
         out["start_up_ms"] = start_up(env, max(3, args.reps))
-        out["whole_process"] = process_bench(env, sgy, su, args.gathers, max(3, args.reps // 2))
+        out["whole_process"] = process_bench(env, sgy, su, args.gathers, max(3, args.reps // 2),
+                                             works=works)
     if args.only == "scaling":
-        out["scaling"] = scaling(env, args.scaling_reps)
+        out["scaling"] = scaling(env, args.scaling_reps, works=works)
     return out
 
 
