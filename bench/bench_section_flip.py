@@ -7,9 +7,10 @@ both alike). Also with overlays on: a horizon over the whole volume and a fault 
 then those plus the fault-probability overlay (its U-Net job for the section stepped to runs in
 the background while the next flips are timed, as when a user holds PgDn). Prints one JSON
 object: per case and direction the wall-clock median and min-max of both paths, the median and
-min-max of the per-flip ratios, the ratio of the fastest flips, and the same for the GUI
-thread's CPU time (``time.thread_time``: what the flip costs without the time other processes
-of a shared machine take from it).
+min-max of the per-flip ratios, the ratio of the fastest flips, and the same for CPU time: the
+process's (``time.process_time``, all threads: Qt converts the raw path's 8-bit image in worker
+threads) and the GUI thread's own (``time.thread_time``), which leave out the time other
+processes of a shared machine take from the flips.
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_section_flip.py [--keep]``.
 """
 
@@ -34,29 +35,32 @@ from _common import make_volume
 SHAPE = (400, 250, 1000)  # inlines, crosslines, samples: 424 MB
 
 
-def _ms(step, k: int) -> tuple[float, float]:
-    """Wall-clock and GUI-thread CPU milliseconds of ``step(k)``."""
-    t0, c0 = time.perf_counter(), time.thread_time()
+def _ms(step, k: int) -> tuple[float, float, float]:
+    """Wall-clock, process CPU and GUI-thread CPU milliseconds of ``step(k)``."""
+    t0, p0, c0 = time.perf_counter(), time.process_time(), time.thread_time()
     step(k)
-    return (time.perf_counter() - t0) * 1000, (time.thread_time() - c0) * 1000
+    return ((time.perf_counter() - t0) * 1000, (time.process_time() - p0) * 1000,
+            (time.thread_time() - c0) * 1000)
 
 
 def _r(v: float) -> float:
     return round(v, 2)
 
 
-def _stats(a: list[float], b: list[float], prefix: str = "") -> dict:
-    """Median and min-max of ours (``a``) and raw (``b``), and of their per-flip ratio."""
+def _stats(a: list[float], b: list[float], label: str = "") -> dict:
+    """Median and min-max of ours (``a``) and raw (``b``), and of their per-flip ratio; keys
+    ``geodesk[_label]_ms``, ``raw[_label]_ms``, ``[label_]ratio_median`` ..."""
     ratio = [x / max(y, 1e-6) for x, y in zip(a, b)]
-    unit = "_cpu_ms" if prefix else "_ms"
-    return {f"geodesk{unit}": _r(statistics.median(a)),
-            f"geodesk{unit.replace('_ms', '')}_min_max_ms": [_r(min(a)), _r(max(a))],
-            f"raw{unit}": _r(statistics.median(b)),
-            f"raw{unit.replace('_ms', '')}_min_max_ms": [_r(min(b)), _r(max(b))],
-            f"{prefix}ratio_median": _r(statistics.median(ratio)),
-            f"{prefix}ratio_min_max": [_r(min(ratio)), _r(max(ratio))],
+    mid = f"_{label}" if label else ""
+    pre = f"{label}_" if label else ""
+    return {f"geodesk{mid}_ms": _r(statistics.median(a)),
+            f"geodesk{mid}_min_max_ms": [_r(min(a)), _r(max(a))],
+            f"raw{mid}_ms": _r(statistics.median(b)),
+            f"raw{mid}_min_max_ms": [_r(min(b)), _r(max(b))],
+            f"{pre}ratio_median": _r(statistics.median(ratio)),
+            f"{pre}ratio_min_max": [_r(min(ratio)), _r(max(ratio))],
             # the least disturbed flip of each: what a quiet machine gives
-            f"{prefix}ratio_of_fastest": _r(min(a) / max(min(b), 1e-6))}
+            f"{pre}ratio_of_fastest": _r(min(a) / max(min(b), 1e-6))}
 
 
 def _interleaved(ours, raw, n: int) -> dict:
@@ -66,8 +70,9 @@ def _interleaved(ours, raw, n: int) -> dict:
     for k in range(1, n + 1):
         a.append(_ms(ours, k))
         b.append(_ms(raw, k))
-    out = _stats([w for w, _ in a], [w for w, _ in b])
-    out.update(_stats([c for _, c in a], [c for _, c in b], prefix="cpu_"))
+    out = _stats([x[0] for x in a], [x[0] for x in b])
+    out.update(_stats([x[1] for x in a], [x[1] for x in b], "cpu"))
+    out.update(_stats([x[2] for x in a], [x[2] for x in b], "gui_thread_cpu"))
     return out
 
 
@@ -169,7 +174,10 @@ def main() -> None:
                  "target_ratio": 1.5, "time_slices_from_hdf5_cache": bool(s.has_cache),
                  "load_average_start": [round(v, 2) for v in os.getloadavg()],
                  "note": "wall ms include waiting for a core on a shared machine (both paths "
-                         "alike); cpu_ms is the GUI thread's own time (time.thread_time)"}
+                         "alike); cpu_ms: the process's CPU time (all threads: the raw path's "
+                         "8-bit image is converted by Qt's worker threads while painting; with "
+                         "the fault probability on it includes the model job); gui_thread_cpu_ms: "
+                         "the GUI thread's own (time.thread_time)"}
     with segyio.open(str(path)) as f:
         f.mmap()
 
