@@ -40,8 +40,8 @@ class FineTuneRefused(ValueError):
 
 @dataclass
 class FineTuneSettings:
-    """How long and how a fine-tune runs; the defaults take about 40 s on one CPU thread
-    for a few 48-trace shots."""
+    """How long and how a fine-tune runs; the defaults took 20-80 s (median 41-66 s) on one
+    torch thread of the shared 2-core machine for 1 to 8 labelled 48-trace shots."""
 
     # lr, synthetic share and patience chosen on the held-back labels of geostack shots
     # 13-35 only (never on the shots the fine-tune bench scores)
