@@ -230,6 +230,27 @@ def test_a_finetuned_file_keeps_the_option_its_held_back_labels_chose(base, shot
     assert load_model(res.path, task="firstbreaks", device="cpu").refine_ms == opt["chosen"]
 
 
+def test_steps_are_scored_on_the_networks_own_picks_and_the_files_option_is_restored(
+        base, shots, tmp_path, monkeypatch):
+    import geodesk.ml.finetune as ft
+
+    during, real_tune = [], ft.tune
+
+    def spy(model, labelled, held, score, *a, **kw):
+        def recording(m, h, ctx):
+            during.append(m.classical)
+            return score(m, h, ctx)
+        return real_tune(model, labelled, held, recording, *a, **kw)
+
+    monkeypatch.setattr(ft, "tune", spy)
+    monkeypatch.setattr(ft, "choose_options", lambda model, *a, **kw: {})
+    res = finetune_firstbreaks(base, _gathers(shots), tmp_path / "v1.pt",
+                               settings=FineTuneSettings(steps=4, eval_every=2,
+                                                         synthetic_fraction=0.0))
+    assert during and set(during) == {"none"}  # base score and every evaluated step
+    assert res.model.classical == "earlier"  # the file's own option comes back afterwards
+
+
 def test_cli_finetunes_from_a_first_break_csv(main, base, shots, tmp_path):
     src = shots.write(tmp_path / "shots.sgy")
     with geodesk.open(src, kind="prestack") as s:
