@@ -25,6 +25,7 @@ import numpy as np
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.ml.data.tiling import pad_to, tiled_apply
 from geodesk.ml.params import HyperParams
+from geodesk.ml.run.cancel_hooks import cancel_checks
 from geodesk.ml.run.device import cpu_fallback_notice, is_out_of_memory, resolve_device
 
 #: Version of the model-file layout; files written by a newer GeoDesk are refused.
@@ -203,9 +204,10 @@ class SeismicModel(HyperParams):
                 # the blend ignores the outer quarter of each overlap: make it span the
                 # receptive field where that is small (DnCNN), at least an eighth of a tile
                 overlap = max(tile // 8, min(2 * self.min_size, tile // 2))
-                return tiled_apply(self._forward_fn(self.device_), inp, tile=tile,
-                                   overlap=overlap,
-                                   multiple=self.multiple, min_size=self.min_size, ctx=ctx)
+                with cancel_checks(self.net_, ctx):  # a cancelled job stops within a layer
+                    return tiled_apply(self._forward_fn(self.device_), inp, tile=tile,
+                                       overlap=overlap, multiple=self.multiple,
+                                       min_size=self.min_size, ctx=ctx)
             except Exception as exc:
                 if self.device_.type != "cuda" or not (is_out_of_memory(exc) or
                                                        isinstance(exc, torch.cuda.CudaError)):
