@@ -27,7 +27,7 @@ def test_probability_rgba_is_transparent_below_threshold():
     assert rgba[0, 0, 3] == 0 and rgba[0, 1, 3] > 0 and rgba[0, 2, 3] == 255
 
 
-def test_overlay_shows_the_model_output_for_the_current_and_next_inline(window, volume):
+def test_overlay_shows_the_model_output_for_the_current_and_next_inline(qtbot, window, volume):
     assert window.open_path(volume)
     fo = window.fault_overlay
     job = fo.toggle(True)
@@ -40,7 +40,7 @@ def test_overlay_shows_the_model_output_for_the_current_and_next_inline(window, 
     assert bar.levels() == (fo.threshold, 1.0)
     assert any(r.startswith("fault probability") for r in window.view.legend.labels())
     window.step(1)
-    _wait(fo.job)
+    qtbot.waitUntil(lambda: fo.prob is not None, timeout=20000)  # once the user stops
     np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
     fo.toggle(False)
     assert fo.item not in window.view.overlays
@@ -78,10 +78,10 @@ def test_fault_lines_are_thinned_by_default_and_the_full_probability_on_request(
     _wait(fo.toggle(True))
     assert fo.thin and fo.ridges is not None and fo.ridges.shape == fo.prob.shape
     assert np.count_nonzero(fo.ridges) < np.count_nonzero(fo.prob)
-    thin_alpha = np.count_nonzero(fo.item.image[..., 3])
+    thin_alpha = np.count_nonzero(fo.item.image >> 24)  # premultiplied ARGB32 words
     fo.set_thin(False)
     assert not fo.thin_action.isChecked()
-    assert np.count_nonzero(fo.item.image[..., 3]) >= thin_alpha
+    assert np.count_nonzero(fo.item.image >> 24) >= thin_alpha
     fo.toggle(False)
 
 
@@ -100,13 +100,14 @@ def test_moving_through_50_sections_with_the_overlay_on_retains_no_more_memory(
     assert window.open_path(path)
     fo = window.fault_overlay
     fo.choose_model(str(tiny_model_file("faults", tmp_path / "f.pt")))
+    fo.cache.max_items = 2  # the results kept for stepping back: full after the first moves
     section_bytes = window.section.data.nbytes
 
     def move(n):
         for _ in range(n):
             window.step(1)
-            _wait(fo.job)
-            assert fo.prob is not None and fo.prob.shape == window.section.data.shape
+            qtbot.waitUntil(lambda: fo.prob is not None, timeout=20000)
+            assert fo.prob.shape == window.section.data.shape
         qtbot.wait(1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ResourceWarning)  # files other tests left open
@@ -128,13 +129,52 @@ def test_moving_through_50_sections_with_the_overlay_on_retains_no_more_memory(
     assert handles <= 2
 
 
-def test_stepping_on_before_the_result_cancels_the_waiting_job_before_it_loads_the_model(
-        qtbot, window, volume, monkeypatch):
+def _jobs_started(window) -> list:
+    started = []
+    window.runner.job_started.connect(lambda h: started.append(h.name))
+    return started
+
+
+def test_stepping_starts_no_job_until_the_user_stops_then_draws_the_section_on_screen(
+        qtbot, window, volume):
+    assert window.open_path(volume)
+    fo = window.fault_overlay
+    _wait(fo.toggle(True))
+    started = _jobs_started(window)
+    for _ in range(3):  # held PgDn: no event loop turn between the steps
+        window.step(1)
+    assert fo.prob is None and fo.waiting and started == []
+    qtbot.waitUntil(lambda: fo.prob is not None, timeout=20000)
+    assert started == ["Fault probability"]  # one job: the section the user stopped on
+    np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
+    assert fo.item.image is not None and fo.item.image.shape == window.section.data.shape[::-1]
+    fo.toggle(False)
+
+
+def test_a_stale_result_is_never_drawn_on_another_section_and_is_kept_for_stepping_back(
+        qtbot, window, volume):
+    assert window.open_path(volume)
+    fo = window.fault_overlay
+    first_data = window.section.data
+    job = fo.toggle(True)
+    qtbot.waitUntil(lambda: job._thread is None or job._thread.isFinished(), timeout=20000)
+    window.step(1)  # its result is still queued for the GUI thread: it arrives after the move
+    _wait(job)
+    assert job.outcome == "finished" and fo.prob is None  # not drawn on this section
+    assert fo.item.image is None
+    qtbot.waitUntil(lambda: fo.prob is not None, timeout=20000)
+    np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
+    started = _jobs_started(window)
+    window.step(-1)  # back: the kept result, at once and without a job
+    assert started == [] and not fo.waiting and fo.prob is not None
+    np.testing.assert_allclose(fo.prob, fo.model.predict(first_data), atol=1e-6)
+    fo.toggle(False)
+
+
+def test_moving_on_cancels_the_running_job_before_its_network_runs(qtbot, window, volume,
+                                                                   monkeypatch):
     import threading
 
-    from geodesk.qt.models import fault_overlay
-
-    monkeypatch.setattr(fault_overlay, "STEPPING_GRACE_S", 1.0)  # far longer than two steps
     assert window.open_path(volume)
     fo = window.fault_overlay
     gate, loads = threading.Event(), []
@@ -143,22 +183,26 @@ def test_stepping_on_before_the_result_cancels_the_waiting_job_before_it_loads_t
     def loader(ask=True):
         load = real_loader(ask)
 
-        def held(ctx=None):  # the first section's job stays busy until the steps are done
-            loads.append(window.section.title)
+        def held(ctx=None):  # the job stays in its first step until the user has moved on
+            model = load(ctx)
+            loads.append(model)
             gate.wait(20)
-            return load(ctx)
+            return model
         return held
 
     monkeypatch.setattr(fo.models, "loader", loader)
     first = fo.toggle(True)
-    qtbot.waitUntil(lambda: len(loads) == 1, timeout=10000)
-    window.step(1)  # the first job is still running: the next one waits for a pause
-    second = fo.job
-    window.step(1)  # ... and is cancelled while it waits
-    third = fo.job
+    qtbot.waitUntil(lambda: len(loads) == 1, timeout=20000)
+    layers = []  # network layers the cancelled job runs
+    hooks = [m.register_forward_hook(lambda *_: layers.append(1))
+             for m in loads[0].net_.modules() if next(m.children(), None) is None]
+    window.step(1)  # cancels it: it stops at its next check, before its network runs
     gate.set()
-    _wait(third)
-    assert second.outcome == "cancelled" and first.outcome == "cancelled"
-    assert third.outcome == "finished" and len(loads) == 2  # the second never loaded
+    _wait(first)
+    for h in hooks:
+        h.remove()
+    assert first.outcome == "cancelled" and layers == []
+    qtbot.waitUntil(lambda: fo.prob is not None, timeout=20000)  # the new section's own job
+    assert fo.job is not first and fo.job.outcome == "finished"
     np.testing.assert_allclose(fo.prob, fo.model.predict(window.section.data), atol=1e-6)
     fo.toggle(False)

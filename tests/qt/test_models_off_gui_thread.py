@@ -57,7 +57,8 @@ def test_fault_overlay_and_denoising_read_their_files_in_jobs_once(qtbot, window
     fo.choose_model(str(faults))
     _wait(qtbot, fo.toggle(True))
     window.step(1)
-    _wait(qtbot, fo.job)
+    qtbot.waitUntil(lambda: fo.prob is not None, timeout=30000)  # its job, once stepping stops
+    assert fo.job.outcome == "finished"
     dv.models.ask_path = lambda: str(denoise)
     _wait(qtbot, dv.set_show("denoised"))
     _wait(qtbot, dv.start_rest())

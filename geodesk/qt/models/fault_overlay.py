@@ -4,57 +4,50 @@ Processing ▸ Fault probability overlay runs the shipped (or a chosen) fault mo
 section on screen in a background job and draws the probability above the data, transparent
 below a threshold, with adjustable opacity; by default thinned to fault lines (the probability
 kept only on its ridges, :func:`geodesk.ml.ridges.thin_ridges`, in lines of at least 20 samples,
-:func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off. While the overlay is on, every inline / crossline / 2D line the user
-moves to is computed next (latest wins: a stale job is cancelled; while the user steps faster
-than the model, the next job waits for a pause first). The model is loaded in the
-first job (:class:`~geodesk.qt.models.model_choice.ModelChoice`, shared with the other
-features), never on the GUI thread; the overlay keeps only the probability and fault lines
-of the section on screen.
+:func:`geodesk.ml.ridges.fault_lines`), or the whole probability with "Thin fault lines" off.
+While the overlay is on, every inline / crossline / 2D line the user moves to is computed once
+they stop stepping for :data:`STEP_PAUSE_MS` (a job per flip took the cores from the flips:
+bench_section_flip); moving on cancels the running job within one network layer
+(:mod:`geodesk.ml.run.cancel_hooks`) and a stale result is never drawn. The last sections'
+results are kept (:class:`~geodesk.ml.run.fault_overlay_job.OverlayCache`), so stepping back
+shows them at once. The job also makes the image drawn
+(:mod:`geodesk.ml.run.fault_overlay_job`): the GUI thread only hands it to the view. The model
+is loaded in the first job (:class:`~geodesk.qt.models.model_choice.ModelChoice`, shared with
+the other features), never on the GUI thread.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from geodesk.core import display
 from geodesk.core.derived import DerivedLayer, like
-from geodesk.core.jobs import JobContext
+from geodesk.ml.run.fault_overlay_job import (
+    OverlayCache,
+    OverlayResult,
+    OverlayStyle,
+    probability_rgba,
+    restyled,
+    section_key,
+    section_overlay_job,
+)
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.model_choice import ModelChoice
 from geodesk.qt.views.colour_bars import LegendEntry
 from geodesk.qt.views.section_image import SectionImage
 
+__all__ = ["FaultOverlay", "install", "probability_rgba"]
+
 SECTION_KINDS = ("inline", "crossline", "line")
-#: Seconds a section's model job waits before it starts when the previous section's job was
-#: still running (the user is stepping): stepping on cancels it before it takes a core.
-STEPPING_GRACE_S = 0.15
-
-
-def _wait_unless_cancelled(ctx: JobContext, seconds: float) -> None:
-    """Sleep ``seconds`` in a job, raising :class:`~geodesk.core.jobs.Cancelled` as soon as the
-    job is cancelled."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        ctx.check_cancel()
-        time.sleep(0.01)
-    ctx.check_cancel()
-
-
-def probability_rgba(prob: np.ndarray, threshold: float, opacity: float) -> np.ndarray:
-    """RGBA image (traces, samples, 4) of a probability: hot colours, alpha 0 below threshold."""
-    lut = display.colormap_lut("viridis")[:, :3]
-    p = np.clip(np.nan_to_num(prob), 0.0, 1.0)
-    rgba = np.zeros(p.shape + (4,), dtype=np.uint8)
-    rgba[..., :3] = lut[(p * (len(lut) - 1)).astype(int)]
-    span = max(1.0 - threshold, 1e-6)
-    alpha = np.clip((p - threshold) / span, 0.0, 1.0) * 0.5 + 0.5
-    rgba[..., 3] = np.where(p >= threshold, alpha * 255 * opacity, 0).astype(np.uint8)
-    return rgba
+#: Milliseconds without a move before the section on screen is computed (while the user steps
+#: no job starts: the flips keep both cores).
+STEP_PAUSE_MS = 150
 
 
 class FaultOverlay:
@@ -67,11 +60,17 @@ class FaultOverlay:
         self._token = 0  # bumped on every move: a slower job's result is dropped
         self.threshold = 0.5
         self.job: JobHandle | None = None
-        self.prob: np.ndarray | None = None
-        self.ridges: np.ndarray | None = None
+        self.result: OverlayResult | None = None  # the section on screen's, once computed
+        self.cache = OverlayCache()
+        #: called after a new section's result is drawn (the uncertainty overlay follows it)
+        self.listeners: list[Callable[[], None]] = []
         self.thin = True
         self.item = SectionImage()  # ARGB32: no format conversion per paint
         self.shown = False
+        self.pause_timer = QTimer(window)  # the section is computed once stepping stops
+        self.pause_timer.setSingleShot(True)
+        self.pause_timer.setInterval(STEP_PAUSE_MS)
+        self.pause_timer.timeout.connect(lambda: self._start(self.window.section))
         # one of the session's derived layers, drawn over the data (its opacity is the overlay's)
         self.layer = window.session.layers.add(DerivedLayer(
             "Fault probability", self._layer_view, placement="over", opacity=0.8, visible=False))
@@ -90,6 +89,23 @@ class FaultOverlay:
     @property
     def opacity(self) -> float:
         return self.layer.opacity
+
+    @property
+    def prob(self) -> np.ndarray | None:
+        """Fault probability (traces, samples) of the section on screen; None until computed."""
+        return None if self.result is None else self.result.prob
+
+    @property
+    def ridges(self) -> np.ndarray | None:
+        return None if self.result is None else self.result.ridges
+
+    @property
+    def waiting(self) -> bool:
+        """True while the section on screen waits for the user to stop stepping."""
+        return self.pause_timer.isActive()
+
+    def style(self) -> OverlayStyle:
+        return OverlayStyle(float(self.threshold), float(self.opacity), bool(self.thin))
 
     def _layer_view(self, section: Any) -> tuple[Any, None] | None:
         """The layer's section: the fault probability of ``section`` once it is computed."""
@@ -115,9 +131,11 @@ class FaultOverlay:
         self.threshold = float(validation.get("threshold", 0.5))
 
     def choose_model(self, path: str | None = None) -> None:
-        """Use another fault model file."""
-        if self.models.choose(path) and self.shown:
-            self._on_section(self.window.section)
+        """Use another fault model file (the results kept are forgotten: the file may be new)."""
+        if self.models.choose(path):
+            self.cache.clear()
+            if self.shown:
+                self._on_section(self.window.section, pause=False)
 
     def ask_threshold(self) -> None:
         t, ok = QInputDialog.getDouble(self.window, "Fault overlay", "Show probabilities from:",
@@ -149,7 +167,7 @@ class FaultOverlay:
         self.window.session.layers.update(self.layer.name, visible=True)
         self.window.view.add_overlay(self.item, z=5)
         self._scale(True)
-        return self._on_section(self.window.section)
+        return self._on_section(self.window.section, pause=False)
 
     def _scale(self, on: bool) -> None:
         """The overlay's colour bar (threshold to 1) and legend row beside the section."""
@@ -168,43 +186,62 @@ class FaultOverlay:
 
     def _hide(self) -> None:
         self.shown = False
+        self.pause_timer.stop()
+        self._cancel_job()
         self.action.setChecked(False)
         self.window.session.layers.update(self.layer.name, visible=False)
         self.window.view.remove_overlay(self.item)
         self._scale(False)
-        self.prob = self.ridges = None
+        self.result = None
+        self.cache.clear()
 
-    def _on_section(self, section: Any) -> JobHandle | None:
+    def _cancel_job(self) -> None:
+        if self.job is not None and self.job.running:
+            self.job.cancel()  # latest wins: it stops within one network layer
+
+    def _key(self, section: Any) -> tuple:
+        survey = self.window.survey
+        ident = None if survey is None else (str(getattr(survey, "path", "")),
+                                             getattr(survey, "gather_key", None))
+        return section_key(ident, section, self.models.current_path())
+
+    def _on_section(self, section: Any, pause: bool = True) -> JobHandle | None:
+        """The section on screen changed: show its kept result, or compute it once the user
+        stops stepping (``pause``) or now."""
         if not self.shown or section is None:
             return None
         self._token += 1
-        self.item.clear()
-        self.prob = self.ridges = None  # only the section on screen is kept
-        stepping = self.job is not None and self.job.running
-        if stepping:
-            self.job.cancel()  # latest wins
+        self.pause_timer.stop()
+        self._cancel_job()
+        self.result = None  # only the section on screen is drawn
         if section.kind not in SECTION_KINDS:
+            self.item.clear()
             return None  # time slices and gathers: the model works on vertical sections
+        kept = self.cache.get(self._key(section))
+        if kept is not None:
+            self._show_result(kept)
+            return None
+        self.item.clear()
+        if pause:
+            self.pause_timer.start()
+            return None
+        return self._start(section)
+
+    def _start(self, section: Any) -> JobHandle | None:
+        """Submit the job for ``section`` (the one on screen); its result is drawn only if the
+        view is still on it."""
+        if not self.shown or section is None or section.kind not in SECTION_KINDS:
+            return None
         load = self.models.loader(ask=False)
         if load is None:
             self._hide()
             return None
-        data = section.data
-        # moved on before the last result came: the user is stepping, so the model waits for a
-        # pause instead of taking a core from the flips (a job cancelled while it waits is free)
-        grace = STEPPING_GRACE_S if stepping else 0.0
-
-        def job(ctx: JobContext) -> tuple[Any, np.ndarray, np.ndarray]:
-            from geodesk.ml.ridges import thin_ridges
-
-            _wait_unless_cancelled(ctx, grace)
-            model = load(ctx)
-            prob = model.predict(data, ctx=ctx)
-            return model, prob, thin_ridges(prob)
-
-        self.job = self.window.runner.submit(job, "Fault probability")
-        # the slots hold the token, not the section (the handle lets them go once delivered)
-        self.job.finished.connect(partial(self._show, self._token))
+        self._cancel_job()
+        self.job = self.window.runner.submit(
+            section_overlay_job(load, section.data, self.style()), "Fault probability")
+        # the slots hold the token and key, not the section (the handle lets them go once
+        # delivered)
+        self.job.finished.connect(partial(self._finished, self._token, self._key(section)))
         self.job.failed.connect(self._failed)
         return self.job
 
@@ -214,28 +251,31 @@ class FaultOverlay:
         else:
             self.error(f"Fault model failed: {exc}")
 
-    def _show(self, token: int, out: tuple[Any, np.ndarray, np.ndarray]) -> None:
-        model, prob, ridges = out
+    def _finished(self, token: int, key: tuple, out: tuple[Any, OverlayResult]) -> None:
+        model, result = out
         self._use_model(model)
-        if token != self._token or not self.shown:
+        if not self.shown:
+            return
+        self.cache.put(key, result)  # stepping back to it is free
+        if token != self._token:
             return  # the user moved on; the current section's job draws it
-        self.prob, self.ridges = prob, ridges
+        self._show_result(result)
+
+    def _show_result(self, result: OverlayResult) -> None:
+        self.result = result
         self._draw()
+        for listener in list(self.listeners):
+            listener()
 
     def _draw(self) -> None:
-        if self.prob is None or not self.shown:
+        if self.result is None or not self.shown:
             return
         if self.layer.placement != "over":  # shown instead of the data or beside it
             self.item.clear()
             return
-        shown = self.prob
-        if self.thin and self.ridges is not None:
-            from geodesk.ml.ridges import fault_lines
-
-            shown = fault_lines(None, self.threshold, ridges=self.ridges)
+        self.result = restyled(self.result, self.style())  # the job's image unless changed
         self._scale(True)
-        rgba = probability_rgba(shown, self.threshold, self.opacity)
-        self.item.setImage(np.ascontiguousarray(rgba.transpose(1, 0, 2)), levels=None)
+        self.item.setImage(self.result.image, levels=None)
         self.item.setRect(self.window.view.image_rect())
 
 

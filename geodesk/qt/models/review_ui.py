@@ -345,7 +345,8 @@ class FaultUncertaintyOverlay:
         self.action = window.menu("&Processing").addAction("Fault &uncertainty overlay",
                                                            self.toggle)
         self.action.setCheckable(True)
-        # connected after the fault overlay's own slot: its new job exists when this runs
+        # connected after the fault overlay's own slot: its result for the new section (kept or
+        # None) is set when this runs
         window.sig_section_changed.connect(lambda _s: self._follow())
 
     def _faults(self) -> Any:
@@ -372,8 +373,8 @@ class FaultUncertaintyOverlay:
         if not self.shown or fo is None:
             return
         self.item.clear()
-        if fo.job is not None and fo.job.running:
-            fo.job.finished.connect(lambda _r: self.draw())
+        if self.draw not in fo.listeners:  # drawn again whenever a section's result is shown
+            fo.listeners.append(self.draw)
         self.draw()
 
     def draw(self) -> None:
