@@ -1,0 +1,30 @@
+"""Stepping draws no empty overlay item: a horizon's seed markers are shown only where it has
+seeds on the line (an empty scatter still costs its paint on every flip)."""
+
+import numpy as np
+from memsurvey import MemPost3D
+
+from geodesk.core.picks import Horizon
+
+
+def _seed_items(window, h):
+    return [it for it in window.picking.layer.items[id(h)] if it._pick_kind == "horizon_seeds"]
+
+
+def test_seed_markers_are_hidden_on_lines_without_seeds_and_shown_where_there_are(qtbot, window):
+    survey = MemPost3D(n_samples=100)  # inlines 100..109, crosslines 200..238 step 2
+    window.set_survey(survey)
+    h = Horizon.like_survey("H", survey)
+    h.write_tracked(None, np.ones(h.shape, dtype=bool), np.full(h.shape, 100.0))
+    window.picks.add(window.history, h)
+    window.go_to("inline", 104)
+    (seeds,) = _seed_items(window, h)
+    assert not seeds.isVisible()
+    h.add_seed(window.history, 104, 220, 100.0)
+    (seeds,) = _seed_items(window, h)
+    assert seeds.isVisible() and len(seeds.data) == 1
+    window.go_to("inline", 105)
+    assert not _seed_items(window, h)[0].isVisible()
+    window.go_to("inline", 104)
+    (seeds,) = _seed_items(window, h)
+    assert seeds.isVisible() and seeds.data["y"][0] == 100.0
