@@ -115,3 +115,19 @@ def test_training_scores_the_network_s_own_picks(monkeypatch):
     x = gather_section(np.ones((2, 50), np.float32), 1.0)
     assert model.score([x], [np.zeros(2)])["within_2_samples"] == 1.0
     assert seen == ["none"] and model.classical == "earlier"
+
+
+def test_a_sure_network_pick_on_an_incoherent_noise_burst_leaves_the_classical_pick(
+        classical_on_the_strong_arrival):
+    x = _gather()[0]
+    rng = np.random.default_rng(5)
+    burst = 50.0 + 2.0 * np.arange(N_TR)  # a burst of noise on every trace, unlike trace to trace
+    for i in range(N_TR):
+        k = int(burst[i])
+        x[i, k:k + 30] += 0.5 * rng.standard_normal(30).astype(np.float32)
+    without = classical_with_network(x, DT, 0.0, None, burst, _loglik(burst), DT,
+                                     min_coherence=-1.0)
+    assert without.from_network.sum() >= N_TR // 2  # sure and with an energy rise: it would move
+    out = classical_with_network(x, DT, 0.0, None, burst, _loglik(burst), DT)
+    assert not out.from_network.any()
+    np.testing.assert_array_equal(out.times_ms, out.classical.picks_ms.astype(np.float32))
