@@ -8,7 +8,9 @@ larger; a modified energy ratio), saturated so a weak onset counts as much as a 
 the evidence of an arrival earlier on the same trace. Dynamic programming follows the best path
 of that evidence outwards from the source (found as the apex), times growing with distance;
 AIC places each onset and a walk-back moves emergent ones to where they leave the noise. The
-refractor trend then re-picks the traces off it and flags those that still disagree. All of it
+refractor trend then re-picks the traces off it and flags those that still disagree; last, each
+pick is re-placed by cross-correlation with its neighbours' onset waveform
+(:mod:`~geodesk.core.processing.fb_align`). All of it
 depends on the dominant period, which strong slow ground roll or noise can mislead: the gather
 is picked at a few periods and the pass whose arrivals show the period it assumed is kept
 (:func:`self_consistent`). numpy only.
@@ -20,6 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from geodesk.core.processing.fb_align import align_to_neighbours
 from geodesk.core.processing.fb_trend import (
     TrendPicks,
     _running_median,
@@ -317,7 +320,21 @@ def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None 
         periods += [f * per0 for f in PERIOD_FACTORS if lo <= f * per0 <= hi]
     results = [(_pick_at_period(x, dt_ms, offsets, per, t0_ms, trigger, tolerance_ms), per)
                for per in periods]
-    return self_consistent(x, dt_ms, results, t0_ms, trigger)[0]
+    best, per = self_consistent(x, dt_ms, results, t0_ms, trigger)
+    return _aligned(x, dt_ms, offsets, best, per, t0_ms, trigger, tolerance_ms)
+
+
+def _aligned(x: np.ndarray, dt_ms: float, offsets: np.ndarray | None, res: TrendPicks,
+             per: float, t0_ms: float, trigger: float, tolerance_ms: float | None) -> TrendPicks:
+    """``res`` with its picks re-placed by cross-correlation with the neighbouring traces'
+    onset waveform (:func:`~geodesk.core.processing.fb_align.align_to_neighbours`), the trend
+    and the flags refitted."""
+    picks = align_to_neighbours(x, res.picks_ms, dt_ms, per, t0_ms=t0_ms)
+    if np.array_equal(picks, res.picks_ms, equal_nan=True):
+        return res
+    res = consistent_picks(x, dt_ms, picks, offsets, t0_ms=t0_ms, period_ms=per,
+                           tolerance_ms=tolerance_ms, iterations=0)
+    return _flag_unsupported(x, dt_ms, res, per, t0_ms, trigger)
 
 
 def self_consistent(x: np.ndarray, dt_ms: float, results: list[tuple[TrendPicks, float]],
