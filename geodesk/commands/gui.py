@@ -166,6 +166,9 @@ def run(args: argparse.Namespace) -> int:
         print(out)
         window.close()
         return 0
+    from geodesk.core.gc_pauses import keep_full_collections_short
+
+    keep_full_collections_short()  # no 0.1-0.5 s full GC pass in the middle of a flip
     window.show()
     return int(app.exec())
 

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from geodesk.core.gc_pauses import after_long_lived_load
+
 Key = tuple[str, int, int, str | None, str]
 
 
@@ -57,6 +59,7 @@ class LoadedModels:
                     with self._lock:
                         self._loading.pop(key, None)
                 self._keep(key, model)
+                after_long_lived_load()  # the window's full GC passes skip torch and the model
         return model
 
     def peek(self, path: str | os.PathLike, task: str | None = None,
