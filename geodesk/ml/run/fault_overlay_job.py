@@ -3,8 +3,8 @@ RGBA image, and the small cache that makes stepping back to a computed section f
 
 The job computes the probability, its ridges and the image drawn for the settings it was
 started with, so the GUI thread only hands the image to the view (the conversion took ~10 ms of
-GUI time per result). Keys name a section by survey, kind, title, shape, a sample of its
-amplitudes and the model file, so an edited or differently processed section is computed anew.
+GUI time per result). Keys name a section by survey, kind, title, shape and a sample of its
+amplitudes, so an edited or differently processed section is computed anew.
 """
 
 from __future__ import annotations
@@ -77,13 +77,14 @@ def restyled(result: OverlayResult, style: OverlayStyle) -> OverlayResult:
                          overlay_image(result.prob, result.ridges, style))
 
 
-def section_key(survey_id: Hashable, section: Any, model_path: str | None) -> tuple:
-    """A key for ``section``'s result: survey, kind, title, shape, a checksum of every 7th
-    trace's samples (cheap: ~20 µs) and the model file."""
+def section_key(survey_id: Hashable, section: Any) -> tuple:
+    """A key for ``section``'s result: survey, kind, title, shape and a checksum of every 7th
+    trace's samples (cheap: ~25 µs). The model is not in it: a cache of these results is
+    cleared when the model changes."""
     data = np.asarray(section.data)
     sample = np.ascontiguousarray(data[::7])
     return (survey_id, section.kind, section.title, data.shape,
-            zlib.crc32(sample.view(np.uint8)), model_path)
+            zlib.crc32(sample.view(np.uint8)))
 
 
 def section_overlay_job(load: Callable[[JobContext | None], Any], data: np.ndarray,
