@@ -326,10 +326,12 @@ def pick_mer_trend(gather: np.ndarray, dt_ms: float, offsets: np.ndarray | None 
 
 def _aligned(x: np.ndarray, dt_ms: float, offsets: np.ndarray | None, res: TrendPicks,
              per: float, t0_ms: float, trigger: float, tolerance_ms: float | None) -> TrendPicks:
-    """``res`` with its picks re-placed by cross-correlation with the neighbouring traces'
-    onset waveform (:func:`~geodesk.core.processing.fb_align.align_to_neighbours`), the trend
-    and the flags refitted."""
-    picks = align_to_neighbours(x, res.picks_ms, dt_ms, per, t0_ms=t0_ms)
+    """``res`` (picked assuming the period ``per``) with its picks re-placed by
+    cross-correlation with the neighbouring traces' onset waveform
+    (:func:`~geodesk.core.processing.fb_align.align_to_neighbours`, at the period of the
+    arrivals after the picks, as its constants were chosen), the trend and flags refitted."""
+    seen = arrival_period_ms(x, dt_ms, res.picks_ms - t0_ms, dominant_period_ms(x, dt_ms))
+    picks = align_to_neighbours(x, res.picks_ms, dt_ms, seen, t0_ms=t0_ms)
     if np.array_equal(picks, res.picks_ms, equal_nan=True):
         return res
     res = consistent_picks(x, dt_ms, picks, offsets, t0_ms=t0_ms, period_ms=per,
