@@ -50,7 +50,8 @@ def _write(vol, path: Path) -> Path:
                         dt_ms=vol.dt_ms)
 
 
-def quality(n_volumes: int, cae_steps: int, folder: Path, first_seed: int = 0) -> dict:
+def quality(n_volumes: int, cae_steps: int, folder: Path, first_seed: int = 0,
+            with_cae: bool = True) -> dict:
     from sklearn.metrics import adjusted_rand_score, confusion_matrix
 
     import geodesk
@@ -69,18 +70,22 @@ def quality(n_volumes: int, cae_steps: int, folder: Path, first_seed: int = 0) -
             t_attr = time.perf_counter() - t0
             again = classify_survey(s, FaciesSettings(n_clusters=4, seed=0))
             seed1 = classify_survey(s, FaciesSettings(n_clusters=4, seed=1))
-            t0 = time.perf_counter()
-            feats = fit_cae_features(train_on, settings, steps=cae_steps, threads=1)
-            t_train = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            cae = classify_survey(s, settings, featurizer=feats.features,
-                                  feature_names=feats.names)
-            t_cae = time.perf_counter() - t0
+            t_train = t_cae = 0.0
+            cae = None
+            if with_cae:
+                t0 = time.perf_counter()
+                feats = fit_cae_features(train_on, settings, steps=cae_steps, threads=1)
+                t_train = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                cae = classify_survey(s, settings, featurizer=feats.features,
+                                      feature_names=feats.names)
+                t_cae = time.perf_counter() - t0
         truth = vol.facies.ravel()
+        cae_classes = cae.classes.ravel() if cae is not None else np.zeros_like(truth)
         rows.append({
             "seed": seed,
             "ari_attributes": round(adjusted_rand_score(truth, attr.classes.ravel()), 4),
-            "ari_cae": round(adjusted_rand_score(truth, cae.classes.ravel()), 4),
+            "ari_cae": round(adjusted_rand_score(truth, cae_classes), 4) if with_cae else None,
             "same_seed_identical": bool(np.array_equal(attr.classes, again.classes)),
             "other_seed_same_class_share": round(float(np.mean(attr.classes == seed1.classes)),
                                                  4),
@@ -88,14 +93,14 @@ def quality(n_volumes: int, cae_steps: int, folder: Path, first_seed: int = 0) -
             "cae_classify_s": round(t_cae, 2), "samples": int(truth.size),
             "facies_share": np.round(np.bincount(truth, minlength=4) / truth.size, 3).tolist(),
             "confusion_attributes": confusion_matrix(truth, attr.classes.ravel()).tolist(),
-            "confusion_cae": confusion_matrix(truth, cae.classes.ravel()).tolist()})
+            "confusion_cae": confusion_matrix(truth, cae_classes).tolist() if with_cae else None})
     ari_a = [r["ari_attributes"] for r in rows]
-    ari_c = [r["ari_cae"] for r in rows]
+    ari_c = [r["ari_cae"] for r in rows] if with_cae else [float("nan")]
     return {"seeds": "validation" if first_seed else "scored", "volumes": rows,
             "ari_attributes_mean": round(float(np.mean(ari_a)), 4),
             "ari_attributes_min": round(float(np.min(ari_a)), 4),
-            "ari_cae_mean": round(float(np.mean(ari_c)), 4),
-            "ari_cae_min": round(float(np.min(ari_c)), 4),
+            "ari_cae_mean": round(float(np.mean(ari_c)), 4) if with_cae else None,
+            "ari_cae_min": round(float(np.min(ari_c)), 4) if with_cae else None,
             "target_ari_attributes": 0.8,
             "target_met": bool(np.mean(ari_a) >= 0.8),
             "same_seed_identical_all": all(r["same_seed_identical"] for r in rows)}
@@ -176,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"quality on the validation seeds {VALIDATION_SEED}.. (for choosing "
                     "settings), not the scored ones")
     ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument("--skip-cae", action="store_true",
+                    help="attributes + K-means only (no autoencoder training)")
     args = ap.parse_args(argv)
     import torch
 
@@ -184,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench_facies_") as tmp:
         if not args.skip_quality:
             report["quality"] = quality(args.volumes, args.cae_steps, Path(tmp),
-                                        VALIDATION_SEED if args.validation else 0)
+                                        VALIDATION_SEED if args.validation else 0,
+                                        with_cae=not args.skip_cae)
         if not args.skip_speed:
             report["speed"] = speed(args.vectors, 8, 8, args.repeats)
     print(json.dumps(report))

@@ -1,5 +1,6 @@
 """Seismic attributes per sample: envelope, instantaneous phase and frequency, RMS amplitude,
-dominant frequency, local dip and coherence, vectorised over sections and volumes.
+dominant frequency, local dip, coherence (flat or steered along the local dip), vectorised over
+sections and volumes.
 
 Arrays hold traces along the leading axes and time along the last one: a section is (traces,
 samples), a volume (inlines, crosslines, samples). Windowed attributes use centred windows of
@@ -15,12 +16,17 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 
 #: Attribute names accepted by :func:`compute_attributes`, in their default order.
-ATTRIBUTES = ("envelope", "phase", "frequency", "rms", "dominant_frequency", "dip", "coherence")
+ATTRIBUTES = ("envelope", "phase", "frequency", "rms", "dominant_frequency", "dip", "coherence",
+              "steered_coherence")
 #: Units of each attribute (frequencies in Hz, dip in ms per trace, phase in radians).
 UNITS = {"envelope": "amplitude", "phase": "rad", "frequency": "Hz", "rms": "amplitude",
-         "dominant_frequency": "Hz", "dip": "ms/trace", "coherence": "0-1"}
-#: Lines each side a block needs from its neighbours (dip: gradient + Gaussian radius 8; coherence).
-HALO_TRACES = 10
+         "dominant_frequency": "Hz", "dip": "ms/trace", "coherence": "0-1",
+         "steered_coherence": "0-1"}
+#: Gaussian sigma (traces, samples) of the dip that steers :func:`steered_coherence`.
+STEERING_SIGMA = (3.0, 4.0)
+#: Lines each side a block needs from its neighbours (steered coherence: the gradient, the
+#: steering dip's Gaussian radius 4 x 3 and the neighbour line; dip and coherence need less).
+HALO_TRACES = 14
 
 
 def _window(window_ms: float, dt_ms: float) -> int:
@@ -96,9 +102,11 @@ def dominant_frequency(x: np.ndarray, dt_ms: float, window_ms: float = 40.0) -> 
     return (w / (2 * np.pi)).astype(np.float32)
 
 
-def local_dip(x: np.ndarray, dt_ms: float, sigma: float = 2.0) -> tuple[np.ndarray, ...]:
+def local_dip(x: np.ndarray, dt_ms: float, sigma: float | Sequence[float] = 2.0
+              ) -> tuple[np.ndarray, ...]:
     """Signed dip (ms per trace) along each trace axis from the gradient structure tensor:
-    an event t = t0 + p * trace has p = -<g_trace g_t> / <g_t^2> (Gaussian-smoothed products)."""
+    an event t = t0 + p * trace has p = -<g_trace g_t> / <g_t^2> (Gaussian-smoothed products;
+    ``sigma`` one number or one per axis)."""
     x = np.asarray(x, dtype=np.float64)
     gt = np.gradient(x, float(dt_ms), axis=-1)
     from scipy import ndimage
@@ -136,6 +144,49 @@ def coherence(x: np.ndarray, dt_ms: float, window_ms: float = 20.0) -> np.ndarra
     return np.clip(num / np.maximum(den, tiny), 0.0, 1.0).astype(np.float32)
 
 
+def shifted_trace_neighbour(x: np.ndarray, offset: Sequence[int], shift: np.ndarray
+                            ) -> np.ndarray:
+    """``x`` at trace ``index + offset`` (edge traces repeated) and time ``t + shift`` samples
+    (per sample, linear interpolation, clamped to the trace)."""
+    nb = x
+    for axis, d in enumerate(offset):
+        if d:
+            idx = np.clip(np.arange(x.shape[axis]) + d, 0, x.shape[axis] - 1)
+            nb = np.take(nb, idx, axis=axis)
+    n_t = x.shape[-1]
+    t = np.clip(np.arange(n_t, dtype=np.float64) + shift, 0.0, n_t - 1.0)
+    t0 = np.minimum(np.floor(t).astype(np.int64), max(n_t - 2, 0))
+    frac = t - t0
+    lo = np.take_along_axis(nb, t0, axis=-1)
+    hi = np.take_along_axis(nb, np.minimum(t0 + 1, n_t - 1), axis=-1)
+    return lo + frac * (hi - lo)
+
+
+def steered_coherence(x: np.ndarray, dt_ms: float, window_ms: float = 20.0) -> np.ndarray:
+    """Semblance of each sample's 3-trace (3 x 3) neighbourhood over a centred time window,
+    the neighbours read along the local dip (:data:`STEERING_SIGMA`): dipping and folded
+    reflectors stay coherent where the flat :func:`coherence` sees them shifted."""
+    x = np.asarray(x, dtype=np.float64)
+    n_axes = x.ndim - 1
+    sigma = (STEERING_SIGMA[0],) * n_axes + (STEERING_SIGMA[1],)
+    dips = [d.astype(np.float64) / float(dt_ms) for d in local_dip(x, dt_ms, sigma)]
+    stack, power, n_tr = np.zeros_like(x), np.zeros_like(x), 0
+    from itertools import product
+
+    for offset in product(*[(-1, 0, 1) if x.shape[a] > 1 else (0,) for a in range(n_axes)]):
+        if any(offset):
+            nb = shifted_trace_neighbour(x, offset, sum(d * p for d, p in zip(offset, dips)))
+        else:
+            nb = x
+        stack += nb
+        power += nb * nb
+        n_tr += 1
+    n = _window(window_ms, dt_ms)
+    num, den = _smooth_time(stack * stack, n), _smooth_time(power, n) * n_tr
+    tiny = 1e-12 * max(float(den.max()), 1e-30)
+    return np.clip(num / np.maximum(den, tiny), 0.0, 1.0).astype(np.float32)
+
+
 def compute_attributes(x: np.ndarray, dt_ms: float, names: Sequence[str] = ATTRIBUTES, *,
                        window_ms: float = 24.0) -> np.ndarray:
     """The attributes ``names`` of every sample of ``x``, stacked on a new last axis
@@ -150,6 +201,7 @@ def compute_attributes(x: np.ndarray, dt_ms: float, names: Sequence[str] = ATTRI
         "dominant_frequency": lambda: dominant_frequency(x, dt_ms, window_ms),
         "dip": lambda: dip_magnitude(x, dt_ms),
         "coherence": lambda: coherence(x, dt_ms, window_ms),
+        "steered_coherence": lambda: steered_coherence(x, dt_ms, window_ms),
     }
     return np.stack([makers[n]() for n in names], axis=-1).astype(np.float32)
 

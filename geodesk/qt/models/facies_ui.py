@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from geodesk.core.derived import DerivedLayer, like
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.maps import class_colour
+from geodesk.core.processing.attributes import ATTRIBUTES
 from geodesk.core.segy.reader import private_survey
 from geodesk.ml.facies_run import FaciesSettings
 from geodesk.qt.jobs.runner import JobHandle
@@ -75,8 +76,7 @@ class FaciesDialog(QDialog):
         self.features.setCurrentIndex(list(FEATURES).index(settings.features))
         form.addRow("Features:", self.features)
         self.attributes = QLineEdit(",".join(settings.attributes))
-        self.attributes.setToolTip("envelope, phase, frequency, rms, dominant_frequency, dip, "
-                                   "coherence")
+        self.attributes.setToolTip(", ".join(ATTRIBUTES))
         form.addRow("Attributes:", self.attributes)
         self.horizon = QComboBox()
         self.horizon.addItem("(every sample)", None)

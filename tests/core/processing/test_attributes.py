@@ -67,3 +67,14 @@ def test_attribute_blocks_equal_one_pass_over_the_volume():
 def test_unknown_attribute_names_are_refused():
     with pytest.raises(ValueError, match="unknown attribute"):
         A.compute_attributes(np.zeros((2, 10)), DT, ("envelope", "sweetness"))
+
+
+def test_steered_coherence_follows_dipping_events_the_flat_one_sees_shifted():
+    traces, t = np.arange(20), np.arange(300) * DT
+    sec = np.sin(2 * np.pi * 40 * (t[None, :] - 3.0 * traces[:, None]) / 1000)  # 3 ms / trace
+    flat = A.coherence(sec, DT)[3:-3, 30:-30]
+    steered = A.steered_coherence(sec, DT)[3:-3, 30:-30]
+    assert np.median(steered) > 0.95
+    assert np.median(flat) < 0.8
+    noise = np.random.default_rng(0).normal(size=(10, 8, 300))
+    assert A.steered_coherence(noise, DT).mean() < 0.35
