@@ -5,7 +5,9 @@ evaluation family (``evalgen.volumes``), and real lines (no truth: what the mode
   used in training, < 1e9, or validation, 1e9 + k), band-limited noise at ``--snr`` dB.
 - **evaluation family**: ``evalgen.volumes.make_volume`` seeds 7e6 + k at ``--eval-snr`` dB
   (0 by default; white, band-limited, bursty or spiky noise, other wavelets, zero-filled tops,
-  muted wedges), never used for training or for choosing any setting. The model as shipped,
+  muted wedges), never used for training or for choosing any setting; ``--split validation``
+  runs seeds 7.5e6 + k instead, those the adaptation settings were chosen on
+  (``bench_denoise_adapt_validation.py``). The model as shipped,
   and the model after blind-spot self-supervised adaptation (``geodesk.ml.selfsup``) on the
   noisy evaluation volume itself: legitimate, it uses no clean data.
 - Baselines on both synthetic columns: the best 3D Gaussian and 3D median filters over a grid
@@ -47,6 +49,7 @@ from geodesk.ml.tasks.denoise import denoise_volume, snr_db
 
 HELD_OUT_SEED = 2_000_000_000
 EVAL_SEED = 7_000_000
+VALIDATION_SEED = 7_500_000  # adaptation settings are chosen on these, never on EVAL_SEED's
 GAUSS_SIGMAS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 MEDIAN_SIZES = (1, 3, 5)
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "segy"
@@ -100,13 +103,17 @@ def write_volume(path: Path, vol: np.ndarray, dt_ms: float) -> Path:
     return path
 
 
-def adapted_model(model, path: Path, steps: int, seed: int):
-    """``model`` after ``steps`` of blind-spot adaptation to the survey at ``path``."""
+def adapted_model(model, path: Path, steps: int | None, seed: int):
+    """``model`` after self-supervised adaptation to the survey at ``path`` with the default
+    settings (``steps`` of them when given)."""
     import geodesk
     from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser
 
+    s = AdaptSettings(seed=seed)
+    if steps is not None:
+        s.steps = int(steps)
     with geodesk.open(path) as survey:
-        return adapt_denoiser(survey, model, settings=AdaptSettings(steps=steps, seed=seed))
+        return adapt_denoiser(survey, model, settings=s)
 
 
 def write_png(path: Path, img: np.ndarray) -> None:
@@ -166,8 +173,9 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
     rows = []
     gains = {"model": [], "adapted": [], "model_without_retrieval": [],
              "adapted_without_retrieval": [], "gaussian": [], "median": []}
+    first = VALIDATION_SEED if args.split == "validation" else EVAL_SEED
     for k in range(args.eval_volumes):
-        seed = EVAL_SEED + k
+        seed = first + k
         v = make_volume(tuple(args.shape), seed=seed, snr_db=args.eval_snr)
         live = ~v.filled
         base = snr_db(v.clean[live], v.noisy[live])
@@ -207,12 +215,25 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
         print(f"eval volume {k}: {json.dumps(rec)}", file=sys.stderr, flush=True)
     mean = {k: round(float(np.mean(v)), 2) for k, v in gains.items()}
     return {"generator": "evalgen.volumes.make_volume (evaluation only)",
-            "seeds": f"{EVAL_SEED}..{EVAL_SEED + args.eval_volumes - 1}", "shape": args.shape,
-            "input_snr_db": args.eval_snr, "adapt_steps": args.adapt_steps, "volumes": rows,
+            "split": args.split, "seeds": f"{first}..{first + args.eval_volumes - 1}",
+            "shape": args.shape, "input_snr_db": args.eval_snr,
+            "adapt_settings": adapt_settings(args.adapt_steps), "volumes": rows,
             "mean_gain_db": mean,
             "model_over_best_gaussian_db": round(mean["model"] - mean["gaussian"], 2),
             "adapted_over_best_gaussian_db": round(mean["adapted"] - mean["gaussian"], 2),
             "target_over_best_gaussian_db": 3.0}
+
+
+def adapt_settings(steps: int | None) -> dict:
+    """The adaptation settings the bench runs (the defaults, ``steps`` when given)."""
+    from dataclasses import asdict
+
+    from geodesk.ml.selfsup import AdaptSettings
+
+    s = asdict(AdaptSettings())
+    if steps is not None:
+        s["steps"] = int(steps)
+    return {k: v for k, v in s.items() if k not in ("seed", "max_bytes")}
 
 
 def without_retrieval(model):
@@ -270,6 +291,7 @@ def real_column(model, args, pictures: Path | None) -> dict:
         adapted = adapted_model(model, path, args.adapt_steps, seed=0)
         after = adapted.predict(x)
         rec = {"file": rel, "section": label, "shape": list(data.shape), "dt": dt,
+               "adapt_kept_step": int(adapted.provenance_["kept_step"]),
                "before": removed_report(data, before, dt_ms=dt),
                "after": removed_report(data, after, dt_ms=dt),
                "before_without_retrieval": removed_report(
@@ -301,8 +323,10 @@ def main() -> None:
     ap.add_argument("--shape", type=int, nargs=3, default=[16, 128, 200])
     ap.add_argument("--snr", type=float, default=0.0, help="own-generator input SNR (dB)")
     ap.add_argument("--eval-snr", type=float, default=0.0, help="evaluation input SNR (dB)")
-    ap.add_argument("--adapt-steps", type=int, default=200,
-                    help="blind-spot adaptation steps per volume / line (default 200)")
+    ap.add_argument("--adapt-steps", type=int, default=None,
+                    help="adaptation steps per volume / line (default: AdaptSettings')")
+    ap.add_argument("--split", choices=("scored", "validation"), default="scored",
+                    help="evaluation-family seeds: scored (7e6 + k) or validation (7.5e6 + k)")
     ap.add_argument("--data", default=str(DATA), help="folder of the shared SEG-Y files")
     ap.add_argument("--pictures", default=None, metavar="DIR", help="write PNGs here")
     ap.add_argument("--columns", default="own,eval,real",

@@ -1,18 +1,25 @@
-"""Self-supervised adaptation of the denoiser to a user's own survey (blind-spot training).
+"""Self-supervised adaptation of the denoiser to a user's own survey (no clean data).
 
-Noise2Void / Noise2Self family: random samples of the survey's own noisy sections are hidden
-(replaced by samples of neighbouring traces) and the network, fine-tuned from the given weights,
-learns to predict each hidden sample from what surrounds it; the loss is taken only there, so
-no clean data is needed. The target is the noisy sample itself: whatever part of it can be
-predicted from its surroundings (signal, continuous from trace to trace) is what the denoiser
-keeps; noise independent from sample to sample cannot be predicted and is what it removes.
-Coherent noise is predictable and is kept, which is right: it might be signal.
+Two methods, both trained on the survey's own noisy sections only:
 
+- ``noise-transfer`` (the default): the starting network's estimate of each section's noise
+  (what it would remove) is moved to another place of the survey and added onto the starting
+  network's output there; the network is fine-tuned to take that transferred noise off again.
+  It learns the survey's own noise (bursts, spikes, its band) while its input looks like what it
+  sees at inference, a non-blind noisy section.
+- ``blind-spot`` (Noise2Void family): random samples are hidden (replaced by samples of
+  neighbouring traces) and the network learns to predict each from what surrounds it. Measured
+  on the evaluation family's validation seeds it makes the shipped denoiser worse at every
+  learning rate tried: the objective teaches a network that sees the centre sample at inference
+  to distrust it (its held-out blind-spot loss falls while the true error rises).
+
+Every method holds back the last quarter of each section's traces: the adaptation loss there,
+checked ``checks`` times, picks the weights kept (the starting ones included), an early
+stopping rule that needs no truth. ``anchor`` pulls the weights toward the starting ones (L2-SP).
 Masking fits the 2.5D input: a hidden sample is hidden in every one of the 2c + 1 sections the
-network reads (a 2D line is its own neighbours, so its copies would give the sample away), and
-along ``blind_half`` samples above and below it on its trace (noise of real data is
-band-limited, so correlated over a few samples). Zero-filled or muted regions and dead traces
-are never used. Qt-free; a job (progress, cancel through :class:`JobContext`).
+network reads, along ``blind_half`` samples above and below it on its trace. Zero-filled or
+muted regions and dead traces are never used. Qt-free; a job (progress, cancel through
+:class:`JobContext`).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import copy
 import datetime
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,21 +40,30 @@ from geodesk.core.processing.denoise_checks import constant_regions
 from geodesk.core.survey import Survey, SurveyError
 from geodesk.ml.data.tiling import pad_to
 
-#: How the adaptation masks (recorded in the model's provenance).
-METHOD = ("blind-spot self-supervised fine-tuning (Noise2Void family) on the survey's own noisy "
-          "sections; no clean data")
+#: How each method trains (recorded in the model's provenance).
+METHODS = {
+    "noise-transfer": "self-supervised fine-tuning on the survey's own noisy sections: the "
+                      "starting model's noise estimate moved elsewhere and taken off again; "
+                      "no clean data",
+    "blind-spot": "blind-spot self-supervised fine-tuning (Noise2Void family) on the survey's "
+                  "own noisy sections; no clean data",
+}
 
 
 @dataclass
 class AdaptSettings:
-    """Hyper-parameters of one adaptation run."""
+    """Hyper-parameters of one adaptation run (defaults chosen on the evaluation family's
+    validation seeds, ``bench/bench_denoise_adapt_validation.py``)."""
 
+    method: str = "noise-transfer"  # or "blind-spot"
     steps: int = 300
     lr: float = 1e-4
+    anchor: float = 0.0  # weight of the pull toward the starting weights (L2-SP)
     batch_size: int = 8
     patch: tuple[int, int] = (64, 64)
-    mask_fraction: float = 0.015  # share of a patch's samples that are loss centres
-    blind_half: int = 2  # samples hidden above and below each centre on its trace
+    mask_fraction: float = 0.015  # blind-spot: share of a patch's samples that are loss centres
+    blind_half: int = 2  # blind-spot: samples hidden above and below each centre on its trace
+    checks: int = 10  # held-out checks over the run; the best weights seen are kept
     max_sections: int = 24
     max_bytes: int = 256 * 2**20  # the sections kept for training, all together
     seed: int = 0
@@ -54,10 +71,12 @@ class AdaptSettings:
 
 @dataclass
 class Example:
-    """One section in network layout: input (C, traces, samples) and where it holds data."""
+    """One section in network layout: input (C, traces, samples), where it holds data and, for
+    noise transfer, the starting network's noise estimate of its centre (traces, samples)."""
 
     inp: np.ndarray
     valid: np.ndarray
+    noise: np.ndarray | None = None
 
 
 def _section_keys(survey: Survey, max_sections: int) -> list[tuple[str, float]]:
@@ -115,8 +134,47 @@ def survey_examples(survey: Survey, model: Any, max_sections: int = 24,
     return out
 
 
+def split_traces(examples: list[Example], share: float = 0.25
+                 ) -> tuple[list[Example], list[Example]]:
+    """(training, held-out) parts of every example: its last ``share`` of traces held out (at
+    least one trace each side), so a single 2D line has a held-out part too."""
+    train, held = [], []
+    for ex in examples:
+        h = ex.valid.shape[0]
+        cut = min(max(round(h * (1 - share)), 1), h - 1) if h > 1 else h
+        for part, sl in ((train, slice(0, cut)), (held, slice(cut, h))):
+            if sl.stop > sl.start:
+                part.append(Example(ex.inp[:, sl], ex.valid[sl],
+                                    None if ex.noise is None else ex.noise[sl]))
+    return train, held or train
+
+
+def with_noise_estimates(examples: list[Example], model: Any) -> list[Example]:
+    """``examples`` with ``model``'s noise estimate of each centre section: what it removes
+    there as it runs (with its leakage retrieval, the coherent part of what the network takes
+    is signal and stays), zero where the section holds no data."""
+    import torch
+
+    from geodesk.core.processing.leakage import retrieve_leakage
+
+    net, c = model.net_, int(model.context)
+    net.eval()
+    out = []
+    with torch.no_grad():
+        for ex in examples:
+            x = torch.from_numpy(np.ascontiguousarray(ex.inp)[None]).to(model.device_)
+            centre = ex.inp[c]
+            kept = centre - net(x)[0, 0].cpu().numpy()
+            if getattr(model, "leakage", False):
+                kept = retrieve_leakage(centre, kept)
+            out.append(Example(ex.inp, ex.valid,
+                               np.where(ex.valid, centre - kept, 0).astype(np.float32)))
+    return out
+
+
 def _patch(ex: Example, size: tuple[int, int], rng: np.random.Generator
-           ) -> tuple[np.ndarray, np.ndarray]:
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(input, valid, noise estimate or None) of a random ``size`` patch, zero-padded."""
     ph, pw = size
     h, w = ex.valid.shape
     r = int(rng.integers(0, max(h - ph, 0) + 1))
@@ -125,7 +183,9 @@ def _patch(ex: Example, size: tuple[int, int], rng: np.random.Generator
     valid = np.zeros((ph, pw), dtype=bool)
     v = ex.valid[r:r + ph, c:c + pw]
     valid[:v.shape[0], :v.shape[1]] = v
-    return inp, valid
+    noise = None if ex.noise is None else pad_to(ex.noise[None, r:r + ph, c:c + pw],
+                                                  (ph, pw))[0]
+    return inp, valid, noise
 
 
 def blind_spot(inp: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *,
@@ -150,25 +210,47 @@ def blind_spot(inp: np.ndarray, valid: np.ndarray, rng: np.random.Generator, *,
     return masked, centres
 
 
-def _batch(examples: list[Example], s: AdaptSettings, rng: np.random.Generator):
-    inps, masked, centres = [], [], []
+def transfer_noise(inp: np.ndarray, valid: np.ndarray, noise: np.ndarray, donor: np.ndarray,
+                   context: int) -> tuple[np.ndarray, np.ndarray]:
+    """(input, target) of one noise-transfer example: the centre section's estimated noise
+    swapped for ``donor`` (noise estimated elsewhere in the survey) where it holds data; the
+    target is the centre without its noise (what the starting network makes of it)."""
+    clean = inp[context] - noise
+    out = inp.copy()
+    out[context] = np.where(valid, clean + donor, inp[context])
+    return out, clean
+
+
+def _batch(examples: list[Example], s: AdaptSettings, rng: np.random.Generator, context: int):
+    """(network input, target of the centre, loss weights) for one step of ``s.method``."""
+    inps, targets, weights = [], [], []
     for _ in range(int(s.batch_size)):
-        inp, valid = _patch(examples[int(rng.integers(len(examples)))], tuple(s.patch), rng)
-        m, c = blind_spot(inp, valid, rng, fraction=s.mask_fraction, half=s.blind_half)
-        inps.append(inp)
-        masked.append(m)
-        centres.append(c)
-    return np.stack(inps), np.stack(masked), np.stack(centres).astype(np.float32)
+        inp, valid, noise = _patch(examples[int(rng.integers(len(examples)))], tuple(s.patch),
+                                   rng)
+        if s.method == "blind-spot":
+            net_in, w = blind_spot(inp, valid, rng, fraction=s.mask_fraction, half=s.blind_half)
+            target = inp[context]
+        else:
+            donor = _patch(examples[int(rng.integers(len(examples)))], tuple(s.patch), rng)[2]
+            if rng.random() < 0.5:
+                donor = donor[::-1]  # traces reversed: more distinct donors
+            net_in, target = transfer_noise(inp, valid, noise, donor, context)
+            w = valid
+        inps.append(net_in)
+        targets.append(target)
+        weights.append(w)
+    return (np.stack(inps).astype(np.float32), np.stack(targets).astype(np.float32),
+            np.stack(weights).astype(np.float32))
 
 
-def _blind_loss(net, context: int, batch, device):
-    """Mean squared error of the denoised centre section against the hidden noisy samples."""
+def _loss(net, context: int, batch, device):
+    """Mean squared error of the denoised centre section against the target where weighted
+    (blind spot: the hidden noisy samples; noise transfer: the centre without its noise)."""
     import torch
 
-    inp, masked, centres = (torch.from_numpy(a).to(device) for a in batch)
-    out = masked[:, context] - net(masked)[:, 0]
-    err = (out - inp[:, context]) ** 2 * centres
-    return err.sum() / centres.sum().clamp_min(1.0)
+    inp, target, weights = (torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in batch)
+    err = (inp[:, context] - net(inp)[:, 0] - target) ** 2 * weights
+    return err.sum() / weights.sum().clamp_min(1.0)
 
 
 def check_adapt_output(out: str | os.PathLike, *, survey_path: str | os.PathLike,
@@ -193,16 +275,22 @@ def check_adapt_output(out: str | os.PathLike, *, survey_path: str | os.PathLike
 
 def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
                    settings: AdaptSettings | None = None, out: str | os.PathLike | None = None,
-                   source: str | os.PathLike | None = None, command: str = "") -> Any:
-    """A copy of the denoising ``model`` fine-tuned by blind-spot training on ``survey``'s own
-    sections; written atomically to ``out`` when given (never over the survey, ``source``, the
-    file the model came from, or the shipped weights). ``model`` itself is left unchanged."""
+                   source: str | os.PathLike | None = None, command: str = "",
+                   on_check: Callable[[int, Any], None] | None = None) -> Any:
+    """A copy of the denoising ``model`` fine-tuned on ``survey``'s own sections (``settings``'
+    method), with the weights of the held-out check that scored best (the starting ones count);
+    written atomically to ``out`` when given (never over the survey, ``source``, the file the
+    model came from, or the shipped weights). ``model`` itself is left unchanged.
+    ``on_check(step, adapted)`` is called at every check (step 0 too), e.g. to score it."""
     import torch
 
     ctx = ctx or JobContext()
     s = settings or AdaptSettings()
     if int(s.steps) < 1:
         raise ValueError("adaptation needs at least one step")
+    if s.method not in METHODS:
+        raise ValueError(f"unknown adaptation method {s.method!r}; choose one of "
+                         f"{', '.join(METHODS)}")
     if getattr(model, "task", None) != "denoise":
         raise ValueError(f"only a denoising model can be adapted, not {model!r}")
     path = None if out is None else check_adapt_output(out, survey_path=survey.path,
@@ -212,46 +300,61 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
     new = copy.deepcopy(model)
     new.weight_id_ = None  # adapted weights are not the file's
     net, device, c = new.net_, new.device_, int(new.context)
+    if s.method == "noise-transfer":
+        examples = with_noise_estimates(examples, new)
+    train, held = split_traces(examples)
+    start = [p.detach().clone() for p in net.parameters()]
     optimizer = torch.optim.Adam(net.parameters(), lr=float(s.lr))
     rng = np.random.default_rng(np.random.SeedSequence([int(s.seed), 31]))
-    check = [_batch(examples, s, np.random.default_rng([int(s.seed), 97, k])) for k in range(4)]
+    check = [_batch(held, s, np.random.default_rng([int(s.seed), 97, k]), c) for k in range(6)]
 
-    def held_out_loss() -> float:
+    def held_out_loss(step: int) -> float:
         net.eval()
         with torch.no_grad():
-            return float(np.mean([float(_blind_loss(net, c, b, device)) for b in check]))
+            loss = float(np.mean([float(_loss(net, c, b, device)) for b in check]))
+        if on_check is not None:
+            on_check(step, new)
+        return loss
 
-    before = held_out_loss()
+    before = held_out_loss(0)
+    best = (before, 0, copy.deepcopy(net.state_dict()))
     losses: list[float] = []
     history = list(getattr(new, "history_", []))
-    chunk = max(int(s.steps) // 10, 1)
+    every = max(int(s.steps) // max(int(s.checks), 1), 1)
     for k in range(int(s.steps)):
         ctx.progress(0.1 + 0.9 * k / int(s.steps), f"adapting to {survey.name}: step "
                      f"{k + 1}/{s.steps}" + (f", loss {losses[-1]:.3g}" if losses else ""))
         net.train()
         optimizer.zero_grad()
-        loss = _blind_loss(net, c, _batch(examples, s, rng), device)
+        loss = _loss(net, c, _batch(train, s, rng, c), device)
+        losses.append(float(loss.detach()))
+        if s.anchor:
+            loss = loss + float(s.anchor) * sum(((p - p0) ** 2).sum()
+                                                for p, p0 in zip(net.parameters(), start))
         loss.backward()
         optimizer.step()
-        losses.append(float(loss.detach()))
-        if (k + 1) % chunk == 0 or k + 1 == int(s.steps):
-            history.append({"adapt_step": k + 1, "loss": float(np.mean(losses[-chunk:]))})
-    after = held_out_loss()
+        if (k + 1) % every == 0 or k + 1 == int(s.steps):
+            held_loss = held_out_loss(k + 1)
+            history.append({"adapt_step": k + 1, "loss": float(np.mean(losses[-every:])),
+                            "held_out_loss": held_loss})
+            if held_loss < best[0]:
+                best = (held_loss, k + 1, copy.deepcopy(net.state_dict()))
+    net.load_state_dict(best[2])
     net.eval()
     new.history_ = history
-    new.n_steps_ = int(getattr(model, "n_steps_", 0)) + int(s.steps)
-    new.provenance_ = _provenance(model, survey, s, len(examples), before, after, source,
-                                  command, time.monotonic() - t0, new)
+    new.n_steps_ = int(getattr(model, "n_steps_", 0)) + best[1]
+    new.provenance_ = _provenance(model, survey, s, len(examples), before, best[0], best[1],
+                                  source, command, time.monotonic() - t0, new)
     if path is not None:
         ctx.progress(1.0, f"writing {path.name}")
         new.save(path)
-    ctx.progress(1.0, f"adapted: blind-spot loss {before:.3g} -> {after:.3g}")
+    ctx.progress(1.0, f"adapted: held-out loss {before:.3g} -> {best[0]:.3g} (step {best[1]})")
     return new
 
 
 def _provenance(parent: Any, survey: Survey, s: AdaptSettings, n_sections: int, before: float,
-                after: float, source: Any, command: str, seconds: float, new: Any
-                ) -> dict[str, Any]:
+                after: float, kept_step: int, source: Any, command: str, seconds: float,
+                new: Any) -> dict[str, Any]:
     import torch
 
     prev = dict(getattr(parent, "provenance_", {}) or {})
@@ -261,13 +364,14 @@ def _provenance(parent: Any, survey: Survey, s: AdaptSettings, n_sections: int, 
         prev["path"] = str(Path(source).resolve())
     return {
         "command": command,
-        "self_supervised": METHOD,
+        "self_supervised": METHODS[s.method],
         "survey": str(Path(survey.path).resolve()),
         "survey_kind": survey.kind,
         "sections": n_sections,
         "settings": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(s).items()},
-        "blind_spot_loss_before": round(before, 5),
-        "blind_spot_loss_after": round(after, 5),
+        "held_out_loss_before": round(before, 5),
+        "held_out_loss_after": round(after, 5),
+        "kept_step": int(kept_step),
         "total_steps": int(new.n_steps_),
         "train_seconds": round(seconds, 1),
         "device": str(new.device_),

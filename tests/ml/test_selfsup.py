@@ -1,5 +1,7 @@
-"""Self-supervised (blind-spot) adaptation of the denoiser to a survey: loss falls, the file says
-where it came from, cancel stops it, nothing it read is overwritten, the CLI fails cleanly."""
+"""Self-supervised adaptation of the denoiser to a survey (noise transfer, blind spot): the held-out
+loss falls, the best held-out weights are kept (the starting ones when training only hurts), the
+file says where it came from, cancel stops it, nothing it read is overwritten, the CLI fails
+cleanly."""
 
 from __future__ import annotations
 
@@ -11,7 +13,14 @@ import pytest
 import geodesk
 from geodesk.core.jobs import Cancelled, JobContext
 from geodesk.ml.registry import load_model
-from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser, blind_spot
+from geodesk.ml.selfsup import (
+    AdaptSettings,
+    Example,
+    adapt_denoiser,
+    blind_spot,
+    split_traces,
+    transfer_noise,
+)
 from geodesk.synth.post3d import generate_post3d
 
 FAST = dict(steps=30, lr=3e-3, batch_size=2, patch=(32, 32), max_sections=4)
@@ -26,8 +35,15 @@ def survey_file(tmp_path_factory):
 
 @pytest.fixture
 def model_file(tiny_model, tmp_path):
+    import torch
+
     m = tiny_model("denoise-dncnn", context=1)
     m._init_net()
+    # DnCNN starts as the identity (last layer zero), which removes no noise to transfer
+    last = m.net_.body[-1]
+    with torch.no_grad():
+        last.weight.copy_(0.05 * torch.randn(last.weight.shape,
+                                             generator=torch.Generator().manual_seed(0)))
     return m.save(tmp_path / "start.pt")
 
 
@@ -51,17 +67,42 @@ def test_blind_spot_hides_each_centre_in_every_section_and_along_its_trace():
     assert changed[centres].mean() > 0.9  # the centres' own values are gone
 
 
-def test_adaptation_lowers_the_blind_spot_loss_and_records_provenance(survey_file, model_file,
-                                                                      tmp_path):
+def test_noise_transfer_swaps_the_centre_noise_for_the_donor_where_there_is_data():
+    rng = np.random.default_rng(2)
+    inp = rng.standard_normal((3, 8, 16)).astype(np.float32)
+    noise, donor = (rng.standard_normal((8, 16)).astype(np.float32) for _ in range(2))
+    valid = np.ones((8, 16), dtype=bool)
+    valid[:, :4] = False
+    net_in, target = transfer_noise(inp, valid, noise, donor, context=1)
+    np.testing.assert_allclose(target, inp[1] - noise)
+    np.testing.assert_allclose(net_in[1][valid], (inp[1] - noise + donor)[valid], rtol=1e-6)
+    assert np.array_equal(net_in[1][~valid], inp[1][~valid])  # no data: left as it was
+    assert np.array_equal(net_in[[0, 2]], inp[[0, 2]])  # neighbours keep their own noise
+
+
+def test_held_out_part_is_the_last_quarter_of_every_sections_traces():
+    exs = [Example(np.arange(3 * n * 5, dtype=np.float32).reshape(3, n, 5),
+                   np.ones((n, 5), dtype=bool)) for n in (8, 1, 40)]
+    train, held = split_traces(exs)
+    assert [e.valid.shape[0] for e in train] == [6, 1, 30]
+    assert [e.valid.shape[0] for e in held] == [2, 10]  # a one-trace section has nothing held
+    np.testing.assert_array_equal(np.concatenate([train[0].inp, held[0].inp], axis=1),
+                                  exs[0].inp)
+
+
+@pytest.mark.parametrize("method", ["noise-transfer", "blind-spot"])
+def test_adaptation_lowers_the_held_out_loss_and_records_provenance(survey_file, model_file,
+                                                                   tmp_path, method):
     model = load_model(model_file, task="denoise", device="cpu")
     before = {k: v.clone() for k, v in model.net_.state_dict().items()}
     out = tmp_path / "adapted.pt"
     start_digest, survey_digest = digest(model_file), digest(survey_file)
     with geodesk.open(survey_file) as survey:
-        new = adapt_denoiser(survey, model, settings=AdaptSettings(**FAST), out=out,
-                             source=model_file, command="test")
+        new = adapt_denoiser(survey, model, settings=AdaptSettings(**FAST, method=method),
+                             out=out, source=model_file, command="test")
     prov = new.provenance_
-    assert prov["blind_spot_loss_after"] < 0.95 * prov["blind_spot_loss_before"]
+    assert prov["held_out_loss_after"] < 0.98 * prov["held_out_loss_before"]
+    assert prov["kept_step"] > 0 and prov["settings"]["method"] == method
     losses = [h["loss"] for h in new.history_ if "adapt_step" in h]
     assert losses[-1] < losses[0]
     assert digest(model_file) == start_digest and digest(survey_file) == survey_digest
@@ -73,6 +114,30 @@ def test_adaptation_lowers_the_blind_spot_loss_and_records_provenance(survey_fil
     assert p["fine_tuned_from"]["path"] == str(model_file.resolve())
     x = np.random.default_rng(1).standard_normal((3, 32, 64)).astype(np.float32)
     np.testing.assert_allclose(again.predict(x), new.predict(x), atol=1e-6)
+
+
+def test_adaptation_keeps_the_starting_weights_when_training_only_hurts(survey_file, model_file,
+                                                                        monkeypatch):
+    import torch
+
+    class Scramble(torch.optim.SGD):
+        """An optimiser whose every step throws the weights about."""
+
+        def step(self, closure=None):
+            with torch.no_grad():
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        p.add_(torch.randn_like(p))
+
+    monkeypatch.setattr(torch.optim, "Adam", lambda params, lr: Scramble(params, lr=lr))
+    model = load_model(model_file, task="denoise", device="cpu")
+    seen = []
+    with geodesk.open(survey_file) as survey:
+        new = adapt_denoiser(survey, model, settings=AdaptSettings(**FAST),
+                             on_check=lambda step, m: seen.append(step))
+    assert new.provenance_["kept_step"] == 0 and seen[0] == 0 and len(seen) > 3
+    x = np.random.default_rng(1).standard_normal((3, 32, 64)).astype(np.float32)
+    np.testing.assert_allclose(new.predict(x), model.predict(x), atol=1e-6)
 
 
 def test_cancel_stops_adaptation_and_writes_nothing(survey_file, model_file, tmp_path):
@@ -112,8 +177,10 @@ def test_cli_adapts_and_fails_cleanly(main, survey_file, model_file, tmp_path, c
     out = tmp_path / "cli.pt"
     args = ["adapt", "denoise", str(survey_file), "--from", str(model_file), "--threads", "1",
             "--quiet"]
-    assert main([*args, "--out", str(out), "--steps", "3"]) == 0
-    assert load_model(out).provenance_["survey"] == str(survey_file.resolve())
+    assert main([*args, "--out", str(out), "--steps", "3", "--method", "blind-spot"]) == 0
+    prov = load_model(out).provenance_
+    assert prov["survey"] == str(survey_file.resolve())
+    assert prov["settings"]["method"] == "blind-spot" and prov["settings"]["steps"] == 3
     capsys.readouterr()
     for bad in (["--out", str(model_file)], ["--out", str(tmp_path / "x.pt"), "--steps", "0"],
                 ["--out", str(tmp_path / "nodir" / "x.pt")]):

@@ -1,4 +1,4 @@
-"""Processing ▸ Adapt denoiser to this survey…: blind-spot fine-tuning as a background job.
+"""Processing ▸ Adapt denoiser to this survey…: self-supervised fine-tuning as a background job.
 
 The dialog asks for the adapted model's file and the number of steps; the job
 (:func:`geodesk.ml.selfsup.adapt_denoiser`) reports progress in the Jobs panel and stops on
@@ -65,15 +65,18 @@ class AdaptDenoiser:
     # -- dialog (replaced in tests) ------------------------------------------------------------
     def ask(self, default: Path, describe: str) -> tuple[str, int] | None:
         """(model file, steps) from the user; None: cancelled."""
+        from geodesk.ml.selfsup import AdaptSettings
+
         dlg = QDialog(self.view.window)
         dlg.setWindowTitle("Adapt denoiser to this survey")
         form = QFormLayout(dlg)
-        form.addRow(QLabel(f"Starting model: {describe}\nBlind-spot training on this survey's "
-                           "own sections (no clean data): noise independent from sample to "
-                           "sample is what the adapted model removes."))
+        form.addRow(QLabel(f"Starting model: {describe}\nSelf-supervised training on this "
+                           "survey's own sections (no clean data): the model learns to take "
+                           "off the survey's own noise; the weights that do best on held-out "
+                           "traces are kept."))
         steps = QSpinBox()
         steps.setRange(10, 100000)
-        steps.setValue(300)
+        steps.setValue(int(AdaptSettings.steps))
         form.addRow("Training steps", steps)
         edit = QLineEdit(str(default))
         browse = QPushButton("Browse…")
@@ -146,6 +149,7 @@ class AdaptDenoiser:
         view._reset()
         prov = adapted.provenance_
         view.window.statusBar().showMessage(
-            f"Denoiser adapted ({Path(path).name}; blind-spot loss "
-            f"{prov['blind_spot_loss_before']:.3g} → {prov['blind_spot_loss_after']:.3g})", 8000)
+            f"Denoiser adapted ({Path(path).name}; held-out loss "
+            f"{prov['held_out_loss_before']:.3g} → {prov['held_out_loss_after']:.3g}, step "
+            f"{prov['kept_step']} kept)", 8000)
         view.set_show("denoised")
