@@ -19,7 +19,6 @@ import numpy as np
 
 from geodesk.core import display
 from geodesk.core.jobs import JobContext
-from geodesk.ml.run.thread_priority import lower_this_thread
 
 
 @dataclass(frozen=True)
@@ -91,13 +90,11 @@ def section_key(survey_id: Hashable, section: Any) -> tuple:
 def section_overlay_job(load: Callable[[JobContext | None], Any], data: np.ndarray,
                         style: OverlayStyle) -> Callable[[JobContext], tuple[Any, OverlayResult]]:
     """A job: the model from ``load(ctx)``, its probability for ``data`` (cancellable within a
-    network layer), the ridges and the image for ``style``; returns (model, result). Its
-    thread runs at the lowest OS priority: the flips the user makes meanwhile come first."""
+    network layer), the ridges and the image for ``style``; returns (model, result)."""
 
     def job(ctx: JobContext) -> tuple[Any, OverlayResult]:
         from geodesk.ml.ridges import thin_ridges
 
-        lower_this_thread()
         model = load(ctx)
         prob = model.predict(data, ctx=ctx)
         ctx.check_cancel()
