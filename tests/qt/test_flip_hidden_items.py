@@ -28,3 +28,20 @@ def test_seed_markers_are_hidden_on_lines_without_seeds_and_shown_where_there_ar
     window.go_to("inline", 104)
     (seeds,) = _seed_items(window, h)
     assert seeds.isVisible() and seeds.data["y"][0] == 100.0
+
+
+def test_the_hidden_map_is_not_updated_per_flip_and_shows_the_line_on_screen_when_opened(
+        qtbot, window):
+    survey = MemPost3D(n_samples=100)
+    window.set_survey(survey)
+    h = Horizon.like_survey("H", survey)
+    h.write_tracked(None, np.ones(h.shape, dtype=bool), np.full(h.shape, 100.0))
+    window.picks.add(window.history, h)
+    view = window.maps.view
+    window.go_to("inline", 103)
+    window.go_to("inline", 105)
+    assert not window.maps.dock.isVisible() and len(view.current.getData()[1] or []) == 0
+    window.maps.open_map()
+    assert list(view.current.getData()[1]) == [105, 105]
+    window.go_to("inline", 107)
+    assert list(view.current.getData()[1]) == [107, 107]
