@@ -126,3 +126,21 @@ def test_without_extra_classes_nothing_is_merged(tmp_path):
         with pytest.raises(FaciesError, match="extra classes"):
             classify_survey(survey, FaciesSettings(n_clusters=3, extra_classes=-1))
     assert res.groups is None and res.n_clusters == 3 == res.model.n_clusters
+
+
+def test_the_trace_penalty_cuts_traces_into_fewer_segments_and_can_be_turned_off(tmp_path):
+    import geodesk
+    from geodesk.ml.facies_run import FaciesSettings, classify_survey
+    from geodesk.synth.facies import generate_facies_volume
+
+    vol = generate_facies_volume((6, 10, 200), seed=4)
+    with geodesk.open(vol.write(tmp_path / "f.sgy")) as survey:
+        off = classify_survey(survey, FaciesSettings(n_clusters=4, trace_penalty=0.0))
+        on = classify_survey(survey, FaciesSettings(n_clusters=4, trace_penalty=50.0))
+        with pytest.raises(FaciesError, match="penalty"):
+            classify_survey(survey, FaciesSettings(n_clusters=4, trace_penalty=-1.0))
+    changes = [int((np.diff(r.classes.astype(int), axis=2) != 0).sum()) for r in (off, on)]
+    assert changes[1] < changes[0]
+    assert any("segments" in m for m in on.messages)
+    assert not any("segments" in m for m in off.messages)
+    assert set(np.unique(on.classes).tolist()) <= {1, 2, 3, 4}
