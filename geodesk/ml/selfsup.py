@@ -56,8 +56,9 @@ class AdaptSettings:
     validation seeds, ``bench/bench_denoise_adapt_validation.py``)."""
 
     method: str = "noise-transfer"  # or "blind-spot"
-    steps: int = 300
+    steps: int = 200
     lr: float = 1e-4
+    lr_schedule: str = "constant"  # or "cosine": down to zero at the last step
     anchor: float = 0.0  # weight of the pull toward the starting weights (L2-SP)
     batch_size: int = 8
     patch: tuple[int, int] = (64, 64)
@@ -288,6 +289,8 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
     s = settings or AdaptSettings()
     if int(s.steps) < 1:
         raise ValueError("adaptation needs at least one step")
+    if s.lr_schedule not in ("constant", "cosine"):
+        raise ValueError(f"unknown learning-rate schedule {s.lr_schedule!r}")
     if s.method not in METHODS:
         raise ValueError(f"unknown adaptation method {s.method!r}; choose one of "
                          f"{', '.join(METHODS)}")
@@ -333,6 +336,9 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
                                                 for p, p0 in zip(net.parameters(), start))
         loss.backward()
         optimizer.step()
+        if s.lr_schedule == "cosine":
+            for group in optimizer.param_groups:
+                group["lr"] = 0.5 * float(s.lr) * (1 + np.cos(np.pi * (k + 1) / int(s.steps)))
         if (k + 1) % every == 0 or k + 1 == int(s.steps):
             held_loss = held_out_loss(k + 1)
             history.append({"adapt_step": k + 1, "loss": float(np.mean(losses[-every:])),
