@@ -31,6 +31,7 @@ Truth file keys (``OUT.truth.npz``, see :func:`geodesk.synth.truth.load_truth`):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -211,13 +212,16 @@ def generate_post3d(
     origin_xy: tuple[float, float] = (605000.0, 6075000.0),
     azimuth_deg: float = 30.0,
     faults: FaultFamily | None = None,
+    wavelet: Callable[[int, float, float], np.ndarray] | None = None,
     ctx: JobContext | None = None,
 ) -> Post3DResult:
     """Generate a folded, faulted volume of ``shape`` = (inlines, crosslines, samples).
 
     The same ``seed`` gives identical data; the noise has its own random stream, so changing
     ``snr_db`` (None = noise-free) changes only the noise. ``faults`` widens the fault family
-    (the fault-training generator); None keeps the original family.
+    (the fault-training generator); None keeps the original family. ``wavelet(n_fft, dt_s,
+    f_peak)``: the rfft of another wavelet with its time zero at sample 0 (a causal one keeps
+    its energy below the reflector, as minimum-phase data do); None: the zero-phase Ricker.
     """
     family = faults or FaultFamily()
     ctx = ctx or JobContext()
@@ -229,7 +233,8 @@ def generate_post3d(
     f_peak = float(rng_model.uniform(*f_peak_range))
     f_peak = min(f_peak, 0.25 / dt)  # keep the wavelet well below Nyquist at coarse dt
     period = 1.0 / (f_peak * dt)  # samples per wavelet period
-    pad = int(np.ceil(1.5 * period)) + 2
+    # a causal wavelet rings for several periods: room for it above and below the record
+    pad = int(np.ceil((1.5 if wavelet is None else 5.0) * period)) + 2
     z = np.arange(-pad, n_t + pad, dtype=np.float32)
     xi = np.arange(n_il, dtype=np.float32)[:, None]
     yi = np.arange(n_xl, dtype=np.float32)[None, :]
@@ -306,7 +311,8 @@ def generate_post3d(
     ctx.progress(0.55, "convolving")
 
     n_fft = len(z)
-    spec = np.fft.rfft(r_vol, axis=-1) * ricker_spectrum(n_fft, dt, f_peak).astype(np.complex64)
+    spectrum = (wavelet or ricker_spectrum)(n_fft, dt, f_peak)
+    spec = np.fft.rfft(r_vol, axis=-1) * spectrum.astype(np.complex64)
     clean = np.fft.irfft(spec, n=n_fft, axis=-1)[..., pad : pad + n_t].astype(np.float32)
     del spec, r_vol
     ctx.progress(0.75, "horizons")

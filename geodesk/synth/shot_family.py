@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from geodesk.core.processing.phase import minimum_phase
 from geodesk.synth.wavelets import add_events, bandlimited_noise, berlage, ricker
 
 WAVELET_KINDS = ("berlage", "minimum_phase", "ricker", "ormsby")
@@ -41,17 +42,6 @@ def _sampled(w: np.ndarray, dt_fine: float):
     return lambda tt: np.interp(tt, t, w, left=0.0, right=0.0).astype(np.float32)
 
 
-def _minimum_phase(spectrum_amp: np.ndarray) -> np.ndarray:
-    """Minimum-phase wavelet (time samples) with the given rfft amplitude (cepstral method)."""
-    n = 2 * (len(spectrum_amp) - 1)
-    log_amp = np.log(np.maximum(spectrum_amp, 1e-6 * spectrum_amp.max()))
-    cep = np.fft.irfft(log_amp, n)
-    fold = np.zeros(n)
-    fold[0], fold[n // 2] = cep[0], cep[n // 2]
-    fold[1:n // 2] = 2.0 * cep[1:n // 2]
-    return np.fft.irfft(np.exp(np.fft.rfft(fold)), n)
-
-
 def _wavelet(rng: np.random.Generator, kind: str, f_peak: float):
     """(wavelet function with its onset at t = 0, support (0, end) in s) of one ``kind``."""
     if kind == "berlage":
@@ -64,7 +54,7 @@ def _wavelet(rng: np.random.Generator, kind: str, f_peak: float):
     if kind == "minimum_phase":
         f_lo, f_hi = f_peak * rng.uniform(0.2, 0.6), f_peak * rng.uniform(1.6, 3.0)
         amp = np.exp(-0.5 * ((f - f_peak) / (0.5 * (f_hi - f_lo))) ** 2)
-        w = _minimum_phase(amp)[: n_f // 2]
+        w = minimum_phase(amp)[: n_f // 2]
     else:
         if kind == "ricker":
             lags = dt_f * (np.arange(n_f) - n_f // 2)

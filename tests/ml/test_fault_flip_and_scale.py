@@ -92,3 +92,14 @@ def test_zero_filled_parts_and_their_edges_get_no_fault_probability():
     assert z[:, :30].all() and z[:, 30:33].all() and not z[:, 34:].any()
     p = _tiny().predict(x)
     assert (p[:, :33] == 0).all() and (p[:, 40:] > 0).all()
+
+
+def test_a_section_declared_minimum_phase_is_answered_in_place_and_zero_fill_stays_zero():
+    x = _ricker_section(10.0, (40, 128))
+    x[:, :20] = 0.0
+    m = _tiny(wavelet_phase="minimum")
+    p = m.predict(x)
+    assert p.shape == x.shape and not p[:, :20].any()
+    assert not np.allclose(p, _tiny().predict(x))  # the network saw another section
+    with pytest.raises(ValueError, match="wavelet_phase"):
+        _tiny(wavelet_phase="maximum").predict(x)

@@ -4,7 +4,11 @@ Input: an inline, crossline or 2D-line section (traces, samples), scaled per sec
 resampled in time so its dominant period is ``period_samples`` (the period the network was
 trained at; the answer is mapped back to the section's samples). Output: fault probability in
 [0, 1] per sample, averaged with the answer for the left-right flipped section (flipped back),
-so no dip direction is preferred. Loss: binary cross-entropy with the fault samples (a few
+so no dip direction is preferred. ``wavelet_phase="minimum"`` (the interpreter's word that the
+data were not zero-phased: a raw dynamite or air-gun signature) converts the section from
+minimum to zero phase first, so the faults come out where they are, not a fraction of a
+period below (the network is trained on zero-phase sections). Loss: binary cross-entropy
+with the fault samples (a few
 percent of a section) weighted by (negatives / positives) ** ``pos_balance``: 1 balances the
 classes fully (version 1; it pushes every uncertain sample to 0.5), 0.5 (version 2) half-way.
 """
@@ -16,11 +20,16 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.processing.denoise_checks import constant_regions
+from geodesk.core.processing.phase import minimum_to_zero_phase
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.data.normalize import interp_time, normalize, resample_time
 from geodesk.ml.data.resample import dominant_period
 from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant, section_arrays
+
+
+#: What ``wavelet_phase`` may say of the section's wavelet.
+WAVELET_PHASES = ("zero", "minimum")
 
 
 class FaultUNet(UNetModel):
@@ -34,14 +43,14 @@ class FaultUNet(UNetModel):
                  lr: float = 1e-3, batch_size: int = 4, patch: tuple[int, int] = (128, 128),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
                  period_samples: float = 10.0, flip_average: bool = True,
-                 pos_balance: float = 0.5,
+                 pos_balance: float = 0.5, wavelet_phase: str = "zero",
                  device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
         self.period_samples, self.flip_average = period_samples, flip_average
-        self.pos_balance = pos_balance
+        self.pos_balance, self.wavelet_phase = pos_balance, wavelet_phase
 
     @classmethod
     def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
@@ -64,6 +73,12 @@ class FaultUNet(UNetModel):
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
         data, live = section_arrays(x)
         live = live & ~dead_traces(data)
+        zero = zero_filled(data)
+        if self.wavelet_phase not in WAVELET_PHASES:
+            raise ValueError(f"wavelet_phase must be one of {', '.join(WAVELET_PHASES)}, "
+                             f"got {self.wavelet_phase!r}")
+        if self.wavelet_phase == "minimum":
+            data = np.where(zero, 0.0, minimum_to_zero_phase(data, live)).astype(np.float32)
         n_t = data.shape[1]
         target = None if y is None else (np.asarray(y) > 0).astype(np.float32)
         if target is not None and target.shape != data.shape:
@@ -79,7 +94,7 @@ class FaultUNet(UNetModel):
         mask = np.broadcast_to(live[:, None], inp.shape).astype(np.float32)
         return Prepared(inp[None], None if target is None else target[None], mask,
                         {"live": live, "scale": scale, "n_samples": n_t, "step": step,
-                         "zero_filled": zero_filled(data)})
+                         "zero_filled": zero})
 
     def _raw(self, inp: np.ndarray, ctx: Any) -> np.ndarray:
         """Network logits; with ``flip_average``, those of the mean probability of the section
