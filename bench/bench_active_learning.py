@@ -210,9 +210,10 @@ def run_order(task: str, order: str, pool: list, scored: list, args: argparse.Na
             scores = queue_scores(task, model, pool, left)
             pick = next_from_queue(queue, scores, positions)
             pick_score = round(scores[pick], 4)
+            spread = sorted(round(v, 4) for v in scores.values())
         else:
             pick = next(k for k in random_order if k not in set(st["chosen"]))
-            pick_score = None
+            pick_score, spread = None, None
         queue.mark_reviewed(pick)
         st["chosen"].append(pick)
         st["base_on_item"][str(pick)] = score(task, base_model, [pool[index[pick]]])
@@ -223,6 +224,7 @@ def run_order(task: str, order: str, pool: list, scored: list, args: argparse.Na
         ft = (getattr(model, "provenance_", {}) or {}).get("fine_tune", {})
         st["rounds"].append({
             "corrections": len(st["chosen"]), "chosen": pick, "queue_score": pick_score,
+            "queue_scores_sorted": spread,
             "scored": score(task, model, scored),
             "corrected_items": score(task, model, items),
             "corrected_items_base": score(task, base_model, items),

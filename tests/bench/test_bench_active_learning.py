@@ -67,6 +67,7 @@ def test_a_piece_saves_each_round_and_a_later_piece_resumes(tmp_path):
     al.main(common + ["--order", "uncertainty", "--until", "1"])
     st = json.loads((tmp_path / "faults-uncertainty.json").read_text())
     assert st["chosen"] and len(st["rounds"]) == 1
+    assert len(st["rounds"][0]["queue_scores_sorted"]) == 2  # the queue saw the whole pool
     assert (tmp_path / "faults-uncertainty.pt").is_file()
     al.main(common + ["--order", "uncertainty", "--until", "2"])
     st = json.loads((tmp_path / "faults-uncertainty.json").read_text())
