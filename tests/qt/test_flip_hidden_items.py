@@ -1,10 +1,12 @@
-"""Stepping draws no empty overlay item: a horizon's seed markers are shown only where it has
-seeds on the line (an empty scatter still costs its paint on every flip)."""
+"""Stepping does no drawing work it can skip: a horizon's seed markers are shown only where it
+has seeds on the line (an empty scatter still costs its paint on every flip), fault marks keep
+their pens (a new pen object is rendered into the scatter's symbol atlas again), the hidden map
+is not redrawn."""
 
 import numpy as np
 from memsurvey import MemPost3D
 
-from geodesk.core.picks import Horizon
+from geodesk.core.picks import FaultSet, Horizon
 
 
 def _seed_items(window, h):
@@ -45,3 +47,18 @@ def test_the_hidden_map_is_not_updated_per_flip_and_shows_the_line_on_screen_whe
     assert list(view.current.getData()[1]) == [105, 105]
     window.go_to("inline", 107)
     assert list(view.current.getData()[1]) == [107, 107]
+
+
+def test_fault_crossing_marks_keep_their_pen_from_line_to_line(qtbot, window):
+    survey = MemPost3D(n_samples=100)  # inlines 100..109, crosslines 200..238 step 2
+    window.set_survey(survey)
+    fs = FaultSet("F")
+    fs.add_fault(None, "F1")
+    fs.add_stick(None, "F1", [(102, 220, 40.0), (106, 220, 200.0)], "crossline", 220.0)
+    window.picks.add(window.history, fs)
+    pens = []
+    for inline in (103, 104, 105):
+        window.go_to("inline", inline)
+        (mark,) = [it for it in window.picking.layer.items[id(fs)] if it.isVisible()]
+        pens.append(mark.opts["pen"])
+    assert pens[0] is not None and all(p is pens[0] for p in pens)

@@ -57,6 +57,7 @@ class PickLayer:
         self._reuse: dict[int, list[pg.GraphicsObject]] = {}  # an object's items being redrawn
         self._flat: dict[int, np.ndarray] = {}
         self._segments: dict[int, geometry.StickSegments] = {}  # by fault set
+        self._styles: dict[tuple[str, str], object] = {}  # fault pens and brushes by colour
         self.preview = pg.PlotDataItem(connect="finite")
         self.preview.setVisible(False)
         view.add_overlay(self.preview, Z_PICKS + 1)
@@ -224,18 +225,29 @@ class PickLayer:
             colour = self.colour(colour)
             xy = np.concatenate([np.vstack([s, [np.nan, np.nan]]) for s in sticks])
             self._item(key, "fault_line").setData(xy[:, 0], xy[:, 1], connect="finite",
-                                                  pen=_pen(colour, 2.0))
+                                                  pen=self._style("line", colour))
             nodes = np.concatenate(sticks)
             self._item(key, "fault_nodes").setData(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
-                                                   pen=pg.mkPen(colour),
-                                                   brush=pg.mkBrush(colour))
+                                                   pen=self._style("node", colour),
+                                                   brush=self._style("fill", colour))
         segments = geometry.StickSegments.of(fs, self._segments.get(key))
         self._segments[key] = segments  # rebuilt only when the sticks or colours changed
         for colour, pts in geometry.stick_crossings(fs, sec, line, segments):
             colour = self.colour(colour)
             self._item(key, "fault_crossing").setData(pts[:, 0], pts[:, 1], symbol="x", size=12,
-                                                      pen=pg.mkPen(colour, width=2),
-                                                      brush=pg.mkBrush(colour))
+                                                      pen=self._style("crossing", colour),
+                                                      brush=self._style("fill", colour))
+
+    def _style(self, kind: str, colour: str):
+        """The pen or brush of fault ``kind`` in ``colour``, made once: a scatter renders each
+        new pen object into its symbol atlas again (~1 ms on every line with fault marks)."""
+        key = (kind, colour)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = (
+                _pen(colour, 2.0) if kind == "line" else pg.mkPen(colour) if kind == "node"
+                else pg.mkPen(colour, width=2) if kind == "crossing" else pg.mkBrush(colour))
+        return style
 
     def _first_breaks(self, fb: FirstBreaks, key: int, rebuild: bool) -> None:
         sec = self.ctx.section
