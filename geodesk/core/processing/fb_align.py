@@ -7,7 +7,10 @@ trace's pick moves to the lag where its waveform matches the pilot best. Errors 
 trace to trace average out in the pilot; a few passes let the picks settle. The correlation
 fixes the picks' times relative to each other only (a window that starts ahead of the onset
 drifts them later, pass after pass), so the median move over the same neighbours is taken off
-again: their common time stays the original picks'. numpy only.
+again: their common time stays the original picks'. Weakness: where most picks of a
+neighbourhood lie on another arrival, the pilot is that arrival and pulls the few right picks
+onto it (the real bflinchum S-wave shots, scored not tuned on: 11 % -> 3 % within 2 ms).
+numpy only.
 """
 
 from __future__ import annotations
