@@ -210,3 +210,12 @@ def test_no_branch_is_made_of_noise_ahead_of_the_picks():
     late[np.abs(off) < 15] = onset[np.abs(off) < 15]
     moved = earlier_branch(g, DT, 25.0, late, 17.3)
     np.testing.assert_array_equal(moved, late)
+
+
+def test_alignment_stage_is_opt_in_and_keeps_the_head_wave():
+    g, off, onset = refraction_shot()
+    plain = pick_mer_trend(g, DT, off)
+    assert np.array_equal(plain.picks_ms, pick_mer_trend(g, DT, off, align=False).picks_ms,
+                          equal_nan=True)
+    aligned = pick_mer_trend(g, DT, off, align=True)
+    assert hits(aligned.picks_ms, onset) >= 0.9
