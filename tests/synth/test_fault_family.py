@@ -48,3 +48,20 @@ def test_training_draws_include_fault_free_sections_and_match_their_labels():
         assert all(x.shape == lab.shape for x, lab in zip(X, y))
         free += sum(not lab.any() for lab in y)
     assert free >= 4
+
+
+def test_causal_training_wavelets_start_at_their_onset_and_trail_the_reflector():
+    from geodesk.synth.fault_sections import causal_wavelet
+
+    rng = np.random.default_rng(3)
+    for _ in range(6):
+        spectrum = causal_wavelet(rng)
+        w = np.fft.irfft(spectrum(256, 0.002, 40.0), 256)
+        assert np.abs(w[128:]).max() < 1e-6  # nothing before the onset (negative lags)
+        assert 0 < np.argmax(np.abs(w)) < 15  # the peak within about a period after it
+    kw = dict(seed=4, n_faults=0, n_horizons=0, snr_db=None, dt_ms=2.0, f_peak_range=(40, 40))
+    zero = generate_post3d((2, 16, 96), **kw).data[0]
+    causal = generate_post3d((2, 16, 96), **kw, wavelet=causal_wavelet(rng)).data[0]
+    lags = np.arange(-12, 13)
+    xc = [np.sum(zero[:, 20:76] * causal[:, 20 + k:76 + k]) for k in lags]
+    assert lags[int(np.argmax(np.abs(xc)))] > 0  # the same reflections, later
