@@ -312,8 +312,7 @@ def merge(task: str, args: argparse.Namespace, out: Path) -> dict[str, Any]:
     series.update({k.replace("_", " #"): (list(range(len(c))), c)
                    for k, c in zip(rand_names, rand)})
     png = Path(args.png) if args.png else out / f"active_learning_{task}.png"
-    line_chart(png, series, title=f"{task}: corrections vs {metric} (evaluation family, "
-                                  "scored seeds)",
+    line_chart(png, series, title=f"{task}: {metric} on scored seeds (evalgen)",
                xlabel="corrected " + ("sections" if task == "faults" else "shots"),
                ylabel=metric, target=level)
     table = {name: {"scored": curve_of(st, metric),
