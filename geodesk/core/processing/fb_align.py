@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from geodesk.core.processing.fb_coherence import trace_windows
+
 # Chosen on validation data (mer_trend's picks, within 2 samples): GeoDesk draws 1e9 + 0..136
 # (size 192) and evaluation-family seeds 0-15 at the six target SNRs (traces >= 6 dB); the scored
 # benches use other seeds. Without the stage 0.420 / 0.687. Rule: the best mean of the two, among
@@ -43,17 +45,6 @@ PASSES = 3
 MIN_CORRELATION = 0.3
 
 
-def _windows(x: np.ndarray, k0: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Samples ``k0 .. k0 + length`` of every trace of ``x`` (NaN ``k0`` allowed), and whether
-    each window lies inside the record."""
-    ns = x.shape[1]
-    ok = np.isfinite(k0)
-    k = np.nan_to_num(k0, nan=0.0).astype(np.int64)
-    ok &= (k >= 0) & (k + length <= ns)
-    idx = np.clip(k[:, None] + np.arange(length)[None, :], 0, ns - 1)
-    return np.take_along_axis(x, idx, axis=1), ok
-
-
 def align_to_neighbours(x: np.ndarray, picks_ms: np.ndarray, dt_ms: float, period_ms: float, *,
                         t0_ms: float = 0.0, reach: int = REACH,
                         lag_periods: float = LAG_PERIODS,
@@ -74,7 +65,7 @@ def align_to_neighbours(x: np.ndarray, picks_ms: np.ndarray, dt_ms: float, perio
     lag = max(1, round(lag_periods * n))
     for _ in range(max(int(passes), 0)):
         k = np.round((picks - t0_ms) / dt_ms)
-        wide, ok = _windows(x, k - before - lag, length + 2 * lag)
+        wide, ok = trace_windows(x, np.arange(x.shape[0]), k - before - lag, length + 2 * lag)
         win = wide[:, lag:lag + length]
         norm = np.linalg.norm(win, axis=1, keepdims=True)
         unit = np.where(ok[:, None] & (norm > 0), win / np.maximum(norm, 1e-300), 0.0)

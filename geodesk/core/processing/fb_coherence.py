@@ -15,14 +15,17 @@ AFTER_PERIODS = 1.5
 LAG_PERIODS = 0.25
 
 
-def _windows(x: np.ndarray, rows: np.ndarray, k0: np.ndarray, length: int
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Samples ``k0 .. k0 + length`` of traces ``rows`` (rows, length), and whether each window
-    lies inside the record."""
+def trace_windows(x: np.ndarray, rows: np.ndarray, k0: np.ndarray, length: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Samples ``k0 .. k0 + length`` of traces ``rows`` (rows, length; NaN ``k0`` allowed), and
+    whether each window lies inside the record."""
     ns = x.shape[1]
-    ok = (k0 >= 0) & (k0 + length <= ns)
-    idx = np.clip(k0[:, None] + np.arange(length)[None, :], 0, ns - 1)
-    return x[rows[:, None], idx], ok
+    k0 = np.asarray(k0, dtype=float)
+    ok = np.isfinite(k0)
+    k = np.nan_to_num(k0, nan=0.0).astype(np.int64)
+    ok &= (k >= 0) & (k + length <= ns)
+    idx = np.clip(k[:, None] + np.arange(length)[None, :], 0, ns - 1)
+    return x[np.asarray(rows)[:, None], idx], ok
 
 
 def neighbour_coherence(x: np.ndarray, at_ms: np.ndarray, guide_ms: np.ndarray, dt_ms: float,
@@ -45,7 +48,7 @@ def neighbour_coherence(x: np.ndarray, at_ms: np.ndarray, guide_ms: np.ndarray, 
     before, length = max(1, n // 4), max(1, n // 4) + max(2, round(AFTER_PERIODS * n))
     lag = max(1, round(LAG_PERIODS * n))
     k_at = np.round((at[rows] - t0_ms) / dt_ms).astype(np.int64) - before
-    core, ok_core = _windows(x, rows, k_at, length)
+    core, ok_core = trace_windows(x, rows, k_at, length)
     core = core - core.mean(axis=1, keepdims=True)
     core_norm = np.linalg.norm(core, axis=1)
     total, count = np.zeros(rows.size), np.zeros(rows.size)
@@ -56,7 +59,7 @@ def neighbour_coherence(x: np.ndarray, at_ms: np.ndarray, guide_ms: np.ndarray, 
             & (core_norm > 0)
         k_nb = np.round((at[rows] + np.nan_to_num(move) - t0_ms) / dt_ms).astype(np.int64) \
             - before - lag
-        nb, ok_nb = _windows(x, j, k_nb, length + 2 * lag)
+        nb, ok_nb = trace_windows(x, j, k_nb, length + 2 * lag)
         good &= ok_nb
         best = np.full(rows.size, -1.0)
         for s in range(2 * lag + 1):
