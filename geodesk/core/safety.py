@@ -9,7 +9,6 @@ or holding another kind of file than the one to be written (a SEG-Y where a CSV 
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -59,6 +58,8 @@ def _looks_like_segy(head: bytes, size: int) -> bool:
 
 
 def _zip_kind(path: Path) -> str:
+    import zipfile  # only for outputs that are zip files (models, .npz): not on every command
+
     try:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()

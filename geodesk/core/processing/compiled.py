@@ -11,7 +11,10 @@ import threading
 import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the pool is made, and concurrent.futures imported, for 2+ workers only
+    from concurrent.futures import ThreadPoolExecutor
 
 #: numba is a dependency; the numpy paths keep GeoDesk working where it is missing.
 #: ``GEODESK_NO_NUMBA=1`` forces them (to compare, or where compiling is unwanted).
@@ -77,6 +80,8 @@ def thread_pool(workers: int) -> ThreadPoolExecutor | None:
     if workers <= 1:
         return None
     if _POOL is None or _POOL._max_workers != workers:
+        from concurrent.futures import ThreadPoolExecutor
+
         _POOL = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="geodesk-kernels")
     return _POOL
 

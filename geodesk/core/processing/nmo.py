@@ -9,6 +9,8 @@ linear interpolation. The stretch mute zeroes samples whose frequency distortion
 from __future__ import annotations
 
 import contextlib
+from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
@@ -67,25 +69,39 @@ def sample_rows(a: np.ndarray, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 def nmo_correct(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
                 t_fn: np.ndarray, v_fn: np.ndarray,
-                stretch_mute_pct: float | None = None) -> np.ndarray:
-    """NMO-corrected copy of ``gather`` (n_traces, n_samples), float32; muted samples are zero."""
-    return _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct)[0]
+                stretch_mute_pct: float | None = None, *,
+                cache: MoveoutCache | None = None) -> np.ndarray:
+    """NMO-corrected copy of ``gather`` (n_traces, n_samples), float32; muted samples are zero.
+    ``cache`` reuses the previous gather's moveout geometry when this one has the same."""
+    return _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct, cache)[0]
 
 
-def _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct):
+def _nmo(gather, offsets, times_ms, t_fn, v_fn, stretch_mute_pct, cache=None):
     """``(corrected, valid)``: the compiled pass where numba is there, else numpy."""
     from geodesk.core.processing import nmo_compiled
 
     a, x, t, dt = _check(gather, offsets, times_ms)
     if nmo_compiled.use_compiled():
         return nmo_compiled.compiled_nmo(a, x, t, vrms_at(t_fn, v_fn, t), stretch_mute_pct)
-    return _nmo_numpy(a, x, t, dt, vrms_at(t_fn, v_fn, t), stretch_mute_pct)
+    return _nmo_numpy(a, x, t, dt, vrms_at(t_fn, v_fn, t), stretch_mute_pct, cache)
 
 
-def _nmo_numpy(a, x, t, dt, v, stretch_mute_pct):
-    """The NMO resampling by numpy (the fallback, and the check of the compiled pass): the
-    compiled pass's float32 arithmetic as a few in-place passes over the gather."""
-    n_x, n_s = a.shape
+class MoveoutPlan(NamedTuple):
+    """Where NMO takes each output sample from: flat index of the earlier input sample, the
+    float32 weight of the later one, and which samples are kept (inside, not muted)."""
+
+    index: np.ndarray
+    weight: np.ndarray
+    valid: np.ndarray
+    muted: np.ndarray  # ~valid
+
+
+def moveout_plan(x: np.ndarray, t: np.ndarray, dt: float, v: np.ndarray,
+                 stretch_mute_pct: float | None, n_s: int) -> MoveoutPlan:
+    """The moveout geometry of a gather with |offsets| ``x`` and ``n_s`` samples, output
+    times ``t`` (ms, step ``dt``) and Vrms ``v`` at each: the compiled pass's float32
+    arithmetic as a few in-place numpy passes."""
+    n_x = x.size
     t0 = t.astype(np.float32)
     xx = np.asarray(x, dtype=np.float32) ** 2
     tm = np.multiply.outer(xx, (np.float32(1000.0) / np.asarray(v, dtype=np.float32)) ** 2)
@@ -105,14 +121,51 @@ def _nmo_numpy(a, x, t, dt, v, stretch_mute_pct):
     np.clip(i0, 0, n_s - 2, out=i0)
     pos -= i0  # the weight of the later sample
     i0 += (np.arange(n_x, dtype=np.intp) * n_s)[:, None]
+    plan = MoveoutPlan(i0, pos, valid, ~valid)
+    for part in plan:
+        part.flags.writeable = False  # a cached plan serves several gathers
+    return plan
+
+
+def apply_plan(a: np.ndarray, plan: MoveoutPlan) -> np.ndarray:
+    """Gather ``a`` (float32) resampled by ``plan``: linear interpolation, muted samples zero."""
     flat = np.ascontiguousarray(a, dtype=np.float32).ravel()
-    lo = flat.take(i0)
-    out = flat[1:].take(i0)
+    lo = flat.take(plan.index)
+    out = flat[1:].take(plan.index)
     out -= lo
-    out *= pos
+    out *= plan.weight
     out += lo
-    np.copyto(out, 0.0, where=~valid)
-    return out, valid
+    np.copyto(out, 0.0, where=plan.muted)
+    return out
+
+
+class MoveoutCache:
+    """The last gather's moveout plan, reused by the next gather with the same offsets, times,
+    velocities and mute: along a line with one velocity function (or beyond the last picked
+    CDP) and a fixed spread, NMO then only resamples. Safe to share between worker threads
+    (at worst two threads both make a plan)."""
+
+    def __init__(self) -> None:
+        self._last: tuple | None = None
+
+    def plan(self, x: np.ndarray, t: np.ndarray, dt: float, v: np.ndarray,
+             stretch_mute_pct: float | None, n_s: int) -> MoveoutPlan:
+        last = self._last
+        if (last is not None and last[0] == (n_s, stretch_mute_pct, dt)
+                and np.array_equal(last[1], x) and np.array_equal(last[2], t)
+                and np.array_equal(last[3], v)):
+            return last[4]
+        plan = moveout_plan(x, t, dt, v, stretch_mute_pct, n_s)
+        self._last = ((n_s, stretch_mute_pct, dt), x.copy(), t.copy(), np.array(v), plan)
+        return plan
+
+
+def _nmo_numpy(a, x, t, dt, v, stretch_mute_pct, cache: MoveoutCache | None = None):
+    """The NMO resampling by numpy (the fallback, and the check of the compiled pass)."""
+    n_s = a.shape[1]
+    plan = (cache.plan(x, t, dt, v, stretch_mute_pct, n_s) if cache is not None
+            else moveout_plan(x, t, dt, v, stretch_mute_pct, n_s))
+    return apply_plan(a, plan), plan.valid
 
 
 def inverse_nmo(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
@@ -134,11 +187,13 @@ def inverse_nmo(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
 
 def nmo_stack(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
               t_fn: np.ndarray, v_fn: np.ndarray,
-              stretch_mute_pct: float | None = 50.0) -> tuple[np.ndarray, np.ndarray]:
+              stretch_mute_pct: float | None = 50.0, *,
+              cache: MoveoutCache | None = None) -> tuple[np.ndarray, np.ndarray]:
     """NMO and stack of one CMP: the mean over contributing traces per sample, and that fold.
 
     Dead traces (all zero or non-finite) and muted or out-of-record samples are not counted,
-    so the amplitude of a flat event does not depend on the mute.
+    so the amplitude of a flat event does not depend on the mute. ``cache``: as
+    :func:`nmo_correct`.
     """
     a = np.asarray(gather, dtype=np.float32)
     live = np.isfinite(a).all(axis=1) & (a != 0).any(axis=1)
@@ -146,7 +201,7 @@ def nmo_stack(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
     if not live.any():
         return np.zeros(n_s, dtype=np.float32), np.zeros(n_s, dtype=np.int32)
     out, valid = _nmo(a[live], np.asarray(offsets)[live], times_ms, t_fn, v_fn,
-                      stretch_mute_pct)
+                      stretch_mute_pct, cache)
     fold = valid.sum(axis=0).astype(np.int32)
     total = out.sum(axis=0)
     trace = np.zeros(n_s, dtype=np.float32)
@@ -207,7 +262,8 @@ def stack_gathers(survey, functions, *, stretch_mute_pct: float | None = 50.0,
                     xs[k], ys[k] = float(np.mean(g.x)), float(np.mean(g.y))
                 yield g.data, g.headers["offset"], times, times, field[k], stretch_mute_pct
 
-        stacks = map_ordered(nmo_stack, gathers(), workers or default_workers())
+        stacks = map_ordered(partial(nmo_stack, cache=MoveoutCache()), gathers(),
+                             workers or default_workers())
         for k, (trace, f) in enumerate(stacks):
             data[k] = trace
             fold[k] = int(f.max()) if f.size else 0
@@ -261,7 +317,8 @@ def nmo_blocks(cmps, functions, *, stretch_mute_pct: float | None = 50.0, ctx=No
             yield (cmps.traces(rows), offsets[rows], times, times, field[k],
                    stretch_mute_pct)
 
-    yield from map_ordered(nmo_correct, gathers(), workers or default_workers())
+    yield from map_ordered(partial(nmo_correct, cache=MoveoutCache()), gathers(),
+                           workers or default_workers())
     ctx.progress(1.0, "NMO done")
 
 
@@ -288,8 +345,9 @@ def nmo_survey(survey, functions, *, stretch_mute_pct: float | None = 50.0,
                 where.append(g.trace_index)
                 yield g.data, g.headers["offset"], times, times, field[k], stretch_mute_pct
 
-        for k, corrected in enumerate(map_ordered(nmo_correct, gathers(),
-                                                  workers or default_workers())):
+        corrections = map_ordered(partial(nmo_correct, cache=MoveoutCache()), gathers(),
+                                  workers or default_workers())
+        for k, corrected in enumerate(corrections):
             out[where[k]] = corrected
             where[k] = None
     ctx.progress(1.0, "NMO done")
