@@ -13,6 +13,9 @@ Columns (validation data only; never the scored seeds):
 * geodesk: ``geodesk.synth.generate_shots`` at validation seeds 1e9 + k, noise scaled to a
   first-arrival SNR (``bench_fb_quality.first_arrival_noise``);
 * evaluation: ``evalgen.shots.make_shot`` at validation seeds 0..N-1 (< 1000);
+* evaluation_al: the same validation seeds in the style ``bench_active_learning.py`` scores
+  (dt 2 ms, 1 s, 48 channels, split spread, Berlage wavelet, 8 dB; that bench uses seeds from
+  72000);
 * geostack: the real shots with human picks (read only), reported, not used to choose.
 
 With ``--faults``, the fault measures (margin 1 - |2p - 1| and the MC dropout spread) per pixel
@@ -48,6 +51,7 @@ from geodesk.ml.uncertainty import (
 )
 
 VALIDATION_SEED = 1_000_000_000
+COLUMNS = ("geodesk", "evaluation", "evaluation_al", "geostack")
 
 
 class Collector:
@@ -148,6 +152,17 @@ def evaluation_column(model, args) -> dict:
     return {"seeds": f"0..{args.eval_shots - 1}", "snr_db": args.eval_snr, **col.figures()}
 
 
+def evaluation_al_column(model, args) -> dict:
+    col = Collector()
+    for k in range(args.al_shots):
+        shot = make_shot(k, args.al_snr, dt_ms=2.0, record_ms=1000.0, n_channels=48,
+                         source="split", header="signed", irregular=False, wavelet="berlage")
+        col.add(model, section(shot.data, shot.dt_ms, shot.offsets), shot.onset_ms, args.mc)
+    dump(args, "evaluation_al", col)
+    return {"seeds": f"0..{args.al_shots - 1}", "snr_db": args.al_snr,
+            "style": "bench_active_learning shots", **col.figures()}
+
+
 def geostack_column(model, args) -> dict | None:
     human = geostack_human()
     if human is None:
@@ -231,7 +246,11 @@ def main() -> None:
     ap.add_argument("--geodesk-snr", type=float, nargs="+", default=[5.0, 15.0])
     ap.add_argument("--eval-shots", type=int, default=12)
     ap.add_argument("--eval-snr", type=float, nargs="+", default=[5.0, 10.0])
+    ap.add_argument("--al-shots", type=int, default=12)
+    ap.add_argument("--al-snr", type=float, default=8.0)
     ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--columns", nargs="+", default=list(COLUMNS), choices=COLUMNS,
+                    help="which columns to run (long runs go in pieces)")
     ap.add_argument("--faults", action="store_true", help="also the fault pixel measures")
     ap.add_argument("--fault-model", default="resources/models/faults.pt")
     ap.add_argument("--fault-draws", type=int, default=12)
@@ -244,10 +263,12 @@ def main() -> None:
 
     model = load_model(args.model, task="firstbreaks", device="cpu")
     t = time.perf_counter()
-    out = {"model": args.model, "mc_samples": args.mc, "tolerance_samples": TOLERANCE_SAMPLES,
-           "geodesk": geodesk_column(model, args), "evaluation": evaluation_column(model, args)}
-    if not args.no_real:
-        out["geostack"] = geostack_column(model, args)
+    out = {"model": args.model, "mc_samples": args.mc, "tolerance_samples": TOLERANCE_SAMPLES}
+    columns = {"geodesk": geodesk_column, "evaluation": evaluation_column,
+               "evaluation_al": evaluation_al_column, "geostack": geostack_column}
+    for name in args.columns:
+        if name != "geostack" or not args.no_real:
+            out[name] = columns[name](model, args)
     if args.faults:
         out["faults"] = fault_columns(args)
     out["seconds"] = round(time.perf_counter() - t, 1)

@@ -12,9 +12,21 @@ Every first-break measure is "higher = more likely wrong", per trace:
 * ``classical``: disagreement (input samples) with the classical picker ``mer_trend``;
 * ``classical_centred``: the same less the gather's median disagreement (the two pickers may
   place an onset a constant few samples apart: a convention, not an error);
-* ``confidence``: one minus the confidence the workstation already stores per pick.
+* ``confidence``: one minus the confidence the workstation already stores per pick;
+* ``network``: disagreement (input samples) between the network's OWN picks (what it picks with
+  ``classical="none"``) and the classical ``mer_trend`` picks: the combined picker's answer is
+  mostly the classical pick, so ``classical`` (final pick against mer_trend) is near zero on
+  most traces whatever is wrong, while two independent pickers that disagree say that one is;
+* ``network_final``: disagreement between the network's own picks and the final picks;
+* ``network_mc``: the Monte-Carlo dropout spread (input samples) of the network's own picks;
+* ``coherence``: one minus the correlation of the waveform after the final pick with its
+  neighbours' at theirs (:func:`~geodesk.core.processing.fb_coherence.neighbour_coherence`;
+  0 to 2, 1 where it cannot be measured);
+* ``trend``: distance (input samples) of the final pick from the classical refractor trend.
 
-A trace the model left unpicked gets :data:`CAP` in every measure. torch only through the model.
+A trace the model left unpicked gets :data:`CAP` in every measure. The network measures come
+from the one pass that picks (the classical picks of the combination are reused, the network's
+own picks are decoded from the same probabilities). torch only through the model.
 """
 
 from __future__ import annotations
@@ -24,7 +36,13 @@ from typing import Any
 
 import numpy as np
 
-MEASURES = ("mc_std", "margin", "classical", "classical_centred", "confidence")
+MEASURES = ("mc_std", "margin", "classical", "classical_centred", "confidence", "network",
+            "network_final", "network_mc", "coherence", "trend")
+#: the measures that run the model (the others read the stored picks)
+NEEDS_MODEL = ("mc_std", "margin", "network", "network_final", "network_mc")
+#: the measures valued in input samples (the gather score saturates them at the tolerance)
+SAMPLE_VALUED = ("classical", "classical_centred", "mc_std", "network", "network_final",
+                 "network_mc", "trend")
 #: the measure the workstation ranks by, chosen on validation shots (bench_uncertainty.py, shipped
 #: U-Net, wrong = over 2 samples off; per-trace AUROC on GeoDesk validation seeds 1e9+k, 24
 #: shots / evaluation seeds 0-11 at 5 and 10 dB, 24 shots): classical 0.61 / 0.92,
@@ -81,8 +99,24 @@ def peak_margin(loglik: np.ndarray, k: np.ndarray, exclude: int) -> np.ndarray:
     return np.where(np.isfinite(second), p, 0.0)
 
 
-def _network_pass(model: Any, gather: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """One deterministic pass as the workstation picks: (times ms, confidence, margin, dt)."""
+@dataclass
+class NetworkPass:
+    """One deterministic pass as the workstation picks, with what the measures compare: final
+    times (ms), their confidence and peak margin, the network's own picks (ms), the classical
+    mer_trend picks and trend (ms) and the input sample interval."""
+
+    times: np.ndarray
+    confidence: np.ndarray
+    margin: np.ndarray
+    network_ms: np.ndarray
+    classical_ms: np.ndarray
+    trend_ms: np.ndarray
+    dt: float
+
+
+def network_pass(model: Any, gather: Any) -> NetworkPass:
+    """Decode ``gather`` once as the workstation does and, from the same probabilities, the
+    network's own picks; the classical picks come from the combination when it ran."""
     from geodesk.ml.run.results import decode_first_breaks
 
     d = decode_first_breaks(model, gather)
@@ -90,42 +124,96 @@ def _network_pass(model: Any, gather: Any) -> tuple[np.ndarray, np.ndarray, np.n
     dt = float(d.prep.meta["dt"])
     exclude = max(1, int(np.ceil(TOLERANCE_SAMPLES * dt / float(model.work_dt_ms))))
     margin = peak_margin(model.loglik(d.prob), k, exclude)
-    return np.asarray(d.times, dtype=np.float64), d.confidence, margin, dt
+    times = np.asarray(d.times, dtype=np.float64)
+    if d.hybrid is None:  # the network's own picks already (or a model without the combination)
+        own, cls = times, classical_result(gather)
+    else:
+        own = np.asarray(model.onset_times(model.combined(d.prob, d.prep).k, d.prep,
+                                           d.prob.shape[-1]), dtype=np.float64)
+        cls = d.hybrid.classical
+    return NetworkPass(times, d.confidence, margin,
+                       np.where(d.prep.meta["live"], own, np.nan),
+                       np.asarray(cls.picks_ms, dtype=np.float64),
+                       np.asarray(cls.trend.times_ms, dtype=np.float64), dt)
 
 
-def classical_times(gather: Any) -> np.ndarray:
-    """The classical ``mer_trend`` picks (ms, NaN unpicked) of a gather Section."""
+def classical_result(gather: Any) -> Any:
+    """The classical ``mer_trend`` result (picks, trend) of a gather Section."""
     from geodesk.core.processing.fb_classical import pick_mer_trend
 
     t = np.asarray(gather.axis1.values, dtype=float)
     return pick_mer_trend(gather.data, float(t[1] - t[0]), gather.headers.get("offset"),
-                          t0_ms=float(t[0])).picks_ms
+                          t0_ms=float(t[0]))
+
+
+def classical_times(gather: Any) -> np.ndarray:
+    """The classical ``mer_trend`` picks (ms, NaN unpicked) of a gather Section."""
+    return classical_result(gather).picks_ms
+
+
+def pick_coherence(gather: Any, times_ms: np.ndarray) -> np.ndarray:
+    """Per trace: the correlation of the waveform after its pick with its neighbours' at
+    theirs (despiked, as the combination measures it), NaN where it cannot be measured."""
+    from geodesk.core.processing.fb_classical import (
+        arrival_period_ms,
+        despike,
+        dominant_period_ms,
+    )
+    from geodesk.core.processing.fb_coherence import neighbour_coherence
+
+    axis = np.asarray(gather.axis1.values, dtype=float)
+    dt, t0 = float(axis[1] - axis[0]), float(axis[0])
+    x = despike(np.where(np.isfinite(gather.data), gather.data, 0.0))
+    t = np.asarray(times_ms, dtype=float)
+    period = arrival_period_ms(x, dt, t - t0, dominant_period_ms(x, dt))
+    return neighbour_coherence(x, t, t, dt, t0, period)
+
+
+def own_mc_spread(model: Any, gather: Any, mc_samples: int = MC_SAMPLES) -> np.ndarray:
+    """Monte-Carlo dropout spread (ms) of the network's own picks (``classical="none"``)."""
+    own = getattr(model, "classical", None)
+    if own is not None:
+        model.classical = "none"
+    try:
+        _, sd = model.predict(gather, mc_samples=max(int(mc_samples), 2))
+    finally:
+        if own is not None:
+            model.classical = own
+    return np.asarray(sd, dtype=float)
 
 
 def firstbreak_uncertainty(model: Any, gather: Any, *, measures: tuple[str, ...] = MEASURES,
                            mc_samples: int = MC_SAMPLES,
                            classical: np.ndarray | None = None) -> PickUncertainty:
     """Model picks of one gather Section with the per-trace score of each of ``measures``
-    (see the module docstring); ``classical`` are precomputed ``mer_trend`` picks (ms)."""
+    (see the module docstring) from one picking pass (and the Monte-Carlo passes of the
+    spreads); ``classical`` are precomputed ``mer_trend`` picks (ms)."""
     unknown = set(measures) - set(MEASURES)
     if unknown:
         raise ValueError(f"unknown uncertainty measure(s) {sorted(unknown)}; "
                          f"choose from {', '.join(MEASURES)}")
-    times, conf, margin, dt = _network_pass(model, gather)
+    ps = network_pass(model, gather)
+    times, dt = ps.times, ps.dt
     picked = np.isfinite(times)
-    out = PickUncertainty(times.astype(np.float32), np.where(picked, conf, np.nan)
-                          .astype(np.float32), dt)
+    conf = np.where(picked, ps.confidence, np.nan)
+    out = PickUncertainty(times.astype(np.float32), conf.astype(np.float32), dt)
+    ref = ps.classical_ms if classical is None else np.asarray(classical, float)
     if "margin" in measures:
-        out.scores["margin"] = _capped(margin, picked, 1.0)
-    if "confidence" in measures:
-        out.scores["confidence"] = _capped(1.0 - conf, picked, 1.0)
+        out.scores["margin"] = _capped(ps.margin, picked, 1.0)
     if "mc_std" in measures:
         _, sd = model.predict(gather, mc_samples=max(int(mc_samples), 2))
         out.scores["mc_std"] = _capped(np.asarray(sd, dtype=float) / dt, picked, CAP)
-    if "classical" in measures or "classical_centred" in measures:
-        ref = classical_times(gather) if classical is None else np.asarray(classical, float)
-        for m in {"classical", "classical_centred"} & set(measures):
-            out.scores[m] = stored_scores(times, conf, dt, m, ref)
+    if "network_mc" in measures:
+        out.scores["network_mc"] = _capped(own_mc_spread(model, gather, mc_samples) / dt,
+                                           picked, CAP)
+    if "network" in measures:
+        out.scores["network"] = _capped(np.abs(ps.network_ms - ref) / dt, picked, CAP)
+    if "network_final" in measures:
+        out.scores["network_final"] = _capped(np.abs(ps.network_ms - times) / dt, picked, CAP)
+    for m in {"classical", "classical_centred", "confidence", "coherence", "trend"} \
+            & set(measures):
+        out.scores[m] = stored_scores(times, conf, dt, m, ref, gather=gather,
+                                      trend_ms=ps.trend_ms)
     return out
 
 
@@ -147,7 +235,7 @@ def gather_saturation(measure: str) -> float:
     the sample-valued measures (chosen on validation shots: Spearman against the gather's share
     of wrong picks, classical, 0.65 / 0.63 unsaturated, 0.59 / 0.91 at 2 samples on 12 GeoDesk
     validation shots / 24 evaluation validation shots), 1 for the others (they are at most 1)."""
-    return TOLERANCE_SAMPLES if measure in ("classical", "classical_centred", "mc_std") else 1.0
+    return TOLERANCE_SAMPLES if measure in SAMPLE_VALUED else 1.0
 
 
 def fault_uncertainty(prob: np.ndarray, std: np.ndarray | None = None,
@@ -177,10 +265,12 @@ def section_score(pixel_uncertainty: np.ndarray, prob: np.ndarray, level: float 
 
 
 def stored_scores(times_ms: np.ndarray, confidence: np.ndarray, dt_ms: float,
-                  measure: str, classical: np.ndarray | None = None) -> np.ndarray:
+                  measure: str, classical: np.ndarray | None = None, *, gather: Any = None,
+                  trend_ms: np.ndarray | None = None) -> np.ndarray:
     """Per-trace score of a measure that needs no network pass (``classical``,
-    ``classical_centred`` or ``confidence``) from stored picks and their confidence (NaN where
-    none) and, for the classical ones, the classical picks."""
+    ``classical_centred``, ``confidence``, ``coherence`` or ``trend``) from stored picks and
+    their confidence (NaN where none) and, as the measure needs, the classical picks, the
+    gather Section or the classical refractor trend (ms)."""
     t = np.asarray(times_ms, dtype=np.float64)
     picked = np.isfinite(t)
     if measure == "confidence":
@@ -192,6 +282,15 @@ def stored_scores(times_ms: np.ndarray, confidence: np.ndarray, dt_ms: float,
         if measure == "classical_centred" and np.isfinite(d).any():
             d = d - np.nanmedian(d)
         return _capped(np.abs(d), picked, CAP)
+    if measure == "coherence":
+        if gather is None:
+            raise ValueError("the coherence measure needs the gather")
+        coh = np.nan_to_num(pick_coherence(gather, t), nan=0.0)
+        return _capped(1.0 - coh, picked, 2.0)
+    if measure == "trend":
+        if trend_ms is None:
+            raise ValueError("the trend measure needs the classical refractor trend")
+        return _capped(np.abs(t - np.asarray(trend_ms, dtype=float)) / dt_ms, picked, CAP)
     raise ValueError(f"{measure!r} needs the network (use firstbreak_uncertainty)")
 
 
@@ -199,7 +298,8 @@ def survey_scores(survey: Any, times_ms: np.ndarray, confidence: np.ndarray, mea
                   ctx: Any = None, model: Any = None) -> tuple[np.ndarray, dict[int, float]]:
     """Per file trace score (NaN on traces without a pick) and per gather (key -> mean score
     of its picked traces) of a pre-stack ``survey``'s first breaks ``times_ms``, by ``measure``;
-    ``margin`` and ``mc_std`` run ``model`` on every gather, the others use the stored picks.
+    the :data:`NEEDS_MODEL` measures run ``model`` on every gather once (as the auto-pick
+    does; the Monte-Carlo ones N times), the others use the stored picks.
     ``ctx`` (a job context) gets progress and may cancel."""
     times = np.asarray(times_ms, dtype=np.float64).ravel()
     conf = np.asarray(confidence, dtype=np.float64).ravel()
@@ -220,15 +320,17 @@ def survey_scores(survey: Any, times_ms: np.ndarray, confidence: np.ndarray, mea
             continue
         axis = np.asarray(g.axis1.values, dtype=float)
         dt = float(axis[1] - axis[0])
-        if measure in ("margin", "mc_std"):
+        if measure in NEEDS_MODEL:
             if model is None:
                 raise ValueError(f"the {measure} measure needs a first-break model")
             s = firstbreak_uncertainty(model, g, measures=(measure,)).scores[measure]
         else:
             c = np.full(ti.size, np.nan)
             c[ok] = conf[ti[ok]]
-            s = stored_scores(t, c, dt, measure, classical_times(g)
-                              if measure.startswith("classical") else None)
+            cls = classical_result(g) if measure.startswith("classical") or \
+                measure == "trend" else None
+            s = stored_scores(t, c, dt, measure, None if cls is None else cls.picks_ms,
+                              gather=g, trend_ms=None if cls is None else cls.trend.times_ms)
         s = np.where(np.isfinite(t), s, np.nan)
         per_trace[ti[ok]] = s[ok]
         per_gather[key] = gather_score(s[np.isfinite(s)], saturate=gather_saturation(measure))

@@ -302,3 +302,20 @@ def test_few_sections_hold_back_blocks_of_traces_and_crops_keep_the_labels():
                           mask, {}), (32, 64))
     assert prep.mask.shape[0] >= 32 and prep.mask.shape[1] >= 64
     assert prep.mask.sum() == mask.sum()
+
+
+def test_trace_hold_back_keeps_every_section_in_training():
+    from geodesk.core.section import Axis, Section
+    from geodesk.ml.finetune_faults import LabelledSection, split_sections
+
+    sec = Section(np.zeros((40, 30), np.float32), Axis(np.arange(40.0), "crossline"),
+                  Axis(4.0 * np.arange(30), "time", "ms"), "inline")
+    items = [LabelledSection(("inline", float(k)), sec, np.zeros((40, 30), np.float32),
+                             np.ones((40, 30), bool)) for k in range(5)]
+    train, held = split_sections(items, 0.2, by="traces")
+    assert [s.key for s in train] == [s.key for s in held] == [s.key for s in items]
+    assert all((a.mask ^ b.mask).all() for a, b in zip(train, held))
+    train, held = split_sections(items, 0.2, by="sections")  # whole sections held back
+    assert len(train) + len(held) == 5 and held and all(s.mask.all() for s in held)
+    with pytest.raises(ValueError, match="holdout by"):
+        split_sections(items, 0.2, by="pixels")

@@ -114,3 +114,43 @@ def test_centred_disagreement_ignores_a_constant_convention_offset():
     centred = stored_scores(picks, conf, 2.0, "classical_centred", ref)
     assert np.all(plain >= 3.0)
     assert centred[4] == pytest.approx(10.0) and np.delete(centred, 4).max() == 0.0
+
+
+def test_coherence_and_trend_score_picks_moved_into_the_noise_above_true_ones():
+    shots = generate_shots((1, 48, 300), seed=5, dt_ms=2.0, snr_db=20.0)
+    g = _gather(shots)
+    truth = shots.truth["first_break_ms"][0].astype(float)
+    moved = np.zeros(truth.size, bool)
+    moved[6:42:6] = True
+    picks = np.where(moved, truth - 40.0, truth)  # 20 samples early: before the arrival
+    conf = np.full(truth.size, 0.9)
+    coh = stored_scores(picks, conf, 2.0, "coherence", gather=g)
+    assert np.median(coh[moved]) > np.median(coh[~moved]) + 0.1
+    trend = stored_scores(picks, conf, 2.0, "trend", trend_ms=truth)
+    assert trend[moved].min() == pytest.approx(20.0) and trend[~moved].max() == 0.0
+    with pytest.raises(ValueError, match="needs the gather"):
+        stored_scores(picks, conf, 2.0, "coherence")
+
+
+def test_network_disagreement_compares_the_networks_own_picks_with_the_classical(shots,
+                                                                                 tmp_path):
+    import torch
+
+    from geodesk.ml.registry import load_model
+    from geodesk.ml.uncertainty import network_pass
+
+    torch.set_num_threads(1)
+    model = load_model(tiny_model_file("firstbreaks", tmp_path / "fb.pt"), task="firstbreaks",
+                       device="cpu")
+    g = _gather(shots)
+    ps = network_pass(model, g)
+    own, model.classical = model.classical, "none"
+    try:
+        np.testing.assert_allclose(ps.network_ms, model.predict(g), equal_nan=True)
+    finally:
+        model.classical = own
+    np.testing.assert_allclose(ps.classical_ms, classical_times(g), equal_nan=True)
+    u = firstbreak_uncertainty(model, g, measures=("network",))
+    expect = np.abs(ps.network_ms - ps.classical_ms) / 2.0
+    ok = np.isfinite(expect) & np.isfinite(u.times_ms)
+    np.testing.assert_allclose(u.scores["network"][ok], np.minimum(expect[ok], CAP), rtol=1e-5)

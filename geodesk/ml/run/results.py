@@ -80,13 +80,16 @@ def firstbreak_picks(model: Any, gather: Section,
 @dataclass
 class DecodedFirstBreaks:
     """One network pass over a gather as the workstation picks it (see :func:`firstbreak_picks`):
-    the prepared input, the class probabilities, the combined onsets, times (ms) and confidence."""
+    the prepared input, the class probabilities, the combined onsets, times (ms), confidence
+    and, with ``classical="earlier"``, the classical combination (its mer_trend picks and
+    trend; None otherwise), so the uncertainty measures need no second classical pick."""
 
     prep: Any
     prob: np.ndarray
     onsets: Any
     times: np.ndarray
     confidence: np.ndarray
+    hybrid: Any = None
 
 
 def decode_first_breaks(model: Any, gather: Section,
@@ -108,7 +111,7 @@ def decode_first_breaks(model: Any, gather: Section,
 
         classical = np.nan_to_num(trend_confidence(hybrid.classical), nan=0.0)
         conf = np.where(hybrid.from_network, conf, classical).astype(np.float32)
-    return DecodedFirstBreaks(prep, p, onsets, times, conf)
+    return DecodedFirstBreaks(prep, p, onsets, times, conf, hybrid)
 
 
 def pick_first_breaks_model(survey: Survey, model: Any, ctx: JobContext,
