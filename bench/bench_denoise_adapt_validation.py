@@ -4,9 +4,11 @@ seeds (``evalgen.volumes.make_volume`` seeds 7.5e6 + k; ``bench_denoise_quality`
 For every configuration (``geodesk.ml.selfsup.AdaptSettings`` fields) each validation volume is
 written as SEG-Y, the shipped denoiser adapted to it through ``adapt_denoiser`` (the code the CLI
 and the window run) and, at each of its held-out checks, the true SNR gain of the model being
-adapted is measured against the clean volume. Reported per configuration: the mean gain at each
-check step, the mean gain of the weights the held-out rule keeps (what a user gets, no truth
-used), and whether the rule's choice agrees with the truth. One JSON object:
+adapted is measured against the clean volume, run along inlines only, along crosslines only and
+averaged over the two (``geodesk.ml.tasks.denoise_orient``; the model's ``average_orientations``
+is chosen on these). Reported per configuration: the mean gain at each check step, the mean
+gain of the weights the held-out rule keeps (what a user gets, no truth used) in each
+orientation, and whether the rule's choice agrees with the truth. One JSON object:
 
     .venv/bin/python bench/bench_denoise_adapt_validation.py --model resources/models/denoise.pt \\
         --config method=noise-transfer,lr=1e-4 --config method=blind-spot,lr=1e-5
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bench_denoise_quality import VALIDATION_SEED, write_volume
+from bench_denoise_quality import VALIDATION_SEED, inline_only, write_volume
 from evalgen.volumes import make_volume
 
 from geodesk.ml.registry import load_model
@@ -44,8 +46,23 @@ def parse_config(text: str) -> dict:
     return out
 
 
+ORIENTATIONS = ("inline", "crossline", "averaged")
+
+
+def orientation_gains(model, v, live: np.ndarray, base: float) -> dict[str, float]:
+    """True SNR gains (dB) of ``model`` on volume ``v`` run along inlines, along crosslines and
+    averaged over both (the mean of the two passes, as the product's averaging makes it)."""
+    single = inline_only(model)
+    along = denoise_volume(single, v.noisy)
+    across = denoise_volume(single, np.ascontiguousarray(v.noisy.transpose(1, 0, 2)))
+    across = across.transpose(1, 0, 2)
+    outs = {"inline": along, "crossline": across, "averaged": 0.5 * (along + across)}
+    return {k: round(snr_db(v.clean[live], o[live]) - base, 3) for k, o in outs.items()}
+
+
 def run_config(model, config: dict, volumes: list, tmp: Path) -> dict:
-    """Mean true gain at every check and of the kept weights, over ``volumes``."""
+    """Mean true gain at every check and of the kept weights, over ``volumes``, per
+    orientation (``curve``: as the model runs; ``curves``: each of ORIENTATIONS)."""
     import geodesk
     from geodesk.ml.selfsup import AdaptSettings, adapt_denoiser
 
@@ -54,10 +71,14 @@ def run_config(model, config: dict, volumes: list, tmp: Path) -> dict:
         live = ~v.filled
         base = snr_db(v.clean[live], v.noisy[live])
         curve: dict[int, float] = {}
+        curves: dict[str, dict[int, float]] = {o: {} for o in ORIENTATIONS}
 
-        def score(step: int, adapted, v=v, live=live, base=base, curve=curve) -> None:
-            curve[step] = round(snr_db(v.clean[live], denoise_volume(adapted, v.noisy)[live])
-                                - base, 3)
+        def score(step: int, adapted, v=v, live=live, base=base, curve=curve,
+                  curves=curves) -> None:
+            gains = orientation_gains(adapted, v, live, base)
+            for o in ORIENTATIONS:
+                curves[o][step] = gains[o]
+            curve[step] = gains["averaged" if adapted.average_orientations else "inline"]
 
         path = write_volume(tmp / f"val{k}.sgy", v.noisy, v.dt_ms)
         t0 = time.perf_counter()
@@ -66,6 +87,8 @@ def run_config(model, config: dict, volumes: list, tmp: Path) -> dict:
                                      settings=AdaptSettings(**{"seed": k, **config}))
         kept = int(adapted.provenance_["kept_step"])
         rows.append({"seed": v.info["seed"], "noise": v.info["noise"], "curve": curve,
+                     "curves": curves,
+                     "kept_gain_by_orientation_db": {o: curves[o][kept] for o in ORIENTATIONS},
                      "kept_step": kept, "kept_gain_db": curve[kept],
                      "best_step_by_truth": max(curve, key=curve.get),
                      "held_out": [round(h["held_out_loss"], 4) for h in adapted.history_
@@ -78,6 +101,11 @@ def run_config(model, config: dict, volumes: list, tmp: Path) -> dict:
                                      for s in steps},
             "mean_kept_gain_db": round(float(np.mean([r["kept_gain_db"] for r in rows])), 2),
             "mean_start_gain_db": round(float(np.mean([r["curve"][0] for r in rows])), 2),
+            "by_orientation": {o: {
+                "mean_start_gain_db": round(float(np.mean([r["curves"][o][0] for r in rows])), 2),
+                "mean_kept_gain_db": round(float(np.mean(
+                    [r["kept_gain_by_orientation_db"][o] for r in rows])), 2)}
+                for o in ORIENTATIONS},
             "volumes": rows}
 
 
@@ -108,7 +136,7 @@ def main() -> None:
                       "seeds": f"{first}..{first + args.volumes - 1}",
                       "input_snr_db": args.snr,
                       "summary": [{k: r[k] for k in ("config", "mean_start_gain_db",
-                                                     "mean_kept_gain_db",
+                                                     "mean_kept_gain_db", "by_orientation",
                                                      "mean_gain_by_step_db")} for r in table],
                       "chosen": best["config"], "table": table,
                       "seconds": round(time.perf_counter() - t0, 1)}, indent=1))

@@ -20,7 +20,9 @@ evaluation family (``evalgen.volumes``), and real lines (no truth: what the mode
   left-right flip check, before and after adapting to each file.
 - The model runs as shipped: what it removed coherently from trace to trace is put back
   (``geodesk.core.processing.leakage``); ``*_without_retrieval`` figures beside show the bare
-  network's output.
+  network's output. On volumes (the synthetic columns, the real 3D files' middle inline) it
+  averages the run along inlines with the run along crosslines as the product does
+  (``geodesk.ml.tasks.denoise_orient``); ``*_inline_only`` figures beside show one pass.
 
 One JSON object; ``--pictures DIR`` also writes PNGs (input | output | removed ×5) per line:
 
@@ -172,7 +174,8 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
 
     rows = []
     gains = {"model": [], "adapted": [], "model_without_retrieval": [],
-             "adapted_without_retrieval": [], "gaussian": [], "median": []}
+             "adapted_without_retrieval": [], "model_inline_only": [],
+             "adapted_inline_only": [], "gaussian": [], "median": []}
     first = VALIDATION_SEED if args.split == "validation" else EVAL_SEED
     for k in range(args.eval_volumes):
         seed = first + k
@@ -187,6 +190,7 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
         adapt_s = time.perf_counter() - t0
         den_raw, ada_raw = (denoise_volume(without_retrieval(m), v.noisy)
                             for m in (model, adapted))
+        den_one, ada_one = (denoise_volume(inline_only(m), v.noisy) for m in (model, adapted))
         g, g_sig = best_gaussian(v.noisy, v.clean, live)
         m, m_size = best_median(v.noisy, v.clean, live)
         mid = v.noisy.shape[0] // 2
@@ -199,6 +203,10 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
                    snr_db(v.clean[live], den_raw[live]) - base, 2),
                "adapted_without_retrieval_gain_db": round(
                    snr_db(v.clean[live], ada_raw[live]) - base, 2),
+               "model_inline_only_gain_db": round(snr_db(v.clean[live], den_one[live]) - base,
+                                                  2),
+               "adapted_inline_only_gain_db": round(
+                   snr_db(v.clean[live], ada_one[live]) - base, 2),
                "gaussian_gain_db": round(g - base, 2), "gaussian_sigma": g_sig,
                "median_gain_db": round(m - base, 2), "median_size": m_size,
                "adapt_seconds": round(adapt_s, 1),
@@ -221,6 +229,8 @@ def eval_column(model, args, tmp: Path, pictures: Path | None) -> dict:
             "mean_gain_db": mean,
             "model_over_best_gaussian_db": round(mean["model"] - mean["gaussian"], 2),
             "adapted_over_best_gaussian_db": round(mean["adapted"] - mean["gaussian"], 2),
+            "adapted_inline_only_over_best_gaussian_db": round(
+                mean["adapted_inline_only"] - mean["gaussian"], 2),
             "target_over_best_gaussian_db": 3.0}
 
 
@@ -245,36 +255,59 @@ def without_retrieval(model):
     return raw
 
 
+def inline_only(model):
+    """A copy of the denoiser that runs volumes along inlines only (no orientation averaging)."""
+    import copy
+
+    one = copy.copy(model)  # shares the network; only the switch differs
+    one.average_orientations = False
+    return one
+
+
 def _short(rep: dict) -> dict:
     keys = ("removed_rms_share", "coherence", "flat_coherence", "corr_with_input",
             "corr_with_output", "zero_region_energy")
     return {k: rep[k] for k in keys}
 
 
-def real_section(survey, model):
-    """(what the model reads, the section's samples, its label) of a real file: the 2D line or
-    the middle inline with its neighbours."""
-    from geodesk.core.derived import model_input
+def real_section(survey):
+    """(what the model reads, which of its sections is denoised or None, the section's samples,
+    its label) of a real file: the 2D line, or a slab of inlines around the middle one
+    (``ORIENT_HALO`` each side: what the product reads to average orientations)."""
+    from geodesk.ml.tasks.denoise_orient import ORIENT_HALO
 
     if survey.kind == "post2d":
         sec = survey.line()
-        return sec, sec.data, "line"
-    il = int(survey.inlines[len(survey.inlines) // 2])
-    sec = survey.inline(il)
-    return model_input(survey, "inline", sec, il, int(model.context)), sec.data, f"inline {il}"
+        return sec, None, sec.data, "line"
+    n = len(survey.inlines)
+    i = n // 2
+    lo, hi = max(i - ORIENT_HALO, 0), min(i + ORIENT_HALO + 1, n)
+    slab = np.stack([np.asarray(survey.inline(int(survey.inlines[j])).data, dtype=np.float32)
+                     for j in range(lo, hi)])
+    return slab, i - lo, slab[i - lo], f"inline {int(survey.inlines[i])}"
 
 
-def _flip_check(model, x) -> float:
+def run_real(model, x, core: int | None) -> np.ndarray:
+    """The denoised section of :func:`real_section`'s input, as the product makes it."""
+    from geodesk.ml.tasks.denoise_orient import denoise_slab
+
+    if core is None:
+        return np.asarray(model.predict(x), dtype=np.float32)
+    return denoise_slab(model, x, slice(core, core + 1))[0]
+
+
+def _flip_check(model, x, core: int | None) -> float:
     """RMS difference of predict(x) and flip(predict(flip(x))), as a share of the output RMS."""
-    a = model.predict(x)
+    a = run_real(model, x, core)
     arr = np.asarray(x if isinstance(x, np.ndarray) else x.data, dtype=np.float32)
-    b = model.predict(arr[..., ::-1, :].copy())[::-1]  # traces are the second-last axis
+    b = run_real(model, arr[..., ::-1, :].copy(), core)[::-1]  # traces: the second-last axis
     return round(float(np.sqrt(np.mean((a - b) ** 2)) / max(np.sqrt(np.mean(a ** 2)), 1e-30)), 4)
 
 
 def real_column(model, args, pictures: Path | None) -> dict:
     import geodesk
     from geodesk.core.processing.denoise_checks import removed_report
+    from geodesk.ml.tasks.denoise_orient import averages
 
     out = {}
     for name, rel in REAL_LINES.items():
@@ -283,24 +316,29 @@ def real_column(model, args, pictures: Path | None) -> dict:
             out[name] = {"missing": str(path)}
             continue
         with geodesk.open(path) as survey:
-            x, data, label = real_section(survey, model)
+            x, core, data, label = real_section(survey)
             dt = float(survey.dt_ms)
         data = np.asarray(data, dtype=np.float32)
         t0 = time.perf_counter()
-        before = model.predict(x)
+        before = run_real(model, x, core)
         adapted = adapted_model(model, path, args.adapt_steps, seed=0)
-        after = adapted.predict(x)
+        after = run_real(adapted, x, core)
         rec = {"file": rel, "section": label, "shape": list(data.shape), "dt": dt,
+               "orientations_averaged": core is not None and bool(
+                   model.average_orientations) and averages(model, x.shape),
                "adapt_kept_step": int(adapted.provenance_["kept_step"]),
                "before": removed_report(data, before, dt_ms=dt),
                "after": removed_report(data, after, dt_ms=dt),
                "before_without_retrieval": removed_report(
-                   data, without_retrieval(model).predict(x), dt_ms=dt),
+                   data, run_real(without_retrieval(model), x, core), dt_ms=dt),
                "after_without_retrieval": removed_report(
-                   data, without_retrieval(adapted).predict(x), dt_ms=dt),
-               "flip_difference_before": _flip_check(model, x),
-               "flip_difference_after": _flip_check(adapted, x),
+                   data, run_real(without_retrieval(adapted), x, core), dt_ms=dt),
+               "flip_difference_before": _flip_check(model, x, core),
+               "flip_difference_after": _flip_check(adapted, x, core),
                "seconds": round(time.perf_counter() - t0, 1)}
+        if rec["orientations_averaged"]:
+            rec["after_inline_only"] = _short(removed_report(
+                data, run_real(inline_only(adapted), x, core), dt_ms=dt))
         out[name] = rec
         if pictures is not None:
             write_png(pictures / f"real_{name}_before.png", panels(data, before))

@@ -66,6 +66,7 @@ class AdaptSettings:
     blind_half: int = 2  # blind-spot: samples hidden above and below each centre on its trace
     checks: int = 10  # held-out checks over the run; the best weights seen are kept
     max_sections: int = 24
+    orientations: str = "both"  # a 3D survey's inlines and crosslines, or "inline" only
     max_bytes: int = 256 * 2**20  # the sections kept for training, all together
     seed: int = 0
 
@@ -80,11 +81,14 @@ class Example:
     noise: np.ndarray | None = None
 
 
-def _section_keys(survey: Survey, max_sections: int) -> list[tuple[str, float]]:
+def _section_keys(survey: Survey, max_sections: int, orientations: str = "both"
+                  ) -> list[tuple[str, float]]:
     from geodesk.core.derived import positions
 
-    modes = {"post3d": ("inline", "crossline"), "post2d": ("line",),
-             "prestack": ("gather",)}.get(survey.kind)
+    if orientations not in ("both", "inline"):
+        raise ValueError(f"unknown orientations {orientations!r}; choose both or inline")
+    modes = {"post3d": ("inline", "crossline")[:2 if orientations == "both" else 1],
+             "post2d": ("line",), "prestack": ("gather",)}.get(survey.kind)
     if modes is None:
         raise SurveyError(f"{survey.name}: cannot adapt a denoiser to a {survey.kind} file")
     keys = []
@@ -110,16 +114,16 @@ def _crop(ex: Example, max_area: int, rng: np.random.Generator) -> Example:
 
 def survey_examples(survey: Survey, model: Any, max_sections: int = 24,
                     ctx: JobContext | None = None, max_bytes: int = 256 * 2**20,
-                    seed: int = 0) -> list[Example]:
-    """Up to ``max_sections`` sections of each kind (inlines and crosslines, the 2D line, or
-    gathers), evenly spread, with their neighbours for a 2.5D model, prepared as the model
+                    seed: int = 0, orientations: str = "both") -> list[Example]:
+    """Up to ``max_sections`` sections of each kind (inlines and crosslines, or with
+    ``orientations="inline"`` inlines only; the 2D line, or gathers), evenly spread, with their neighbours for a 2.5D model, prepared as the model
     prepares them for inference (each scaled by its own RMS), then cut so that all together
     hold at most ``max_bytes``."""
     from geodesk.core.derived import model_input, read_section
 
     ctx = ctx or JobContext()
     out = []
-    keys = _section_keys(survey, max_sections)
+    keys = _section_keys(survey, max_sections, orientations)
     max_area = max_bytes // (4 * (2 * int(model.context) + 1) * len(keys))
     rng = np.random.default_rng([int(seed), 53])
     for k, (mode, value) in enumerate(keys):
@@ -299,7 +303,8 @@ def adapt_denoiser(survey: Survey, model: Any, ctx: JobContext | None = None, *,
     path = None if out is None else check_adapt_output(out, survey_path=survey.path,
                                                        source=source)
     t0 = time.monotonic()
-    examples = survey_examples(survey, model, s.max_sections, ctx, s.max_bytes, s.seed)
+    examples = survey_examples(survey, model, s.max_sections, ctx, s.max_bytes, s.seed,
+                               s.orientations)
     new = copy.deepcopy(model)
     new.weight_id_ = None  # adapted weights are not the file's
     net, device, c = new.net_, new.device_, int(new.context)

@@ -94,7 +94,8 @@ def _store_rows(store: TraceFile, idx: np.ndarray, values: np.ndarray) -> None:
 
 
 def _jobs(survey: Survey, model, grouping: str, op: str, *, runner, block: int | None,
-          halo: int = 0, every: int = 1, op_kw: dict | None = None) -> list:
+          halo: int = 0, every: int = 1, op_kw: dict | None = None,
+          min_block: int = 1) -> list:
     """The :class:`~geodesk.ml.run.blocks.BlockJob` list of a survey-wide run."""
     from geodesk.ml.run.blocks import (
         BlockJob,
@@ -115,6 +116,8 @@ def _jobs(survey: Survey, model, grouping: str, op: str, *, runner, block: int |
     size = block or default_block_size(n * every, survey.n_traces, survey.n_samples)
     if runner.threads > 1:  # enough blocks to keep every worker thread busy
         size = min(size, max(-(-n // (2 * runner.threads)), 1))
+    if block is None:  # a wide halo (orientation averaging) is read for blocks at least this big
+        size = max(size, int(min_block))
     return [BlockJob(spec["path"], spec["open_kw"], grouping, model, op, b, every=every,
                      gather_key=spec["gather_key"], op_kw=dict(op_kw or {}))
             for b in plan_blocks(n, size, halo)]
@@ -126,28 +129,44 @@ def _loaded(model):
     return model.load() if isinstance(model, ModelRef) else model
 
 
-def model_context(model) -> int:
-    """Neighbouring sections each side a model reads (``context`` of a 2.5D denoiser; 0 for a
-    2D model), from the loaded model or, for a :class:`~geodesk.ml.run.blocks.ModelRef`, its file."""
+def model_param(model, name: str, default: Any = None) -> Any:
+    """Hyper-parameter ``name`` of the loaded model or, for a
+    :class:`~geodesk.ml.run.blocks.ModelRef`, of its file (the class default where the file
+    does not record it)."""
     from geodesk.ml.run.blocks import ModelRef
 
     if isinstance(model, ModelRef):
+        import inspect
+
         from geodesk.ml.base import read_model_file
         from geodesk.ml.registry import get_model_class
 
         meta, _ = read_model_file(model.path, meta_only=True)
-        params = get_model_class(meta["model"])._upgrade_params(
-            dict(meta.get("params", {})), int(meta.get("version", 0)))
-        return int(params.get("context", 0) or 0)
-    return int(getattr(model, "context", 0) or 0)
+        klass = get_model_class(meta["model"])
+        params = klass._upgrade_params(dict(meta.get("params", {})),
+                                       int(meta.get("version", 0)))
+        if name not in params:
+            p = inspect.signature(klass.__init__).parameters.get(name)
+            return default if p is None or p.default is inspect.Parameter.empty else p.default
+        return params[name]
+    return getattr(model, name, default)
+
+
+def model_context(model) -> int:
+    """Neighbouring sections each side a model reads (``context`` of a 2.5D denoiser; 0 for a
+    2D model), from the loaded model or, for a :class:`~geodesk.ml.run.blocks.ModelRef`, its file."""
+    return int(model_param(model, "context", 0) or 0)
 
 
 def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobContext, *,
                runner=None, prestack: bool = False, block: int | None = None, halo: int = 0,
-               op: str | Callable = "sections", label: str = "") -> Path:
+               op: str | Callable = "sections", label: str = "",
+               single_pass: bool = False) -> Path:
     """``model.predict`` of every inline / the 2D line / every gather (``prestack``), written
     as SEG-Y like the input (headers and geometry copied), in blocks of ``block`` sections (default:
-    about 64 MB of samples) read with ``halo`` neighbours, run by ``runner`` (here by default,
+    about 64 MB of samples) read with ``halo`` neighbours; a denoiser that averages orientations
+    runs a 3D volume along inlines and crosslines (``single_pass``: inlines only, about half the
+    time), run by ``runner`` (here by default,
     or a :class:`geodesk.ml.run.cluster.DaskRunner`, which needs ``model`` as a
     :class:`~geodesk.ml.run.blocks.ModelRef`); the output does not depend on the runner."""
     from geodesk.ml.run.cluster import LocalRunner
@@ -155,10 +174,15 @@ def map_blocks(survey: Survey, model, out_path: str | os.PathLike, ctx: JobConte
     runner = runner or LocalRunner()
     op_kw = {}
     context = model_context(model) if survey.kind == "post3d" and op == "sections" else 0
+    min_block = 1
     if context:  # a 2.5D model reads its neighbouring inlines: the halo brings them
         halo, op_kw = max(halo, context), {"context": context}
+        if not single_pass and model_param(model, "average_orientations", False):
+            from geodesk.ml.tasks.denoise_orient import ORIENT_HALO
+
+            op, halo, op_kw, min_block = "slabs", max(halo, ORIENT_HALO), {}, 2 * ORIENT_HALO
     jobs = _jobs(survey, model, "gathers" if prestack else "sections", op, runner=runner,
-                 block=block, halo=halo, op_kw=op_kw)
+                 block=block, halo=halo, op_kw=op_kw, min_block=min_block)
     local = None if getattr(runner, "client", None) is not None else _loaded(model)
     with trace_store(survey.n_traces, survey.n_samples) as store:
         def write(res) -> None:

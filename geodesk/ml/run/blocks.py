@@ -211,7 +211,7 @@ def predict_sections(model, sections: list[Section], core: slice,
     """``model.predict`` of each core section. With ``context`` = c > 0 (a 2.5D model such as
     the denoiser) each section goes with its c neighbours each side as a (2c + 1, traces,
     samples) stack: the halo must be at least c; at the survey's ends they are mirrored."""
-    from geodesk.ml.tasks.denoise import neighbour_indices
+    from geodesk.core.derived import neighbour_indices
 
     rows = range(len(sections))[core]
     out = []
@@ -224,6 +224,17 @@ def predict_sections(model, sections: list[Section], core: slice,
             x = sections[i]
         out.append(np.asarray(model.predict(x, ctx=sub), dtype=np.float32))
     return out
+
+
+def predict_slabs(model, sections: list[Section], core: slice,
+                  ctx: JobContext) -> list[np.ndarray]:
+    """The denoised core inlines of a 3D block: the block with its halo stacked as a slab and
+    denoised along inlines and along crosslines, averaged
+    (:func:`geodesk.ml.tasks.denoise_orient.denoise_slab`; the halo should be ORIENT_HALO)."""
+    from geodesk.ml.tasks.denoise_orient import denoise_slab
+
+    slab = np.stack([np.asarray(sec.data, dtype=np.float32) for sec in sections])
+    return list(denoise_slab(model, slab, core, ctx))
 
 
 def predict_velocities(model, sections: list[Section], core: slice, ctx: JobContext, *,
@@ -248,4 +259,5 @@ def predict_velocities(model, sections: list[Section], core: slice, ctx: JobCont
     return out
 
 
-OPS: dict[str, Callable] = {"sections": predict_sections, "velocities": predict_velocities}
+OPS: dict[str, Callable] = {"sections": predict_sections, "slabs": predict_slabs,
+                            "velocities": predict_velocities}

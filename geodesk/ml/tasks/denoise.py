@@ -12,7 +12,8 @@ inlines of a volume) as extra input channels and denoises the centre one; random
 independent between sections while the geology is not, so the neighbours are nearly free
 signal. Give ``predict`` a (2c + 1, traces, samples) stack for that; a single section (2D line,
 gather) stands in for its own neighbours, which the training shows the network too
-(``single_fraction`` of the examples).
+(``single_fraction`` of the examples). On a 3D volume, ``average_orientations`` averages the
+run along inlines with the run along crosslines (:mod:`geodesk.ml.tasks.denoise_orient`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 
 import numpy as np
 
-from geodesk.core.derived import neighbour_indices
 from geodesk.core.processing.denoise_checks import keep_constant_regions
 from geodesk.core.processing.leakage import retrieve_leakage
 from geodesk.core.section import Section
@@ -67,13 +67,15 @@ class DenoiseDnCNN(SeismicModel):
                  context: int = 1, single_fraction: float = 0.2,
                  lr: float = 1e-3, batch_size: int = 8, patch: tuple[int, int] = (64, 64),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
-                 leakage: bool = True, device: str = "auto", seed: int = 0) -> None:
+                 leakage: bool = True, average_orientations: bool = True,
+                 device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.context, self.single_fraction = context, single_fraction
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
         self.leakage = bool(leakage)  # put back what was removed coherently (signal)
+        self.average_orientations = bool(average_orientations)  # volumes: inline + crossline
 
     @classmethod
     def _upgrade_params(cls, params: dict[str, Any], version: int) -> dict[str, Any]:
@@ -183,16 +185,8 @@ class DenoiseDnCNN(SeismicModel):
 
 
 def denoise_volume(model: DenoiseDnCNN, volume: np.ndarray, *, ctx: Any = None) -> np.ndarray:
-    """Every inline of ``volume`` (inlines, crosslines, samples) denoised with its neighbours."""
-    from geodesk.core.jobs import JobContext
+    """``volume`` (inlines, crosslines, samples) denoised: every inline with its neighbours,
+    averaged with every crossline with its neighbours when the model averages orientations."""
+    from geodesk.ml.tasks.denoise_orient import denoise_slab
 
-    ctx = ctx or JobContext()
-    v = np.asarray(volume, dtype=np.float32)
-    out = np.empty_like(v)
-    c = int(model.context)
-    for i in range(v.shape[0]):
-        ctx.check_cancel()
-        ctx.progress(i / v.shape[0], f"inline {i + 1} of {v.shape[0]}")
-        x = v[neighbour_indices(i, v.shape[0], c)] if c else v[i]
-        out[i] = model.predict(x)
-    return out
+    return denoise_slab(model, volume, ctx=ctx)

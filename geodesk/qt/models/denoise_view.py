@@ -31,13 +31,12 @@ from geodesk.core.derived import (
     SectionCache,
     SectionQueue,
     like,
-    model_input,
     positions,
-    read_section,
 )
 from geodesk.core.jobs import JobContext, PartContext
 from geodesk.core.section import Section
 from geodesk.core.segy.reader import private_survey
+from geodesk.ml.tasks.denoise_orient import ORIENT_HALO, denoise_section, denoise_sections
 from geodesk.qt.jobs.runner import JobHandle
 from geodesk.qt.models.denoise_adapt import AdaptDenoiser, ok_cancel
 from geodesk.qt.models.model_choice import ModelChoice
@@ -224,8 +223,7 @@ class DenoiseView:
             if not context:
                 return model, model.predict(sec, ctx=ctx)
             with private_survey(survey) as own:  # the neighbours a 2.5D model also reads
-                x = model_input(own, key[0], sec, key[1], context)
-            return model, model.predict(x, ctx=ctx)
+                return model, denoise_section(model, own, key[0], key[1], ctx)
 
         def finished(out: tuple[Any, np.ndarray]) -> None:
             self.models.delivered(out[0])
@@ -286,16 +284,18 @@ class DenoiseView:
 
         def job(ctx: JobContext) -> int:
             n, model = 0, load(ctx)
+            vals = positions(survey, mode)
             with private_survey(survey) as own:
                 while (v := queue.pop()) is not None:
+                    run = pending_run(queue, vals, v)  # shares an averaging slab's halo
                     text = f"Denoising {NOUNS[mode]} {v:g} ({n + 1} of {total})"
                     part = PartContext(ctx, n, total, text)
                     part.progress(0.0)
-                    sec = read_section(own, mode, v)
-                    x = model_input(own, mode, sec, v, int(getattr(model, "context", 0) or 0))
-                    den = model.predict(x, ctx=part)
-                    ctx.publish(((mode, v), den))
-                    n += 1
+                    lo = int(np.argmin(np.abs(vals - v)))
+                    for k, den in enumerate(denoise_sections(model, own, mode, lo,
+                                                             lo + len(run), part)):
+                        ctx.publish(((mode, run[k]), den))
+                    n += len(run)
             ctx.progress(1.0, f"Denoised {n} {NOUNS[mode]}s")
             return n
 
@@ -304,6 +304,20 @@ class DenoiseView:
         handle.failed.connect(lambda exc: self._failed("Denoising stopped", exc))
         self.rest_job = handle
         return handle
+
+
+def pending_run(queue: SectionQueue, vals: np.ndarray, first: float,
+                longest: int = 2 * ORIENT_HALO) -> list[float]:
+    """``first`` (just popped) and the values after it still pending in ``queue``, up to
+    ``longest`` in all, taken off the queue: computed together they share one slab."""
+    i = int(np.argmin(np.abs(vals - first)))
+    run = [float(first)]
+    for v in vals[i + 1:i + longest]:
+        if not queue.is_pending(float(v)):
+            break
+        queue.discard(float(v))
+        run.append(float(v))
+    return run
 
 
 def install(session: Any, window: Any) -> DenoiseView:
