@@ -147,6 +147,18 @@ class MoveoutCache:
 
     def __init__(self) -> None:
         self._last: tuple | None = None
+        self._fold: tuple | None = None  # (valid mask, its fold)
+
+    def fold(self, valid: np.ndarray) -> np.ndarray:
+        """Live samples per time of ``valid`` (int32, read-only), kept for the mask of the
+        cached plan: the stack of the next gather with that plan does not count them again."""
+        held = self._fold
+        if held is not None and held[0] is valid:
+            return held[1]
+        fold = valid.sum(axis=0).astype(np.int32)
+        fold.flags.writeable = False
+        self._fold = (valid, fold)
+        return fold
 
     def plan(self, x: np.ndarray, t: np.ndarray, dt: float, v: np.ndarray,
              stretch_mute_pct: float | None, n_s: int) -> MoveoutPlan:
@@ -200,9 +212,11 @@ def nmo_stack(gather: np.ndarray, offsets: np.ndarray, times_ms: np.ndarray,
     n_s = a.shape[1] if a.ndim == 2 else 0
     if not live.any():
         return np.zeros(n_s, dtype=np.float32), np.zeros(n_s, dtype=np.int32)
-    out, valid = _nmo(a[live], np.asarray(offsets)[live], times_ms, t_fn, v_fn,
-                      stretch_mute_pct, cache)
-    fold = valid.sum(axis=0).astype(np.int32)
+    x = np.asarray(offsets)
+    if not live.all():  # boolean indexing copies: only where there are dead traces
+        a, x = a[live], x[live]
+    out, valid = _nmo(a, x, times_ms, t_fn, v_fn, stretch_mute_pct, cache)
+    fold = cache.fold(valid) if cache is not None else valid.sum(axis=0).astype(np.int32)
     total = out.sum(axis=0)
     trace = np.zeros(n_s, dtype=np.float32)
     np.divide(total, fold, out=trace, where=fold > 0, casting="unsafe")
