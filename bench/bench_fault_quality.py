@@ -8,11 +8,14 @@
    split by the wavelet's phase (zero-phase Ormsby; causal Berlage and minimum-phase, whose
    reflections trail the earth-position fault labels), and with the causal sections' phase
    declared to the model (``wavelet_phase="minimum"``, as an interpreter who knows the data
-   were not zero-phased would: it reads the generator's wavelet kind, so it is reported apart).
+   were not zero-phased would: it reads the generator's wavelet kind, so it is reported apart),
+   and with the phase detected from the data (``wavelet_phase="auto"``, ``all_auto``, with the
+   detector's hits on causal and zero-phase sections; ``auto`` in the held-out cells too).
 3. Real 2D lines in ``../shared`` (no truth): fraction of samples with probability >= 0.5 and
    >= the chosen threshold, the share of fault ridges dipping one way, and a left-right flip
    check (correlation of the map of the flipped section, flipped back, with the map), for the
-   network's single pass and for ``predict`` (which averages the two by construction).
+   network's single pass and for ``predict`` (which averages the two by construction); and what
+   the wavelet-phase detector finds on each line (with the auto checks where it finds minimum).
 
 Scores: pooled F1 (one-sample tolerance) over all sections of a cell, of the raw probability,
 of its ridges (``thin_ridges``) and of the ridges joined into lines of at least LINE_MIN samples
@@ -161,14 +164,28 @@ def own_columns(model, thresholds: dict, snrs: list[float], volumes: int, draws:
             for i in range(r.data.shape[0]):
                 X.append(r.data[i])
                 y.append(r.truth["fault_labels"][i])
-        legacy[f"{snr:g}dB"] = cell(score_maps(model, X), y, thresholds)
+        legacy[f"{snr:g}dB"] = c = cell(score_maps(model, X), y, thresholds)
+        c["auto"] = _auto_f1s(model, X, y, thresholds)
     X, y = [], []
     for k in range(draws):
         a, b = examples("faults", HELD_OUT_SEED + 50_000 + k)
         X += a
         y += b
-    return {"original_family_by_snr": legacy,
-            "training_family": cell(score_maps(model, X), y, thresholds)}
+    training = cell(score_maps(model, X), y, thresholds)
+    training["auto"] = _auto_f1s(model, X, y, thresholds)
+    return {"original_family_by_snr": legacy, "training_family": training}
+
+
+def _auto_f1s(model, sections: list, truths: list, thresholds: dict) -> dict:
+    """F1s with ``wavelet_phase="auto"`` (the detector decides each section) and how many
+    sections the detector found minimum phase."""
+    from geodesk.core.processing.phase import detect_wavelet_phase
+
+    maps = _phase_maps(model, sections, "auto")
+    said = sum(detect_wavelet_phase(np.asarray(getattr(s, "data", s))).kind == "minimum"
+               for s in sections)
+    return {**_f1s(maps, truths, thresholds, range(len(sections))),
+            "detected_minimum": int(said)}
 
 
 #: The evaluation family's wavelets by phase: zero-phase, or causal (energy after the reflector).
@@ -180,6 +197,8 @@ def eval_column(model, thresholds: dict, snrs: list[float], n: int) -> dict:
     F1s also split by the wavelet's phase: the labels are where the faults are in the earth,
     so with a causal wavelet the breaks in the data lie a fraction of a period below them."""
     from evalgen.faults import fault_suite
+
+    from geodesk.core.processing.phase import detect_wavelet_phase
 
     out = {}
     for snr in snrs:
@@ -198,17 +217,28 @@ def eval_column(model, thresholds: dict, snrs: list[float], n: int) -> dict:
         c["by_wavelet_phase"]["causal_declared_minimum"] = _f1s(declared, truths, thresholds,
                                                                 causal)
         c["all_with_phase_declared"] = _f1s(declared, truths, thresholds, range(len(suite)))
+        c["all_auto"] = auto = _auto_f1s(model, [s.data for s in suite], truths, thresholds)
+        found = [detect_wavelet_phase(s.data).kind == "minimum" for s in suite]
+        auto["detector_on_causal_said_minimum"] = f"{sum(found[i] for i in causal)}/{len(causal)}"
+        plain = [i for i in range(len(suite)) if i not in set(causal)]
+        auto["detector_on_zero_phase_said_zero"] = (f"{sum(not found[i] for i in plain)}/"
+                                                    f"{len(plain)}")
     return out
+
+
+def _phase_maps(model, sections: list, phase: str) -> dict[str, list[np.ndarray]]:
+    """Every method's maps with the model's ``wavelet_phase`` set to ``phase``."""
+    before = model.wavelet_phase
+    model.wavelet_phase = phase
+    try:
+        return score_maps(model, sections)
+    finally:
+        model.wavelet_phase = before
 
 
 def _minimum_phase_maps(model, sections: list) -> list[dict]:
     """Every method's map of each section with the model told its wavelet is minimum phase."""
-    before = model.wavelet_phase
-    model.wavelet_phase = "minimum"
-    try:
-        maps = score_maps(model, sections)
-    finally:
-        model.wavelet_phase = before
+    maps = _phase_maps(model, sections, "minimum")
     return [{m: maps[m][k] for m in METHODS} for k in range(len(sections))]
 
 
@@ -289,8 +319,33 @@ def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
                                        3),
             "predict_seconds": round(seconds, 2),
         }
+        out[name]["wavelet_phase_auto"] = _real_auto(model, sec, data)
         if pictures is not None:
             save_pictures(pictures, name, data, prob, lines, thresholds)
+    return out
+
+
+def _real_auto(model, sec, data: np.ndarray) -> dict:
+    """What the wavelet-phase detector finds on a real line and, where it finds minimum phase,
+    the checks of the model run with ``wavelet_phase="auto"`` (otherwise the same as above)."""
+    from geodesk.core.processing.phase import detect_wavelet_phase
+
+    live = np.ones(len(data), bool) if sec.live is None else np.asarray(sec.live, bool)
+    est = detect_wavelet_phase(data[live])
+    out = {"detected": est.kind,
+           "score": round(est.score, 4) if np.isfinite(est.score) else None,  # None: too small
+           "threshold": est.threshold,
+           "windows": est.windows}
+    if est.kind == "minimum":
+        before = model.wavelet_phase
+        model.wavelet_phase = "auto"
+        try:
+            prob = model.predict(sec)
+            flip = model.predict(np.ascontiguousarray(data[::-1]))[::-1]
+        finally:
+            model.wavelet_phase = before
+        out["unet_fraction_ge_0.5"] = round(float(np.mean(prob >= 0.5)), 4)
+        out["flip_corr_predict"] = round(float(np.corrcoef(prob.ravel(), flip.ravel())[0, 1]), 3)
     return out
 
 
@@ -334,7 +389,8 @@ def main() -> None:
     thresholds = choose_thresholds(model, args.validation)
     out = {"model": args.model,
            "model_params": {k: model.get_params()[k]
-                            for k in ("period_samples", "flip_average", "pos_balance")},
+                            for k in ("period_samples", "flip_average", "pos_balance",
+                                     "wavelet_phase")},
            "thresholds": thresholds,
            "thresholds_chosen_on": f"validation_set('faults', {args.validation}) "
                                    "(GeoDesk validation seeds), pooled F1",

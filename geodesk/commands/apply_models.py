@@ -19,6 +19,9 @@ from geodesk.commands.outputs import declare_io
 from geodesk.ml.task_table import task_spec
 
 DEVICES = ("auto", "cpu", "cuda")
+#: ``geodesk faults --wavelet-phase`` (geodesk.ml.tasks.faults.WAVELET_PHASES, not imported
+#: here: the command line starts without numpy)
+FAULT_WAVELET_PHASES = ("zero", "minimum", "auto")
 
 
 def add_model_options(p: argparse.ArgumentParser, model_help: str) -> None:
@@ -51,6 +54,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("input", help="post-stack SEG-Y/SU file")
     p.add_argument("output", help="SEG-Y file to write")
     add_model_options(p, "fault model file (default: the shipped weights)")
+    p.add_argument("--wavelet-phase", choices=FAULT_WAVELET_PHASES, default=None,
+                   help="the data's wavelet: zero (zero-phased data), minimum (not zero-phased: "
+                   "converted to zero phase first so faults come out where they are) or auto "
+                   "(detected once for the file from a few sections); default: the model's "
+                   "own setting")
     add_block_options(p)
     declare_io(p, inputs=("input", "model"), outputs={"output": "segy"})
     p.set_defaults(func=run_faults)
@@ -184,10 +192,28 @@ def run_faults(args: argparse.Namespace) -> int:
     model = resolve_model_ref("faults", args.model, args.device)
     ctx, bar = _context("faults", args.quiet)
     with _open_poststack(args.input) as survey, block_runner(args) as runner:
+        model = _phased(model, survey, args)
         map_blocks(survey, model, args.output, ctx, runner=runner, block=args.block,
                    label="faults")
     bar.done(f"wrote {args.output}")
     return 0
+
+
+def _phased(ref, survey, args: argparse.Namespace):
+    """The fault model with the wavelet phase of ``--wavelet-phase`` (or of the model file):
+    "auto" is decided once for the whole file and said on stderr."""
+    from geodesk.ml.run.apply import model_param
+    from geodesk.ml.tasks.fault_phase import PhasedModelRef, survey_wavelet_phase
+
+    phase = args.wavelet_phase or model_param(ref, "wavelet_phase", "zero")
+    if phase == "auto":
+        est = survey_wavelet_phase(survey)
+        phase = est.kind
+        if not args.quiet:
+            print(f"geodesk: wavelet phase detected: {phase} (kurtosis gain {est.score:.3f}, "
+                  f"{'above' if phase == 'minimum' else 'not above'} {est.threshold:g}, "
+                  f"{est.windows} windows)", file=sys.stderr)
+    return PhasedModelRef(ref.path, ref.task, ref.device, wavelet_phase=phase)
 
 
 def run_denoise(args: argparse.Namespace) -> int:

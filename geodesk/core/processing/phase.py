@@ -1,10 +1,12 @@
 """Minimum- to zero-phase conversion of a section: a causal (minimum-phase) wavelet puts each
 reflection's energy below its reflector, so faults seen in the data sit below where they are;
 removing the minimum-phase spectrum of the section's own amplitude spectrum moves it back.
-numpy only.
+:func:`detect_wavelet_phase` tells from the data whether to. numpy and scipy only.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,3 +38,85 @@ def minimum_to_zero_phase(section: np.ndarray, live: np.ndarray | None = None) -
     phase = np.angle(np.fft.rfft(minimum_phase(amp), n_fft))
     out = np.fft.irfft(spec * np.exp(-1j * phase), n_fft, axis=-1)[..., :n]
     return out.astype(np.float32)
+
+
+# -- which phase the section's wavelet has --------------------------------------------------------
+#: Window (samples x traces) over which the sparseness (kurtosis) of a section is measured.
+PHASE_WINDOW = (64, 25)
+#: Median kurtosis gain (:func:`phase_log_gains`) above which a section is taken to be minimum
+#: phase: for now the gain's sign; bench/bench_phase_detect_validation.py chooses it on
+#: validation draws (never on the scored bench).
+MINIMUM_PHASE_SCORE = 0.0
+
+
+@dataclass(frozen=True)
+class PhaseEstimate:
+    """What :func:`detect_wavelet_phase` decided: ``kind`` ("zero" or "minimum"), the score it
+    compared with ``threshold`` and the number of data windows the score is the median of."""
+
+    kind: str
+    score: float
+    threshold: float
+    windows: int
+
+
+def despike(section: np.ndarray, k: float = 5.0) -> tuple[np.ndarray, np.ndarray]:
+    """(``section`` with samples far from the median of their 5 neighbouring traces replaced by
+    that median, traces that are not noise bursts or dead): spikes and bursts would dominate
+    a kurtosis, and the phase conversion spreads them, which reads as a loss of sparseness."""
+    from scipy import ndimage
+
+    data = np.asarray(section, dtype=np.float64)
+    med = ndimage.median_filter(data, size=(5, 1), mode="nearest")
+    resid = data - med
+    sigma = 1.4826 * float(np.median(np.abs(resid))) + 1e-30
+    out = np.where(np.abs(resid) > k * sigma, med, data)
+    rms = np.sqrt(np.mean(out**2, axis=1))
+    typical = float(np.median(rms[rms > 0])) if np.any(rms > 0) else 0.0
+    return out, (rms < 2.5 * typical) & (rms > 0.1 * typical)
+
+
+def window_kurtosis(data: np.ndarray, window: tuple[int, int] = PHASE_WINDOW) -> np.ndarray:
+    """Kurtosis (E x^4 / (E x^2)^2) of every window (``window`` samples x traces, overlapping by
+    half in time) that holds no zero-filled samples; NaN for the windows left out."""
+    n_s, n_x = window
+    out = []
+    for i in range(0, data.shape[0] - n_x + 1, n_x):
+        for j in range(0, data.shape[1] - n_s + 1, max(n_s // 2, 1)):
+            x = data[i:i + n_x, j:j + n_s]
+            m2 = float(np.mean(x * x))
+            ok = m2 > 0 and np.mean(x == 0) < 0.01
+            out.append(float(np.mean(x**4)) / m2**2 if ok else np.nan)
+    return np.asarray(out)
+
+
+def phase_log_gains(section: np.ndarray, window: tuple[int, int] = PHASE_WINDOW) -> np.ndarray:
+    """log(kurtosis after / before :func:`minimum_to_zero_phase`) of each data window of a
+    despiked section: a reflectivity series is sparse, and a wavelet is most compact (the data
+    most kurtotic) when it is zero phase, so the gain is positive when the section was minimum
+    phase and negative when it was zero phase (converting it disperses the wavelet)."""
+    data, keep = despike(section)
+    data = data[keep]
+    if data.shape[0] < window[1] or data.shape[1] < window[0]:
+        return np.empty(0)
+    zero = np.asarray(section)[keep] == 0  # zero-filled parts stay out of the windows
+    converted = np.where(zero, 0.0, minimum_to_zero_phase(data))
+    data = np.where(zero, 0.0, data)
+    gains = np.log(window_kurtosis(converted, window) / window_kurtosis(data, window))
+    return gains[np.isfinite(gains)]
+
+
+def detect_wavelet_phase(sections: np.ndarray | list[np.ndarray],
+                         threshold: float | None = None) -> PhaseEstimate:
+    """Whether the wavelet of a section (traces, samples), or of a list of sections of one survey
+    pooled, is closer to minimum phase or to zero phase, from the data alone (kurtosis gain of
+    the zero-phase conversion, after van der Baan 2008): "minimum" when the median gain over
+    the windows exceeds ``threshold``; "zero" (leave the data as they are) when it does not or
+    when the data are too small to measure. ``threshold`` None: ``MINIMUM_PHASE_SCORE``."""
+    threshold = MINIMUM_PHASE_SCORE if threshold is None else threshold
+    if isinstance(sections, np.ndarray) and sections.ndim == 2:
+        sections = [sections]
+    gains = np.concatenate([phase_log_gains(s) for s in sections] or [np.empty(0)])
+    score = float(np.median(gains)) if len(gains) else float("nan")
+    kind = "minimum" if len(gains) and score > threshold else "zero"
+    return PhaseEstimate(kind, score, float(threshold), int(len(gains)))

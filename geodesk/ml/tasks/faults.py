@@ -7,10 +7,11 @@ trained at; the answer is mapped back to the section's samples). Output: fault p
 so no dip direction is preferred. ``wavelet_phase="minimum"`` (the interpreter's word that the
 data were not zero-phased: a raw dynamite or air-gun signature) converts the section from
 minimum to zero phase first, so the faults come out where they are, not a fraction of a
-period below (the network is trained on zero-phase sections). Loss: binary cross-entropy
-with the fault samples (a few
-percent of a section) weighted by (negatives / positives) ** ``pos_balance``: 1 balances the
-classes fully (version 1; it pushes every uncertain sample to 0.5), 0.5 (version 2) half-way.
+period below (the network is trained on zero-phase sections); ``"auto"`` converts the sections
+:func:`~geodesk.core.processing.phase.detect_wavelet_phase` finds minimum phase. Loss: binary
+cross-entropy with the fault samples (a few percent of a section) weighted by (negatives /
+positives) ** ``pos_balance``: 1 balances the classes fully (version 1; it pushes every
+uncertain sample to 0.5), 0.5 (version 2) half-way.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.processing.denoise_checks import constant_regions
-from geodesk.core.processing.phase import minimum_to_zero_phase
+from geodesk.core.processing.phase import detect_wavelet_phase, minimum_to_zero_phase
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared
 from geodesk.ml.data.normalize import interp_time, normalize, resample_time
@@ -29,7 +30,7 @@ from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant,
 
 
 #: What ``wavelet_phase`` may say of the section's wavelet.
-WAVELET_PHASES = ("zero", "minimum")
+WAVELET_PHASES = ("zero", "minimum", "auto")
 
 
 class FaultUNet(UNetModel):
@@ -70,6 +71,13 @@ class FaultUNet(UNetModel):
         factor = float(np.clip(float(self.period_samples) / period, 0.25, 4.0))
         return max(int(round(n * factor)), self.min_size)
 
+    def section_phase(self, data: np.ndarray, live: np.ndarray) -> str:
+        """The wavelet phase the section is treated as having: ``wavelet_phase``, or for
+        "auto" what the detector finds on its live traces."""
+        if self.wavelet_phase != "auto":
+            return self.wavelet_phase
+        return detect_wavelet_phase(np.asarray(data)[live]).kind if live.any() else "zero"
+
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
         data, live = section_arrays(x)
         live = live & ~dead_traces(data)
@@ -77,7 +85,7 @@ class FaultUNet(UNetModel):
         if self.wavelet_phase not in WAVELET_PHASES:
             raise ValueError(f"wavelet_phase must be one of {', '.join(WAVELET_PHASES)}, "
                              f"got {self.wavelet_phase!r}")
-        if self.wavelet_phase == "minimum":
+        if self.section_phase(data, live) == "minimum":
             data = np.where(zero, 0.0, minimum_to_zero_phase(data, live)).astype(np.float32)
         n_t = data.shape[1]
         target = None if y is None else (np.asarray(y) > 0).astype(np.float32)

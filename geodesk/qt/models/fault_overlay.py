@@ -13,7 +13,8 @@ results are kept (:class:`~geodesk.ml.run.fault_overlay_job.OverlayCache`), so s
 shows them at once. The job also makes the image drawn
 (:mod:`geodesk.ml.run.fault_overlay_job`): the GUI thread only hands it to the view. The model
 is loaded in the first job (:class:`~geodesk.qt.models.model_choice.ModelChoice`, shared with
-the other features), never on the GUI thread.
+the other features), never on the GUI thread. "Fault model wavelet phase…" tells the model the
+data's wavelet phase (zero, minimum: converted to zero phase first, or auto: detected).
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ SECTION_KINDS = ("inline", "crossline", "line")
 #: Milliseconds without a move before the section on screen is computed (while the user steps
 #: no job starts: the flips keep both cores).
 STEP_PAUSE_MS = 150
+#: The wavelet-phase menu's choices (None: the model file's own setting).
+WAVELET_PHASE_LABELS = {
+    None: "As the model file says",
+    "auto": "Detect it on each section (auto)",
+    "zero": "Zero phase (processed, zero-phased data)",
+    "minimum": "Minimum phase (raw source signature): convert to zero phase first",
+}
 
 
 class FaultOverlay:
@@ -84,6 +92,10 @@ class FaultOverlay:
         self.thin_action.setCheckable(True)
         self.thin_action.setChecked(True)
         menu.addAction("Fault &model…", self.choose_model)
+        menu.addAction("Fault model wavelet p&hase…", self.ask_wavelet_phase)
+        #: the data's wavelet phase the model is told ("zero", "minimum", "auto"); None: the
+        #: model file's own setting
+        self.wavelet_phase: str | None = None
         window.sig_section_changed.connect(self._on_section)
 
     @property
@@ -136,6 +148,32 @@ class FaultOverlay:
             self.cache.clear()
             if self.shown:
                 self._on_section(self.window.section, pause=False)
+
+    def ask_wavelet_phase(self) -> None:
+        labels = list(WAVELET_PHASE_LABELS.values())
+        current = labels.index(WAVELET_PHASE_LABELS[self.wavelet_phase])
+        label, ok = QInputDialog.getItem(self.window, "Fault model", "The data's wavelet:",
+                                         labels, current, False)
+        if ok:
+            self.set_wavelet_phase(next(k for k, v in WAVELET_PHASE_LABELS.items() if v == label))
+
+    def set_wavelet_phase(self, phase: str | None) -> None:
+        """Tell the model the data's wavelet phase (None: as its file says); the sections are
+        computed again."""
+        if phase not in WAVELET_PHASE_LABELS:
+            raise ValueError(f"unknown wavelet phase {phase!r}")
+        self.wavelet_phase = phase
+        self.cache.clear()
+        if self.shown:
+            self._on_section(self.window.section, pause=False)
+
+    def _loader(self) -> Callable | None:
+        """The job's model loader, with the wavelet phase chosen here set on the model."""
+        load = self.models.loader(ask=False)
+        phase = self.wavelet_phase
+        if load is None or phase is None:
+            return load
+        return lambda ctx=None: load(ctx).set_params(wavelet_phase=phase)
 
     def ask_threshold(self) -> None:
         t, ok = QInputDialog.getDouble(self.window, "Fault overlay", "Show probabilities from:",
@@ -241,7 +279,7 @@ class FaultOverlay:
         view is still on it."""
         if not self.shown or section is None or section.kind not in SECTION_KINDS:
             return None
-        load = self.models.loader(ask=False)
+        load = self._loader()
         if load is None:
             self._hide()
             return None
