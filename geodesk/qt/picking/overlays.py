@@ -21,6 +21,7 @@ from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.section import Section
 from geodesk.core.tools import OverlayItem, ToolError
 from geodesk.qt.views.colour_bars import LegendEntry
+from geodesk.qt.views.section_curve import SectionCurve
 from geodesk.qt.views.section_image import SectionImage
 from geodesk.qt.views.section_view import SectionView
 
@@ -317,8 +318,9 @@ def _new_item(kind: str) -> tuple[pg.GraphicsObject, float]:
         return img, Z_PICKS
     if kind in ("horizon_line", "fault_line"):
         # the curve itself, not a PlotDataItem around it: the same drawing without the
-        # wrapper's data set, bounds and symbol bookkeeping on every new line
-        return pg.PlotCurveItem(connect="finite"), Z_PICKS
+        # wrapper's data set, bounds and symbol bookkeeping on every new line; its bounds
+        # kept with its data (SectionCurve)
+        return SectionCurve(), Z_PICKS
     if kind.startswith("first_breaks_"):
         cat = kind.removeprefix("first_breaks_")
         return pg.ScatterPlotItem(symbol="o", size=6, pen=pg.mkPen("k"),
