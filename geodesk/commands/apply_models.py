@@ -65,9 +65,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     q = subparsers.add_parser(
         "denoise", help="attenuate random noise (DnCNN)",
-        description="Attenuate random noise section by section (each inline with its "
-        "neighbouring inlines for the 2.5D model, the 2D line, or each gather of a pre-stack "
-        "file) and write SEG-Y with the input's headers.")
+        description="Attenuate random noise section by section (the 2D line, each gather of a "
+        "pre-stack file, or each inline of a volume with its neighbouring inlines, averaged with "
+        "each crossline with its neighbouring crosslines for the 2.5D model) and write SEG-Y "
+        "with the input's headers.")
     q.add_argument("input", help="SEG-Y/SU file")
     q.add_argument("output", help="SEG-Y file to write")
     q.add_argument("--method", choices=task_spec("denoise").methods,
@@ -75,6 +76,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="denoiser: dncnn (the shipped network, default) or ddtf (a tight frame "
                    "learned from the input itself; --model FRAME.npz reuses a saved one)")
     add_model_options(q, "denoising model file (default: the shipped weights)")
+    q.add_argument("--single-pass", action="store_true",
+                   help="volumes: inlines only, no averaging with the crossline pass (about "
+                   "half the time, about 1 dB less noise removed on the evaluation family)")
     add_ddtf_options(q)
     add_block_options(q)
     declare_io(q, inputs=("input", "model"), outputs={"output": "segy", "save_frame": "npz"})
@@ -229,7 +233,7 @@ def run_denoise(args: argparse.Namespace) -> int:
     ctx, bar = _context("denoise", args.quiet)
     with geodesk.open(args.input) as survey, block_runner(args) as runner:
         map_blocks(survey, model, args.output, ctx, runner=runner, block=args.block,
-                   prestack=True, label="denoise")
+                   prestack=True, label="denoise", single_pass=args.single_pass)
     bar.done(f"wrote {args.output}")
     return 0
 

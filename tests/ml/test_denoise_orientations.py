@@ -170,3 +170,24 @@ def test_adaptation_can_train_on_inlines_only(tmp_path):
         with pytest.raises(ValueError, match="orientations"):
             _section_keys(s, 4, "time")
     assert both == {"inline", "crossline"} and inline == {"inline"}
+
+
+def test_geodesk_denoise_averages_a_volume_and_single_pass_keeps_the_inlines(
+        main, tiny_model, tiny_examples, tmp_path):
+    from geodesk.ml.registry import load_model
+    from geodesk.ml.tasks.denoise import denoise_volume
+
+    X, y = tiny_examples("denoise")
+    path = tiny_model("denoise-dncnn", context=1, leakage=False).fit(X, y).save(
+        tmp_path / "d.pt")
+    m = load_model(path)
+    assert m.average_orientations  # the default
+    r = _volume((10, 12, 40))
+    src = r.write(tmp_path / "v.sgy")
+    for flags, expect in (([], denoise_volume(m, r.data)),
+                          (["--single-pass"], denoise_volume(_single(m), r.data))):
+        out = tmp_path / f"o{len(flags)}.sgy"
+        assert main(["denoise", str(src), str(out), "--model", str(path), "--quiet",
+                     *flags]) == 0
+        with segyio.open(out) as f:
+            np.testing.assert_allclose(segyio.tools.cube(f), expect, rtol=1e-5, atol=1e-6)
