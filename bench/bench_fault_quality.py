@@ -9,13 +9,15 @@
    reflections trail the earth-position fault labels), and with the causal sections' phase
    declared to the model (``wavelet_phase="minimum"``, as an interpreter who knows the data
    were not zero-phased would: it reads the generator's wavelet kind, so it is reported apart),
-   and with the phase detected from the data (``wavelet_phase="auto"``, ``all_auto``, with the
-   detector's hits on causal and zero-phase sections; ``auto`` in the held-out cells too).
+   and with the model's other wavelet-phase setting (``other_phase``: "zero" for the default
+   "auto", which detects the phase from the data, and the reverse), with the detector's hits on
+   the causal and the zero-phase sections; ``other_phase`` in the held-out cells too.
 3. Real 2D lines in ``../shared`` (no truth): fraction of samples with probability >= 0.5 and
    >= the chosen threshold, the share of fault ridges dipping one way, and a left-right flip
    check (correlation of the map of the flipped section, flipped back, with the map), for the
    network's single pass and for ``predict`` (which averages the two by construction); and what
-   the wavelet-phase detector finds on each line (with the auto checks where it finds minimum).
+   the wavelet-phase detector finds on each line (with the other phase's checks where it finds
+   minimum phase).
 
 Scores: pooled F1 (one-sample tolerance) over all sections of a cell, of the raw probability,
 of its ridges (``thin_ridges``) and of the ridges joined into lines of at least LINE_MIN samples
@@ -52,6 +54,8 @@ REAL_LINES = {
     "f3_inline": "equinor+segyio/test-data/f3.sgy",
 }
 METHODS = ("unet", "unet_thin", "unet_lines", "coherence", "coherence_thin", "coherence_lines")
+#: The three columns: GeoDesk held-out, the evaluation family, the real lines.
+COLUMNS = ("own", "eval", "real")
 #: Ridge fragments shorter than this (samples) are dropped in the ``*_lines`` maps.
 LINE_MIN = 20
 
@@ -165,26 +169,33 @@ def own_columns(model, thresholds: dict, snrs: list[float], volumes: int, draws:
                 X.append(r.data[i])
                 y.append(r.truth["fault_labels"][i])
         legacy[f"{snr:g}dB"] = c = cell(score_maps(model, X), y, thresholds)
-        c["auto"] = _auto_f1s(model, X, y, thresholds)
+        c["other_phase"] = _other_phase_f1s(model, X, y, thresholds)
     X, y = [], []
     for k in range(draws):
         a, b = examples("faults", HELD_OUT_SEED + 50_000 + k)
         X += a
         y += b
     training = cell(score_maps(model, X), y, thresholds)
-    training["auto"] = _auto_f1s(model, X, y, thresholds)
+    training["other_phase"] = _other_phase_f1s(model, X, y, thresholds)
     return {"original_family_by_snr": legacy, "training_family": training}
 
 
-def _auto_f1s(model, sections: list, truths: list, thresholds: dict) -> dict:
-    """F1s with ``wavelet_phase="auto"`` (the detector decides each section) and how many
-    sections the detector found minimum phase."""
+def other_phase(model) -> str:
+    """The wavelet phase the model is compared with: "zero" for a model that detects it
+    ("auto"), else "auto"."""
+    return "zero" if model.wavelet_phase == "auto" else "auto"
+
+
+def _other_phase_f1s(model, sections: list, truths: list, thresholds: dict) -> dict:
+    """F1s with the model's ``wavelet_phase`` set to :func:`other_phase`, and how many sections
+    the wavelet-phase detector finds minimum phase."""
     from geodesk.core.processing.phase import detect_wavelet_phase
 
-    maps = _phase_maps(model, sections, "auto")
+    phase = other_phase(model)
+    maps = _phase_maps(model, sections, phase)
     said = sum(detect_wavelet_phase(np.asarray(getattr(s, "data", s))).kind == "minimum"
                for s in sections)
-    return {**_f1s(maps, truths, thresholds, range(len(sections))),
+    return {"wavelet_phase": phase, **_f1s(maps, truths, thresholds, range(len(sections))),
             "detected_minimum": int(said)}
 
 
@@ -217,12 +228,13 @@ def eval_column(model, thresholds: dict, snrs: list[float], n: int) -> dict:
         c["by_wavelet_phase"]["causal_declared_minimum"] = _f1s(declared, truths, thresholds,
                                                                 causal)
         c["all_with_phase_declared"] = _f1s(declared, truths, thresholds, range(len(suite)))
-        c["all_auto"] = auto = _auto_f1s(model, [s.data for s in suite], truths, thresholds)
+        c["all_other_phase"] = _other_phase_f1s(model, [s.data for s in suite], truths,
+                                                thresholds)
         found = [detect_wavelet_phase(s.data).kind == "minimum" for s in suite]
-        auto["detector_on_causal_said_minimum"] = f"{sum(found[i] for i in causal)}/{len(causal)}"
         plain = [i for i in range(len(suite)) if i not in set(causal)]
-        auto["detector_on_zero_phase_said_zero"] = (f"{sum(not found[i] for i in plain)}/"
-                                                    f"{len(plain)}")
+        c["detector"] = {
+            "causal_said_minimum": f"{sum(found[i] for i in causal)}/{len(causal)}",
+            "zero_phase_said_zero": f"{sum(not found[i] for i in plain)}/{len(plain)}"}
     return out
 
 
@@ -319,33 +331,33 @@ def real_column(model, thresholds: dict, pictures: Path | None) -> dict:
                                        3),
             "predict_seconds": round(seconds, 2),
         }
-        out[name]["wavelet_phase_auto"] = _real_auto(model, sec, data)
+        out[name]["wavelet_phase_detector"] = _real_phase(model, sec, data)
         if pictures is not None:
             save_pictures(pictures, name, data, prob, lines, thresholds)
     return out
 
 
-def _real_auto(model, sec, data: np.ndarray) -> dict:
-    """What the wavelet-phase detector finds on a real line and, where it finds minimum phase,
-    the checks of the model run with ``wavelet_phase="auto"`` (otherwise the same as above)."""
+def _real_phase(model, sec, data: np.ndarray) -> dict:
+    """What the wavelet-phase detector finds on a real line and, where it finds minimum phase
+    (so "zero" and "auto" differ), the checks with the model's phase set to :func:`other_phase`."""
     from geodesk.core.processing.phase import detect_wavelet_phase
 
     live = np.ones(len(data), bool) if sec.live is None else np.asarray(sec.live, bool)
     est = detect_wavelet_phase(data[live])
     out = {"detected": est.kind,
            "score": round(est.score, 4) if np.isfinite(est.score) else None,  # None: too small
-           "threshold": est.threshold,
-           "windows": est.windows}
+           "threshold": est.threshold, "windows": est.windows}
     if est.kind == "minimum":
         before = model.wavelet_phase
-        model.wavelet_phase = "auto"
+        model.wavelet_phase = phase = other_phase(model)
         try:
             prob = model.predict(sec)
             flip = model.predict(np.ascontiguousarray(data[::-1]))[::-1]
         finally:
             model.wavelet_phase = before
-        out["unet_fraction_ge_0.5"] = round(float(np.mean(prob >= 0.5)), 4)
-        out["flip_corr_predict"] = round(float(np.corrcoef(prob.ravel(), flip.ravel())[0, 1]), 3)
+        out[f"{phase}_unet_fraction_ge_0.5"] = round(float(np.mean(prob >= 0.5)), 4)
+        out[f"{phase}_flip_corr_predict"] = round(
+            float(np.corrcoef(prob.ravel(), flip.ravel())[0, 1]), 3)
     return out
 
 
@@ -378,6 +390,8 @@ def main() -> None:
     ap.add_argument("--no-flip-average", action="store_true",
                     help="single network pass (the behaviour before flip averaging)")
     ap.add_argument("--pictures", type=Path, default=None, help="folder for PNG pictures")
+    ap.add_argument("--columns", nargs="+", choices=COLUMNS, default=list(COLUMNS),
+                    help="the columns to run (default all; a run can be split in two)")
     args = ap.parse_args()
     import torch
 
@@ -393,10 +407,13 @@ def main() -> None:
                                      "wavelet_phase")},
            "thresholds": thresholds,
            "thresholds_chosen_on": f"validation_set('faults', {args.validation}) "
-                                   "(GeoDesk validation seeds), pooled F1",
-           "own_heldout": own_columns(model, thresholds, args.snr, args.volumes, args.draws),
-           "evaluation_family": eval_column(model, thresholds, args.snr, args.sections),
-           "real_lines": real_column(model, thresholds, args.pictures)}
+                                   "(GeoDesk validation seeds), pooled F1"}
+    if "own" in args.columns:
+        out["own_heldout"] = own_columns(model, thresholds, args.snr, args.volumes, args.draws)
+    if "eval" in args.columns:
+        out["evaluation_family"] = eval_column(model, thresholds, args.snr, args.sections)
+    if "real" in args.columns:
+        out["real_lines"] = real_column(model, thresholds, args.pictures)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     print(json.dumps(out))
 

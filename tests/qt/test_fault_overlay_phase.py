@@ -13,6 +13,7 @@ def test_the_wavelet_phase_chosen_is_the_one_the_overlay_computes_with(qtbot, wi
     assert window.open_path(path)
     fo = window.fault_overlay
     fo.choose_model(str(tiny_model_file("faults", tmp_path / "f.pt")))
+    fo.set_wavelet_phase("zero")
     job = fo.toggle(True)
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     zero = fo.prob.copy()

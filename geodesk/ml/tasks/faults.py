@@ -7,8 +7,10 @@ trained at; the answer is mapped back to the section's samples). Output: fault p
 so no dip direction is preferred. ``wavelet_phase="minimum"`` (the interpreter's word that the
 data were not zero-phased: a raw dynamite or air-gun signature) converts the section from
 minimum to zero phase first, so the faults come out where they are, not a fraction of a
-period below (the network is trained on zero-phase sections); ``"auto"`` converts the sections
-:func:`~geodesk.core.processing.phase.detect_wavelet_phase` finds minimum phase. Loss: binary
+period below (the network is trained on zero-phase sections); ``"auto"`` (the default) converts
+the sections :func:`~geodesk.core.processing.phase.detect_wavelet_phase` finds minimum phase
+(labelled sections, for training, are taken as they are: GeoDesk's training sections are zero
+phase, and an interpreter's labels are drawn on the section as shown). Loss: binary
 cross-entropy with the fault samples (a few percent of a section) weighted by (negatives /
 positives) ** ``pos_balance``: 1 balances the classes fully (version 1; it pushes every
 uncertain sample to 0.5), 0.5 (version 2) half-way.
@@ -44,7 +46,7 @@ class FaultUNet(UNetModel):
                  lr: float = 1e-3, batch_size: int = 4, patch: tuple[int, int] = (128, 128),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
                  period_samples: float = 10.0, flip_average: bool = True,
-                 pos_balance: float = 0.5, wavelet_phase: str = "zero",
+                 pos_balance: float = 0.5, wavelet_phase: str = "auto",
                  device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.lr, self.batch_size, self.patch = lr, batch_size, tuple(patch)
@@ -71,12 +73,14 @@ class FaultUNet(UNetModel):
         factor = float(np.clip(float(self.period_samples) / period, 0.25, 4.0))
         return max(int(round(n * factor)), self.min_size)
 
-    def section_phase(self, data: np.ndarray, live: np.ndarray) -> str:
+    def section_phase(self, data: np.ndarray, live: np.ndarray, labelled: bool = False) -> str:
         """The wavelet phase the section is treated as having: ``wavelet_phase``, or for
-        "auto" what the detector finds on its live traces."""
+        "auto" what the detector finds on its live traces ("zero" for a ``labelled`` one)."""
         if self.wavelet_phase != "auto":
             return self.wavelet_phase
-        return detect_wavelet_phase(np.asarray(data)[live]).kind if live.any() else "zero"
+        if labelled or not live.any():
+            return "zero"
+        return detect_wavelet_phase(np.asarray(data)[live]).kind
 
     def _prepare(self, x: Section | np.ndarray, y: Any = None) -> Prepared:
         data, live = section_arrays(x)
@@ -85,7 +89,7 @@ class FaultUNet(UNetModel):
         if self.wavelet_phase not in WAVELET_PHASES:
             raise ValueError(f"wavelet_phase must be one of {', '.join(WAVELET_PHASES)}, "
                              f"got {self.wavelet_phase!r}")
-        if self.section_phase(data, live) == "minimum":
+        if self.section_phase(data, live, labelled=y is not None) == "minimum":
             data = np.where(zero, 0.0, minimum_to_zero_phase(data, live)).astype(np.float32)
         n_t = data.shape[1]
         target = None if y is None else (np.asarray(y) > 0).astype(np.float32)
