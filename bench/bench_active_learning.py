@@ -146,7 +146,8 @@ def queue_scores(task: str, model: Any, pool: list, left: list[int]) -> dict[int
     for x in wanted:  # the auto-pick of the shots still to review
         t, c = firstbreak_picks(model, x.gather)
         times[x.gather.trace_index], conf[x.gather.trace_index] = t, c
-    _, per_gather = unc.survey_scores(PoolShots(wanted), times, conf, unc.DEFAULT_MEASURE)
+    _, per_gather = unc.survey_scores(PoolShots(wanted), times, conf, unc.DEFAULT_MEASURE,
+                                      model=model)
     return {int(k): float(v) for k, v in per_gather.items()}
 
 

@@ -29,21 +29,32 @@ from geodesk.core.picks import FirstBreaks, is_machine
 from geodesk.core.processing.moveout import reduce_times
 from geodesk.core.review import ReviewQueue
 from geodesk.core.segy.reader import private_survey
+from geodesk.ml.uncertainty import NEEDS_MODEL
 from geodesk.qt.views.colour_bars import LegendEntry
 from geodesk.qt.views.section_image import SectionImage
 
 SHORTCUT = "Ctrl+U"
-MEASURES = ("classical", "classical_centred", "confidence", "margin", "mc_std")
-MEASURE_LABELS = {"classical": "Disagreement with the classical picker (default)",
+MEASURES = ("classical", "classical_centred", "confidence", "margin", "mc_std", "network",
+            "network_final", "network_mc", "coherence", "trend")
+MEASURE_LABELS = {"classical": "Disagreement with the classical picker",
                   "classical_centred": "Disagreement with the classical picker, centred",
                   "confidence": "The model's stored confidence",
                   "margin": "Margin to the second-best onset (runs the model)",
-                  "mc_std": "Monte-Carlo dropout spread (runs the model 8 times)"}
-NEEDS_MODEL = ("margin", "mc_std")
+                  "mc_std": "Monte-Carlo dropout spread (runs the model 8 times)",
+                  "network": "The network's own picks against the classical picker "
+                             "(runs the model)",
+                  "network_final": "The network's own picks against the final picks "
+                                   "(runs the model)",
+                  "network_mc": "Monte-Carlo spread of the network's own picks "
+                                "(runs the model 8 times)",
+                  "coherence": "Waveform coherence with the neighbours at the pick",
+                  "trend": "Distance from the classical refractor trend"}
 #: halo colours from certain to uncertain (green, yellow, red) and the score of full red per
 #: measure (sample-valued measures: 4 samples off, twice the tolerance)
 HALO_COLOURS = ((0, 176, 80), (255, 215, 0), (230, 0, 0))
-FULL_SCALE = {"classical": 4.0, "classical_centred": 4.0, "mc_std": 4.0, "margin": 1.0, "confidence": 1.0}
+FULL_SCALE = {"classical": 4.0, "classical_centred": 4.0, "mc_std": 4.0, "margin": 1.0,
+              "confidence": 1.0, "network": 4.0, "network_final": 4.0, "network_mc": 4.0,
+              "coherence": 1.0, "trend": 4.0}
 Z_HALO = 19.0  # just below the picks (picking.overlays.Z_PICKS)
 #: fault pixels less uncertain than this are not drawn (margin 0.4: p below 0.2 or above 0.8)
 FAULT_FLOOR = 0.4
@@ -107,7 +118,8 @@ class ReviewController:
         self.measure_group = QActionGroup(window)
         self.measure_actions: dict[str, QAction] = {}
         for name in MEASURES:
-            act = self.measure_menu.addAction(MEASURE_LABELS[name])
+            act = self.measure_menu.addAction(MEASURE_LABELS[name] + (
+                " (default)" if name == DEFAULT_MEASURE else ""))
             act.setCheckable(True)
             act.setChecked(name == self.measure)
             act.triggered.connect(lambda _c=False, n=name: self.set_measure(n))
