@@ -36,3 +36,32 @@ def test_same_seed_same_gather():
     a, b = (generate_wide_shot(16, 128, 1.0, seed=5) for _ in range(2))
     np.testing.assert_array_equal(a.data, b.data)
     np.testing.assert_array_equal(a.first_break_ms, b.first_break_ms)
+
+
+def _spectral_peak_hz(noise: np.ndarray, dt_s: float) -> float:
+    power = np.mean(np.abs(np.fft.rfft(noise, axis=-1)) ** 2, axis=0)
+    return float(np.fft.rfftfreq(noise.shape[-1], dt_s)[np.argmax(power)])
+
+
+def test_in_band_noise_lies_in_the_first_arrivals_band():
+    from geodesk.synth.shot_family import _in_band
+
+    for seed in range(5):
+        noise = _in_band(np.random.default_rng(seed), (8, 4000), 0.001, 30.0)
+        assert 0.25 * 30.0 <= _spectral_peak_hz(noise, 0.001) <= 3.0 * 30.0
+        assert abs(float(np.sqrt(np.mean(noise ** 2))) - 1.0) < 1e-3
+
+
+def test_draws_without_in_band_noise_are_unchanged(monkeypatch):
+    import geodesk.synth.shot_family as family
+
+    monkeypatch.setattr(family, "IN_BAND_NOISE", 0.0)
+    x = np.arange(8.0)
+    for seed in range(3):
+        a = family._noise(np.random.default_rng(seed), 8, 500, 0.002, x, f_signal=20.0)
+        b = family._noise(np.random.default_rng(seed), 8, 500, 0.002, x)
+        np.testing.assert_array_equal(a, b)
+    with_band = generate_wide_shot(24, 300, 2.0, seed=3)
+    monkeypatch.setattr(family, "IN_BAND_NOISE", 1.0)
+    np.testing.assert_array_equal(with_band.first_break_ms,
+                                  generate_wide_shot(24, 300, 2.0, seed=3).first_break_ms)
