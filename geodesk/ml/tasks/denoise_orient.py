@@ -3,9 +3,11 @@
 A 2.5D denoiser (:class:`~geodesk.ml.tasks.denoise.DenoiseDnCNN`) denoises one section with its
 neighbours on each side as context. On a volume it can run along the inlines (context: the
 neighbouring inlines) or along the crosslines (context: the neighbouring crosslines); the two
-answers make different errors, and their mean is better than either (chosen on the evaluation
-family's validation seeds, ``bench/bench_denoise_adapt_validation.py --average both``). The
-model's ``average_orientations`` switches it; it costs about twice one pass. 2D lines, gathers
+answers make different errors. Their mean was better than either pass on every validation
+volume of the evaluation family (``bench/bench_denoise_adapt_validation.py``: +1.0 dB over the
+inline pass after adaptation), so it is the default; on the scored volumes it was no better on
+average after adaptation (it lost 1 dB on the volume whose noise bursts run along inlines). The model's ``average_orientations`` switches it;
+it costs about twice one pass. 2D lines, gathers
 and time slices are not volumes and keep the single pass.
 
 Every pass keeps its sections' zero-filled or muted regions and retrieves its own leakage, so
