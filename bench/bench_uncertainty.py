@@ -2,7 +2,7 @@
 
 For every trace with a truth: the U-Net pick (as the workstation picks), wrong when more than 2
 input samples off (unpicked = wrong), and the score of each measure of
-:mod:`geodesk.ml.uncertainty` (mc_std, margin, classical, confidence). Per trace: AUROC of the
+:mod:`geodesk.ml.uncertainty` (every one of ``MEASURES``). Per trace: AUROC of the
 score against "wrong" and Spearman against |error| (capped like the scores, 50 samples). Per
 gather: the saturated mean score (:func:`~geodesk.ml.uncertainty.gather_score`) against the gather's
 share of wrong picks, Spearman, and AUROC against "more wrong than the column's median gather".

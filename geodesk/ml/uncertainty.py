@@ -43,15 +43,17 @@ NEEDS_MODEL = ("mc_std", "margin", "network", "network_final", "network_mc")
 #: the measures valued in input samples (the gather score saturates them at the tolerance)
 SAMPLE_VALUED = ("classical", "classical_centred", "mc_std", "network", "network_final",
                  "network_mc", "trend")
-#: the measure the workstation ranks by, chosen on validation shots (bench_uncertainty.py, shipped
-#: U-Net, wrong = over 2 samples off; per-trace AUROC on GeoDesk validation seeds 1e9+k, 24
-#: shots / evaluation seeds 0-11 at 5 and 10 dB, 24 shots): classical 0.61 / 0.92,
-#: classical_centred 0.68 / 0.70, confidence 0.67 / 0.78, margin 0.60 / 0.74, mc_std 0.61 /
-#: 0.65; per gather (Spearman against the share wrong) classical 0.69 / 0.91, confidence 0.78 /
-#: -0.22, margin 0.73 / -0.14, mc_std 0.72 / -0.31: only the classical measures rank the
-#: evaluation shots the right way round (the network is confidently wrong there) and centring
-#: loses the gathers wrong as a whole
-DEFAULT_MEASURE = "classical"
+#: the measure the workstation ranks by, chosen on validation shots with the COMBINED picker the
+#: workstation picks with (bench_uncertainty.py, shipped U-Net, wrong = over 2 samples off; rule:
+#: the highest mean per-gather Spearman against the share wrong over GeoDesk validation seeds
+#: 1e9 + 1000 i (24 shots, 5 and 15 dB) / evaluation seeds 0-11 at 5 and 10 dB (24) / the same
+#: seeds in bench_active_learning's style (12); 1 thread, shared machine). Per gather: margin
+#: 0.87 / 0.31 / 0.53 (mean 0.57), network_final 0.72 / 0.27 / 0.53, coherence 0.12 / 0.49 /
+#: 0.47, network -0.21 / 0.34 / 0.64, classical -0.32 / 0.01 / 0.24 (the combined picks are
+#: mostly the classical picks themselves), mc_std -0.16 / 0.02 / 0.23. Per trace AUROC: margin
+#: 0.88 / 0.84 / 0.77, network_final 0.88 / 0.80 / 0.75, network 0.54 / 0.84 / 0.78, classical
+#: 0.30 / 0.52 / 0.51. Margin needs one pass of the model per gather (the auto-pick's cost)
+DEFAULT_MEASURE = "margin"
 #: cap (and the value of an unpicked trace) of the sample-valued measures; margin and confidence
 #: are at most 1
 CAP = 50.0
@@ -114,9 +116,10 @@ class NetworkPass:
     dt: float
 
 
-def network_pass(model: Any, gather: Any) -> NetworkPass:
+def network_pass(model: Any, gather: Any, own_picks: bool = True) -> NetworkPass:
     """Decode ``gather`` once as the workstation does and, from the same probabilities, the
-    network's own picks; the classical picks come from the combination when it ran."""
+    network's own picks (``own_picks``; NaN otherwise); the classical picks come from the
+    combination when it ran."""
     from geodesk.ml.run.results import decode_first_breaks
 
     d = decode_first_breaks(model, gather)
@@ -129,7 +132,8 @@ def network_pass(model: Any, gather: Any) -> NetworkPass:
         own, cls = times, classical_result(gather)
     else:
         own = np.asarray(model.onset_times(model.combined(d.prob, d.prep).k, d.prep,
-                                           d.prob.shape[-1]), dtype=np.float64)
+                                           d.prob.shape[-1]), dtype=np.float64) \
+            if own_picks else np.full(times.shape, np.nan)
         cls = d.hybrid.classical
     return NetworkPass(times, d.confidence, margin,
                        np.where(d.prep.meta["live"], own, np.nan),
@@ -192,7 +196,7 @@ def firstbreak_uncertainty(model: Any, gather: Any, *, measures: tuple[str, ...]
     if unknown:
         raise ValueError(f"unknown uncertainty measure(s) {sorted(unknown)}; "
                          f"choose from {', '.join(MEASURES)}")
-    ps = network_pass(model, gather)
+    ps = network_pass(model, gather, bool({"network", "network_final"} & set(measures)))
     times, dt = ps.times, ps.dt
     picked = np.isfinite(times)
     conf = np.where(picked, ps.confidence, np.nan)

@@ -84,7 +84,11 @@ def test_new_model_picks_rescore_the_queue_and_keep_reviewed_shots(qtbot, window
 def test_choosing_another_measure_rescores(qtbot, window, shots):
     _fb, keys, _t = model_picks_on(window, shots, {0: 0.3})
     review = window.features["review"]
-    assert review.measure == "classical" and review.measure_actions["classical"].isChecked()
+    from geodesk.ml.uncertainty import DEFAULT_MEASURE
+
+    assert review.measure == DEFAULT_MEASURE and review.measure_actions[DEFAULT_MEASURE] \
+        .isChecked()
+    review.measure = "classical"
     review.next_most_uncertain()
     qtbot.waitUntil(lambda: review.per_trace is not None, timeout=60000)
     assert max(review.queue.scores.values()) > 0.2  # classical: mer_trend disagrees somewhere
