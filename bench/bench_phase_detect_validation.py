@@ -26,7 +26,6 @@ import time
 
 import numpy as np
 
-from geodesk.core.processing import phase
 from geodesk.core.processing.phase import PHASE_WINDOW, detect_wavelet_phase
 
 VAL_EVAL_SEED = 3_500_000_000
@@ -66,8 +65,12 @@ def geodesk_sections(n: int) -> list[dict]:
 def causal_draw(seed: int, size: int = 128) -> list[tuple[np.ndarray, np.ndarray]]:
     """Two sections of a fault-training-family slab made with a causal wavelet, left causal
     (the labels where the faults are in the earth), with the family's disturbances."""
-    from geodesk.synth.fault_sections import (NOMINAL_PERIOD, TRAINING_FAULTS, _disturb,
-                                              causal_wavelet)
+    from geodesk.synth.fault_sections import (
+        NOMINAL_PERIOD,
+        TRAINING_FAULTS,
+        _disturb,
+        causal_wavelet,
+    )
     from geodesk.synth.post3d import generate_post3d
 
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 71]))
@@ -89,7 +92,7 @@ def accuracy(scores: np.ndarray, causal: np.ndarray, t: float) -> dict:
     acc_min = float(np.mean(said_min[causal])) if causal.any() else float("nan")
     return {"zero_phase_correct": round(acc_zero, 3), "causal_correct": round(acc_min, 3),
             "balanced": round(float(np.nanmean([acc_zero, acc_min])), 3),
-            "sections": int(len(scores))}
+            "sections": len(scores)}
 
 
 def by_group(rows: list[dict], t: float) -> dict:

@@ -4,10 +4,9 @@ saved and resumed."""
 
 import json
 
+import bench_active_learning as al
 import numpy as np
 import pytest
-
-import bench_active_learning as al
 
 
 def test_needed_is_the_first_round_at_the_level_or_none():

@@ -127,4 +127,4 @@ def detect_wavelet_phase(sections: np.ndarray | list[np.ndarray],
     gains = np.concatenate([phase_log_gains(s) for s in sections] or [np.empty(0)])
     score = float(np.median(gains)) if len(gains) else float("nan")
     kind = "minimum" if len(gains) and score > threshold else "zero"
-    return PhaseEstimate(kind, score, float(threshold), int(len(gains)))
+    return PhaseEstimate(kind, score, float(threshold), len(gains))

@@ -32,7 +32,6 @@ from geodesk.ml.data.normalize import interp_time, normalize, resample_time
 from geodesk.ml.data.resample import dominant_period
 from geodesk.ml.tasks.common import UNetModel, dead_traces, dilate, f1_tolerant, section_arrays
 
-
 #: What ``wavelet_phase`` may say of the section's wavelet.
 WAVELET_PHASES = ("zero", "minimum", "auto")
 
