@@ -25,8 +25,33 @@ def horizon_flat_index(horizon: Horizon, section: Section, line: float | None) -
     else:
         if line is None and section.kind == "line":
             line = float(horizon.inlines[0])
+        whole = _grid_line_index(horizon, section, line)
+        if whole is not None:
+            return whole
         il, xl = section_keys(section, line)
     return horizon.flat_index_or_missing(il, xl)
+
+
+def _grid_line_index(horizon: Horizon, section: Section, line: float | None
+                     ) -> np.ndarray | None:
+    """Flat indices of an inline / crossline section whose traces are the horizon grid's
+    crosslines / inlines in grid order (a horizon over the survey's grid, the usual case): a
+    row or column of the grid, no search per trace. None for any other section."""
+    if section.kind not in ("inline", "crossline") or line is None:
+        return None
+    keys = np.asarray(section.axis0.values)
+    along, across = ((horizon.crosslines, horizon.inlines) if section.kind == "inline"
+                     else (horizon.inlines, horizon.crosslines))
+    if keys.shape != along.shape or not np.array_equal(keys, along):
+        return None
+    number = int(line)  # as flat_index_or_missing casts the line number
+    k = int(np.searchsorted(across, number))
+    if k >= across.size or across[k] != number:
+        return np.full(keys.size, -1, dtype=np.int64)  # a line off the horizon's grid
+    n_xl = horizon.shape[1]
+    if section.kind == "inline":
+        return np.arange(k * n_xl, (k + 1) * n_xl, dtype=np.int64)
+    return np.arange(k, horizon.shape[0] * n_xl, n_xl, dtype=np.int64)
 
 
 def times_at(flat: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -57,21 +82,24 @@ def seeds_xy(horizon: Horizon, section: Section, line: float | None,
     return np.array(rows, dtype=float).reshape(-1, 2)
 
 
-def sticks_xy(fault_set: FaultSet, section: Section,
-              line: float | None) -> list[tuple[str, list[np.ndarray]]]:
-    """Per fault colour, the (n, 2) scene polylines of its sticks picked on this section."""
+def sticks_xy(fault_set: FaultSet, section: Section, line: float | None,
+              segments: StickSegments | None = None) -> list[tuple[str, list[np.ndarray]]]:
+    """Per fault colour, the (n, 2) scene polylines of its sticks picked on this section;
+    ``segments`` (current for ``fault_set``) finds them without a pass over every stick."""
     if section.kind not in ("inline", "crossline", "line") or line is None and \
             section.kind != "line":
         return []
     number = 0.0 if line is None else float(line)
     out: dict[str, list[np.ndarray]] = {}
-    for f in fault_set.faults:
-        for s in f.sticks:
-            if s.section_kind != section.kind or s.section_number != number:
-                continue
-            key = s.points[:, 0] if section.kind == "crossline" else s.points[:, 1]
-            xy = np.column_stack([key_to_position(section.axis0.values, key), s.points[:, 2]])
-            out.setdefault(f.colour, []).append(xy)
+    if segments is not None:
+        on_line = segments.on_section(section.kind, number)
+    else:
+        on_line = [(f.colour, s) for f in fault_set.faults for s in f.sticks
+                   if s.section_kind == section.kind and s.section_number == number]
+    for colour, s in on_line:
+        key = s.points[:, 0] if section.kind == "crossline" else s.points[:, 1]
+        xy = np.column_stack([key_to_position(section.axis0.values, key), s.points[:, 2]])
+        out.setdefault(colour, []).append(xy)
     return list(out.items())
 
 
@@ -84,6 +112,11 @@ class StickSegments:
     def __init__(self, fault_set: FaultSet) -> None:
         self.sticks = tuple(s for f in fault_set.faults for s in f.sticks)
         self.colours = tuple(f.colour for f in fault_set.faults)
+        self._by_section: dict[tuple[str, float], list] = {}  # (kind, number): (colour, stick)
+        for f in fault_set.faults:
+            for s in f.sticks:
+                self._by_section.setdefault((s.section_kind, float(s.section_number)),
+                                            []).append((f.colour, s))
         rows = []  # (fault, kind, number, inline0, inline1, crossline0, crossline1, t0, t1)
         for n, f in enumerate(fault_set.faults):
             for s in f.sticks:
@@ -107,6 +140,11 @@ class StickSegments:
             return False
         now = [s for f in fault_set.faults for s in f.sticks]
         return len(now) == len(self.sticks) and all(a is b for a, b in zip(now, self.sticks))
+
+    def on_section(self, kind: str, number: float) -> list:
+        """(fault colour, stick) of every stick picked on section ``kind`` ``number``, in
+        fault and stick order."""
+        return self._by_section.get((kind, float(number)), [])
 
     @classmethod
     def of(cls, fault_set: FaultSet, previous: StickSegments | None = None) -> StickSegments:

@@ -216,13 +216,15 @@ class PickLayer:
                                          f"{h.name}: time (ms)")
             item.setRect(-0.5, -0.5, t.shape[0], t.shape[1])
         else:
-            item.setData(np.arange(t.size, dtype=float), t, connect="finite")
+            item.set_line(np.arange(t.size, dtype=float), t)
 
     def _faults(self, fs: FaultSet, key: int) -> None:
         sec, line = self.ctx.section, self.ctx.line
         if sec.kind in ("time", "gather"):
             return
-        for colour, sticks in geometry.sticks_xy(fs, sec, line):
+        segments = geometry.StickSegments.of(fs, self._segments.get(key))
+        self._segments[key] = segments  # rebuilt only when the sticks or colours changed
+        for colour, sticks in geometry.sticks_xy(fs, sec, line, segments):
             colour = self.colour(colour)
             xy = np.concatenate([np.vstack([s, [np.nan, np.nan]]) for s in sticks])
             self._item(key, "fault_line").setData(xy[:, 0], xy[:, 1], connect="finite",
@@ -231,8 +233,6 @@ class PickLayer:
             self._item(key, "fault_nodes").setData(nodes[:, 0], nodes[:, 1], symbol="s", size=6,
                                                    pen=self._style("node", colour),
                                                    brush=self._style("fill", colour))
-        segments = geometry.StickSegments.of(fs, self._segments.get(key))
-        self._segments[key] = segments  # rebuilt only when the sticks or colours changed
         for colour, pts in geometry.stick_crossings(fs, sec, line, segments):
             colour = self.colour(colour)
             self._item(key, "fault_crossing").setData(pts[:, 0], pts[:, 1], symbol="x", size=12,
