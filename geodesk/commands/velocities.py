@@ -85,8 +85,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_mute(q, mute)
         _add_bytes(q)
         q.add_argument("--threads", type=int, default=None, metavar="N",
-                       help="threads correcting gathers side by side (default: up to 2; at most "
-                       "the number of cores)")
+                       help="threads correcting gathers side by side where the compiled pass "
+                       "of a big survey runs (default: up to 2; at most the number of cores); "
+                       "the numpy pass of a smaller one runs on one, which is faster")
         declare_io(q, inputs=("input", "picks"), outputs={"output": "segy"})
         q.set_defaults(func=run_nmo if name == "nmo" else run_stack)
 

@@ -106,3 +106,17 @@ def test_start_writeback_keeps_the_bytes_and_is_a_no_op_without_fadvise(tmp_path
         f.write(b"end")
         atomic.start_writeback(f)  # nothing to call: returns quietly
     assert path.read_bytes() == b"".join(chunks) + b"end"
+
+
+def test_temporary_files_are_new_private_files_beside_the_target(tmp_path, monkeypatch):
+    import stat
+
+    target = tmp_path / "out.sgy"
+    taken = tmp_path / f".out.sgy.{'00' * 6}.tmp"
+    taken.write_bytes(b"someone else's")
+    draws = iter([b"\0" * 6, b"\1" * 6])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    tmp = atomic._temp_name(target)
+    assert tmp == tmp_path / f".out.sgy.{'01' * 6}.tmp" and tmp.read_bytes() == b""
+    assert stat.S_IMODE(tmp.stat().st_mode) == 0o600
+    assert taken.read_bytes() == b"someone else's"  # an existing name is never reused

@@ -17,7 +17,7 @@ import numpy as np
 
 from geodesk.core.section import Axis, Section
 from geodesk.core.segy.decode import format_name
-from geodesk.core.segy.geometry import Geometry, detect
+from geodesk.core.segy.geometry import Geometry, detect, n_distinct
 from geodesk.core.segy.probe import Layout, probe
 from geodesk.core.segy.textheader import decode_text
 from geodesk.core.segy.traces import TraceStore, check_field
@@ -57,7 +57,7 @@ class _SegySurvey(Survey):
         self.text_encoding = "none" if layout.is_su else decode_text(layout.text_raw)[1]
         delays = store.header_values(109)
         self.delay_ms = float(delays[0]) if len(delays) else 0.0
-        if np.unique(delays).size > 1:
+        if len(delays) and np.any(delays != delays[0]):  # (np.unique would load numpy.ma)
             self.warnings.append(f"delay recording time varies between traces "
                                  f"({delays.min()}..{delays.max()} ms); using the first")
 
@@ -313,7 +313,7 @@ class SegyPrestack(_SegySurvey, Prestack):
             raise SurveyError(f"cannot group gathers by {key!r} (use 'ffid' or 'cdp')")
         byte = getattr(self.header_bytes, key)
         vals = self._store.header_values(byte)
-        if key != self.gather_key and np.unique(vals).size <= 1:
+        if key != self.gather_key and n_distinct(vals) <= 1:
             raise SurveyError(f"the {key.upper()} header (byte {byte}) is "
                               f"{'empty' if not vals.any() else 'constant'}: cannot sort "
                               f"the traces into {key} gathers")

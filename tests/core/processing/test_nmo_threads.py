@@ -60,8 +60,39 @@ def cmps(tmp_path_factory):
     return path, functions
 
 
-def test_two_threads_give_the_nmo_and_stack_of_one(cmps):
+def _workers_asked(monkeypatch):
+    """The thread counts the survey passes hand map_ordered, in call order."""
+    from geodesk.core.processing import nmo
+
+    asked, real = [], compiled.map_ordered
+
+    def spy(fn, items, workers):
+        asked.append(workers)
+        return real(fn, items, workers)
+
+    monkeypatch.setattr(compiled, "map_ordered", spy)
+    return asked, nmo
+
+
+def test_the_numpy_pass_runs_on_one_thread_whatever_is_asked(cmps, monkeypatch):
     path, functions = cmps
+    monkeypatch.setattr(compiled, "_READY", {})  # the compiled pass not loaded
+    asked, nmo = _workers_asked(monkeypatch)
+    with geodesk.open(path, kind="prestack") as survey:
+        list(nmo_blocks(survey, functions, workers=2))
+        nmo_survey(survey, functions, workers=2)
+        stack_gathers(survey, functions)
+    assert asked == [1, 1, 1]
+    assert nmo.gather_workers(2) == 1
+
+
+@pytest.mark.skipif(not compiled.HAVE_NUMBA, reason="numba is not installed")
+def test_two_threads_give_the_nmo_and_stack_of_one(cmps, monkeypatch):
+    from geodesk.core.processing import nmo_compiled
+
+    path, functions = cmps
+    nmo_compiled.prepare(nmo_compiled.WARM_SAMPLES)  # the compiled pass: threads are used
+    asked, _ = _workers_asked(monkeypatch)
     with geodesk.open(path, kind="prestack") as survey:
         one = np.concatenate(list(nmo_blocks(survey, functions, workers=1)))
         two = np.concatenate(list(nmo_blocks(survey, functions, workers=2)))
@@ -72,6 +103,7 @@ def test_two_threads_give_the_nmo_and_stack_of_one(cmps):
     np.testing.assert_array_equal(s1.data, s2.data)
     np.testing.assert_array_equal(s1.headers["fold"], s2.headers["fold"])
     np.testing.assert_array_equal(s1.x, s2.x)
+    assert asked == [1, 2, 2, 1, 2]
 
 
 def test_map_ordered_starts_no_more_workers_than_cores():
