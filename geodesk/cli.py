@@ -17,15 +17,15 @@ from geodesk.commands import CommandError
 from geodesk.commands.outputs import check_io
 
 #: Command modules under geodesk.commands, in the order they appear in ``geodesk --help``.
-COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "export", "import_", "models",
-                   "apply_models", "interpolate", "adapt", "facies")
+COMMAND_MODULES = ("gui", "info", "synth", "track", "velocities", "nmo_stack", "export",
+                   "import_", "models", "apply_models", "interpolate", "adapt", "facies")
 
 #: The command words each module registers: ``geodesk WORD ...`` builds (and imports) only that
 #: module's parser, so e.g. ``geodesk nmo`` does not load the modules of the other commands
 #: (tests/test_cli_lazy.py checks this table against what the modules register).
 COMMAND_WORDS = {"open": "gui", "demo": "gui", "info": "info", "synth": "synth",
-                 "track": "track", "velocities": "velocities", "nmo": "velocities",
-                 "stack": "velocities", "velfield": "velocities", "export": "export",
+                 "track": "track", "velocities": "velocities", "nmo": "nmo_stack",
+                 "stack": "nmo_stack", "velfield": "velocities", "export": "export",
                  "import": "import_", "models": "models", "train": "models",
                  "faults": "apply_models", "denoise": "apply_models",
                  "firstbreaks": "apply_models", "interpolate": "interpolate", "adapt": "adapt",

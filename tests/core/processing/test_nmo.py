@@ -100,10 +100,12 @@ def test_velocity_function_is_validated():
 
 # -- commands on a small synthetic file ---------------------------------------------------------
 def _commands():
-    from geodesk.commands import velocities
+    from geodesk.commands import nmo_stack, velocities
 
     parser = argparse.ArgumentParser()
-    velocities.register(parser.add_subparsers())
+    subparsers = parser.add_subparsers()
+    velocities.register(subparsers)
+    nmo_stack.register(subparsers)
     return parser
 
 
