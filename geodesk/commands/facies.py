@@ -12,7 +12,7 @@ from geodesk.commands.outputs import declare_io
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from geodesk.core.processing.attributes import ATTRIBUTES
-    from geodesk.ml.facies_run import DEFAULT_ATTRIBUTES
+    from geodesk.ml.facies_run import DEFAULT_ATTRIBUTES, FaciesSettings
 
     p = subparsers.add_parser(
         "facies", help="unsupervised seismic facies (K-means on attributes or CAE features)",
@@ -35,6 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    f"(default {','.join(DEFAULT_ATTRIBUTES)})")
     p.add_argument("--attribute-window", type=float, default=32.0, metavar="MS",
                    help="window of the windowed attributes (default 32 ms)")
+    p.add_argument("--thin-layer", type=float, default=FaciesSettings.thin_layer_ms,
+                   metavar="MS", help="layers thinner than this, enclosed by one class, are "
+                   f"taken into it (default {FaciesSettings.thin_layer_ms:g} ms; 0 keeps them)")
     p.add_argument("--horizon", default=None, metavar="H.csv",
                    help="horizon CSV (inline,xline,x,y,time_ms): classify along it")
     p.add_argument("--window", type=float, default=None, metavar="MS",
@@ -65,6 +68,7 @@ def _check_args(args: argparse.Namespace):
     names = tuple(a.strip() for a in args.attributes.split(",") if a.strip())
     settings = FaciesSettings(n_clusters=args.clusters, features=args.features,
                               attributes=names, window_ms=args.attribute_window, seed=args.seed,
+                              thin_layer_ms=args.thin_layer,
                               horizon_window_ms=(args.window if args.window is not None else
                                                  40.0) if args.horizon else None)
     settings.check()

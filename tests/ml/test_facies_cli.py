@@ -100,6 +100,8 @@ def test_bad_input_ends_in_one_line_exit_2_and_no_file(volume, tmp_path, capsys)
                     needle="sweetness")
     one_line_exit_2(capsys, base + ["--clusters", "3", "--window", "40"], out,
                     needle="--horizon")
+    one_line_exit_2(capsys, base + ["--clusters", "3", "--thin-layer", "-5"], out,
+                    needle="thin-layer")
 
 
 def test_constant_and_non_finite_volumes_are_refused(tmp_path, capsys):
