@@ -43,3 +43,16 @@ def test_weights_saved_before_the_setting_retrieve_leakage(tiny_model, tmp_path)
     blob["meta_json"] = json.dumps(meta)
     torch.save(blob, path)
     assert load_model(path, task="denoise", device="cpu").leakage is True
+
+
+def test_leakage_band_nothing_reaches_keeps_the_raw_output_and_survives_saving(tiny_model,
+                                                                               tmp_path):
+    from geodesk.ml.registry import load_model
+
+    x = np.random.default_rng(1).standard_normal((3, 40, 90)).astype(np.float32)
+    raw = _biased(tiny_model, leakage=False).predict(x)
+    above_one = _biased(tiny_model, leakage_low=1.5, leakage_high=2.0)  # coherence is <= 1
+    np.testing.assert_array_equal(above_one.predict(x), raw)
+    again = load_model(above_one.save(tmp_path / "band.pt"), task="denoise", device="cpu")
+    assert (again.leakage_low, again.leakage_high) == (1.5, 2.0)
+    assert not np.allclose(_biased(tiny_model).predict(x), raw, atol=1e-3)

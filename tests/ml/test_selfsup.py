@@ -207,3 +207,32 @@ def test_training_sections_are_cut_to_the_memory_budget(survey_file, model_file)
     cut = _crop(big, 64 * 100, np.random.default_rng(0))
     assert cut.inp.shape == (3, 64, 100) and cut.valid.shape == (64, 100)
     assert cut.valid.mean() > 0.5
+
+
+def test_adapted_model_takes_the_settings_leakage_band_and_the_start_keeps_its_own(
+        survey_file, model_file):
+    model = load_model(model_file, task="denoise", device="cpu")
+    start_band = (model.leakage_low, model.leakage_high)
+    with geodesk.open(survey_file) as survey:
+        new = adapt_denoiser(survey, model,
+                             settings=AdaptSettings(**FAST, leakage_band=(0.5, 0.7)))
+        with pytest.raises(ValueError, match="leakage band"):
+            adapt_denoiser(survey, model, settings=AdaptSettings(**FAST, leakage_band=(0.7, 0.5)))
+    assert new.provenance_["kept_step"] > 0
+    assert (new.leakage_low, new.leakage_high) == (0.5, 0.7)
+    assert (model.leakage_low, model.leakage_high) == start_band
+    assert new.leakage_settings().low == 0.5 and new.leakage_settings().high == 0.7
+
+
+def test_adapted_model_of_a_prestack_survey_keeps_the_starting_leakage_band(model_file,
+                                                                           tmp_path):
+    from geodesk.synth.shots import generate_shots
+
+    path = generate_shots((3, 32, 64), seed=2, dt_ms=4.0, snr_db=0.0).write(tmp_path / "s.sgy")
+    model = load_model(model_file, task="denoise", device="cpu")
+    with geodesk.open(path) as survey:
+        assert survey.kind == "prestack"
+        new = adapt_denoiser(survey, model,
+                             settings=AdaptSettings(**FAST, leakage_band=(0.5, 0.7)))
+    assert new.provenance_["kept_step"] > 0
+    assert (new.leakage_low, new.leakage_high) == (model.leakage_low, model.leakage_high)

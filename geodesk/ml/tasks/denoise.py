@@ -5,7 +5,9 @@ section at the input's amplitude, with the input's zero-filled or muted regions 
 runs, :func:`~geodesk.core.processing.denoise_checks.constant_regions`) left as they were.
 Loss: mean squared error of the denoised section against the clean one (same scale) on live
 traces. On inference, what the network removed coherently from trace to trace (signal, not
-random noise) is put back (:mod:`geodesk.core.processing.leakage`; ``leakage=False`` skips it).
+random noise) is put back (:mod:`geodesk.core.processing.leakage`; ``leakage=False`` skips it;
+``leakage_low`` / ``leakage_high`` are the coherence band over which it goes back, weaker in a
+model adapted to a post-stack survey, :mod:`geodesk.ml.selfsup`).
 
 2.5D: with ``context`` = c > 0 the network also sees the c sections on each side (neighbouring
 inlines of a volume) as extra input channels and denoises the centre one; random noise is
@@ -23,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from geodesk.core.processing.denoise_checks import keep_constant_regions
-from geodesk.core.processing.leakage import retrieve_leakage
+from geodesk.core.processing.leakage import LeakageSettings, retrieve_leakage
 from geodesk.core.section import Section
 from geodesk.ml.base import Prepared, SeismicModel
 from geodesk.ml.data.normalize import clean_nonfinite, normalize
@@ -67,7 +69,9 @@ class DenoiseDnCNN(SeismicModel):
                  context: int = 1, single_fraction: float = 0.2,
                  lr: float = 1e-3, batch_size: int = 8, patch: tuple[int, int] = (64, 64),
                  epochs: int = 10, steps_per_epoch: int = 100, tile: int = 256,
-                 leakage: bool = True, average_orientations: bool = True,
+                 leakage: bool = True, leakage_low: float = LeakageSettings.low,
+                 leakage_high: float = LeakageSettings.high,
+                 average_orientations: bool = True,
                  device: str = "auto", seed: int = 0) -> None:
         self.depth, self.width, self.dropout = depth, width, dropout
         self.context, self.single_fraction = context, single_fraction
@@ -75,6 +79,8 @@ class DenoiseDnCNN(SeismicModel):
         self.epochs, self.steps_per_epoch = epochs, steps_per_epoch
         self.tile, self.device, self.seed = tile, device, seed
         self.leakage = bool(leakage)  # put back what was removed coherently (signal)
+        # the coherence band over which the removed part goes back (none below, all above)
+        self.leakage_low, self.leakage_high = float(leakage_low), float(leakage_high)
         self.average_orientations = bool(average_orientations)  # volumes: inline + crossline
 
     @classmethod
@@ -164,11 +170,15 @@ class DenoiseDnCNN(SeismicModel):
         centre = inp[:, c:c + 1]
         return ((((centre - out) - target) ** 2) * m).sum() / m.sum().clamp_min(1.0)
 
+    def leakage_settings(self) -> LeakageSettings:
+        """The leakage retrieval this model runs on inference (its coherence band)."""
+        return LeakageSettings(low=float(self.leakage_low), high=float(self.leakage_high))
+
     def _finish(self, raw: np.ndarray, prep: Prepared) -> np.ndarray:
         out = (prep.meta["inp"] - raw[0]) * np.float32(prep.meta["scale"])
         out[~prep.meta["live"]] = 0.0
         if self.leakage:
-            out = retrieve_leakage(prep.meta["data"], out)
+            out = retrieve_leakage(prep.meta["data"], out, self.leakage_settings())
         return keep_constant_regions(prep.meta["data"], out)
 
     def score(self, X: list, y: list) -> dict[str, float]:
