@@ -9,8 +9,7 @@ evaluation family (``evalgen.volumes``), and real lines (no truth: what the mode
   runs seeds 7.5e6 + k instead, those the adaptation settings were chosen on
   (``bench_denoise_adapt_validation.py``). The model as shipped,
   and the model after self-supervised adaptation (``geodesk.ml.selfsup``, its default settings:
-  noise transfer, and the adapted model's weaker leakage band on post-stack data) on the noisy
-  evaluation volume itself: legitimate, it uses no clean data.
+  noise transfer) on the noisy evaluation volume itself: legitimate, it uses no clean data.
 - Baselines on both synthetic columns: the best 3D Gaussian and 3D median filters over a grid
   of sizes, chosen KNOWING the clean volume, in the same run. SNR = 10 log10(P_clean / P_error)
   over the samples that hold data (not the zero-filled ones).

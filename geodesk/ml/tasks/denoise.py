@@ -6,8 +6,8 @@ runs, :func:`~geodesk.core.processing.denoise_checks.constant_regions`) left as 
 Loss: mean squared error of the denoised section against the clean one (same scale) on live
 traces. On inference, what the network removed coherently from trace to trace (signal, not
 random noise) is put back (:mod:`geodesk.core.processing.leakage`; ``leakage=False`` skips it;
-``leakage_low`` / ``leakage_high`` are the coherence band over which it goes back, weaker in a
-model adapted to a post-stack survey, :mod:`geodesk.ml.selfsup`).
+``leakage_low`` / ``leakage_high`` are the coherence band over which it goes back; an adapted
+model may carry a weaker one, :mod:`geodesk.ml.selfsup`).
 
 2.5D: with ``context`` = c > 0 the network also sees the c sections on each side (neighbouring
 inlines of a volume) as extra input channels and denoises the centre one; random noise is
