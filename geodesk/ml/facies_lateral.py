@@ -4,11 +4,12 @@ Per-sample classes (even after the Potts chain along each trace) cut a unit wher
 character changes for a while: a stretch of weak reflections inside a unit of strong parallel
 ones looks like the quiet facies, and since the layering is laterally continuous the stretch is
 a sheet through the whole survey, as wide as a real unit but thinner. A body of one class
-(connected across traces and samples) that, on most of its traces, is thinner than a set
-thickness and has the same class directly above and below is taken into that class. The
+(connected across traces and samples) with most of its samples in runs thinner than a set
+thickness with the same class directly above and below is taken into that class. The
 decision is made for the whole body, so a layer is absorbed, or kept, everywhere at once.
-Works on the whole class volume at once (bodies cross any block): about 6 bytes per sample
-besides the classes. Qt-free; numpy and scipy.ndimage.
+Works on the whole class volume at once (bodies cross any block): about 13 bytes per sample
+at the peak besides the input (1.8 s and 190 MiB for 15 million samples, 1 thread).
+Qt-free; numpy and scipy.ndimage.
 """
 
 from __future__ import annotations
@@ -54,11 +55,15 @@ def absorb_thin_layers(classes: np.ndarray, max_samples: int) -> np.ndarray:
     n_classes = int(out.max()) + 1
     for _ in range(MAX_ROUNDS):
         bodies = np.zeros(out.shape, dtype=np.int32)  # 0 = none; then each class's bodies
+        lab = np.empty(out.shape, dtype=np.int32)  # one buffer for every class's labelling
         n_bodies = 0
         for c in range(1, n_classes):
-            lab, n = ndimage.label(out == c)
-            bodies[lab > 0] = lab[lab > 0] + n_bodies
+            mine = out == c
+            n = int(ndimage.label(mine, output=lab))
+            np.add(lab, n_bodies, out=lab, where=mine)
+            np.copyto(bodies, lab, where=mine)
             n_bodies += n
+        del lab, mine
         trace, start, end, cls, above, below = trace_runs(out.reshape(-1, n_t))
         body = bodies.reshape(-1, n_t)[trace, start]
         length = (end - start).astype(np.float64)
