@@ -4,6 +4,7 @@ table = the pass over every stick."""
 
 import numpy as np
 import pytest
+from test_stick_crossings import _faults, _section
 
 from geodesk.core.picks import Horizon
 from geodesk.core.picks.section_geometry import (
@@ -14,8 +15,6 @@ from geodesk.core.picks.section_geometry import (
 )
 from geodesk.core.section import Axis, Section
 from geodesk.core.tools.base import section_keys
-
-from test_stick_crossings import _faults, _section  # noqa: E402  (same folder, no package)
 
 
 def _searched(h, sec, line):
