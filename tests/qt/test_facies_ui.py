@@ -69,6 +69,18 @@ def test_elbow_and_silhouette_curves_are_drawn_in_the_dialog(qtbot, window, faci
     dlg.close()
 
 
+def test_the_thin_layer_thickness_set_in_the_dialog_reaches_the_run_and_is_kept(qtbot, window,
+                                                                                  facies):
+    facies.ask = lambda dlg: (dlg.k.setValue(3), dlg.thin_layer_ms.setValue(0.0), True)[2]
+    action(window, "Facies (K-means)…").trigger()
+    wait(qtbot, facies.job)
+    assert facies.errors == [] and facies.settings.thin_layer_ms == 0.0
+    again = type(facies.last_dialog)(facies, facies.settings)  # the next dialog shows it again
+    assert again.thin_layer_ms.value() == 0.0
+    assert again.thin_layer_ms.text() == "off (keep thin layers)"
+    again.close()
+
+
 def test_facies_along_a_horizon_goes_to_the_map_and_exports(qtbot, window, facies, tmp_path):
     from geodesk.core.exchange.facies_io import read_facies_map_csv
     from geodesk.core.picks import Horizon

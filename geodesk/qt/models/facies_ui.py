@@ -59,7 +59,8 @@ def legend_colour(k: int) -> str:
 
 
 class FaciesDialog(QDialog):
-    """K, features, attributes, horizon and window, seed; and the K-choosing curves."""
+    """K, features, attributes, horizon and window, thin-layer thickness, seed; and the K-choosing
+    curves."""
 
     def __init__(self, controller: FaciesController, settings: FaciesSettings) -> None:
         super().__init__(controller.window)
@@ -88,6 +89,16 @@ class FaciesDialog(QDialog):
         self.window_ms.setValue(settings.horizon_window_ms or 40.0)
         self.window_ms.setSuffix(" ms")
         form.addRow("Window around it:", self.window_ms)
+        self.thin_layer_ms = QDoubleSpinBox()
+        self.thin_layer_ms.setRange(0.0, 2000.0)
+        self.thin_layer_ms.setDecimals(0)
+        self.thin_layer_ms.setValue(settings.thin_layer_ms)
+        self.thin_layer_ms.setSuffix(" ms")
+        self.thin_layer_ms.setSpecialValueText("off (keep thin layers)")
+        self.thin_layer_ms.setToolTip("Layers thinner than this, with one class above and below, "
+                                      "are taken into that class (per sample only; 0 keeps them: "
+                                      "a real thin unit would otherwise be lost)")
+        form.addRow("Take in layers under:", self.thin_layer_ms)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(settings.seed)
@@ -115,6 +126,7 @@ class FaciesDialog(QDialog):
         horizon = self.horizon.currentData()
         return FaciesSettings(n_clusters=self.k.value(), features=self.features.currentData(),
                               attributes=names, seed=self.seed.value(),
+                              thin_layer_ms=self.thin_layer_ms.value(),
                               horizon_window_ms=self.window_ms.value() if horizon else None
                               ), horizon
 
