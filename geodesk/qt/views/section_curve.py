@@ -5,16 +5,14 @@ time its data change (every flip for a horizon line), and the bounding rectangle
 on every paint comes from them. Here they are two NaN-skipping reductions (``fmin`` /
 ``fmax``) kept with the data; the size of a view pixel that pads the rectangle is kept until
 the view's transform changes (pyqtgraph maps it through the device transform on every new
-line); a solid wide pen is drawn as pyqtgraph draws it (line segments) without the checks of
-its general paint (OpenGL, fills, shadow pen). The drawing is pyqtgraph's.
+line). The drawing is pyqtgraph's.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QRectF
 
 
 def finite_range(values: np.ndarray) -> tuple[float, float] | tuple[None, None]:
@@ -103,16 +101,3 @@ class SectionCurve(pg.PlotCurveItem):
                 px, py = pixel[0] * pad, pixel[1] * pad
         self._boundingRect = QRectF(xmn - px, ymn - py, 2 * px + xmx - xmn, 2 * py + ymx - ymn)
         return self._boundingRect
-
-    def paint(self, p: QPainter, opt, widget) -> None:
-        pen = self.opts["pen"]
-        if (self.xData is None or len(self.xData) == 0 or not self._plain() or pen is None
-                or self.opts["compositionMode"] is not None or self.opts["stepMode"]
-                or not self._shouldUseDrawLineSegments(pen)
-                or self._exportOpts is not False
-                or type(widget).__name__ == "GraphicsViewGLWidget"):  # pyqtgraph's OpenGL path
-            return super().paint(p, opt, widget)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # segments: aliased, as theirs
-        if pen.style() != Qt.PenStyle.NoPen:
-            p.setPen(pen)
-            p.drawLines(*self._getLineSegments())
